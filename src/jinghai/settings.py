@@ -1,0 +1,51 @@
+"""The one settings object. Only entry points (CLI, ASGI factory) read the environment."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class FeedSetting(BaseSettings):
+    """An AIS feed that ``jinghai serve`` starts: ``tcp://host:port`` or ``udp://host:port``."""
+
+    url: str
+    name: str = ""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JINGHAI_", env_nested_delimiter="__")
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = "change-me-in-production"
+    timezone: str = "Asia/Shanghai"
+    report_deadline: time = time(17, 0)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_hours: int = 12
+    secure_cookies: bool = False
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    # AIS and the map (used by the sea-picture domain)
+    ais_store_dir: Path | None = None
+    ais_feeds: list[FeedSetting] = Field(default_factory=list)
+    map_tile_url: str = ""
+    # Outgoing notifications (alerts, incidents)
+    webhook_urls: list[str] = Field(default_factory=list)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'jinghai.db').resolve()}"
+
+    def resolved_ais_store_dir(self) -> Path:
+        return self.ais_store_dir or self.data_dir / "ais"
