@@ -1,0 +1,222 @@
+"""Users, passwords, sessions and login throttling — the only writers of account state."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import LoginAttempt, Role, User, UserSession
+from jinghai.audit.service import record
+from jinghai.db import utcnow
+from jinghai.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+)
+from jinghai.org.models import Unit
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 位")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def require_admin(actor: User | None) -> None:
+    """Account changes need an admin; ``None`` is the CLI run by the server's operator."""
+    if actor is not None and actor.role != Role.ADMIN:
+        raise PermissionDenied("只有系统管理员可以管理用户和角色")
+
+
+def add_user(
+    session: Session,
+    actor: User | None,
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str = "",
+    unit_key: str | None = None,
+) -> User:
+    require_admin(actor)
+    role = Role(role)
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise InvalidInput("用户名不能为空，且不超过 64 个字符")
+    _check_password_strength(password)
+    if session.scalar(select(User).where(User.username == username)):
+        raise Conflict(f"用户名已存在: {username}")
+    unit = None
+    if unit_key:
+        unit = session.scalar(select(Unit).where(Unit.key == unit_key))
+        if unit is None:
+            raise NotFound(f"没有这个单位: {unit_key}")
+    if role == Role.LIAISON and unit is None:
+        raise InvalidInput("单位联络员必须指定所属单位")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role.value,
+        unit_id=unit.id if unit else None,
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.create", "user", user.id, new=f"{username} ({role.value})")
+    return user
+
+
+def set_role(
+    session: Session, actor: User | None, user_id: int, role: Role | str, unit_key: str | None
+) -> User:
+    require_admin(actor)
+    role = Role(role)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户")
+    unit = session.scalar(select(Unit).where(Unit.key == unit_key)) if unit_key else None
+    if unit_key and unit is None:
+        raise NotFound(f"没有这个单位: {unit_key}")
+    if role == Role.LIAISON and unit is None:
+        raise InvalidInput("单位联络员必须指定所属单位")
+    old = f"{user.role}/{user.unit.key if user.unit else ''}"
+    user.role = role.value
+    user.unit_id = unit.id if unit else None
+    record(session, actor, "user.role", "user", user.id, field="role", old=old,
+           new=f"{role.value}/{unit_key or ''}")
+    return user
+
+
+def set_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户")
+    if actor is not None and user.id == actor.id and not active:
+        raise InvalidInput("不能停用自己的账号")
+    record(session, actor, "user.active", "user", user.id, field="active", old=user.active,
+           new=active)
+    user.active = active
+    if not active:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return user
+
+
+def set_password(session: Session, actor: User | None, user_id: int, password: str) -> None:
+    if actor is not None and actor.id != user_id:
+        require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户")
+    _check_password_strength(password)
+    user.password_hash = hash_password(password)
+    record(session, actor, "user.password", "user", user.id, field="password")
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """At most ``max_failures`` failed logins per username, and 4x that per address, within
+    ``window``; then the login waits until the window passes (OWASP's advice: slow the
+    attacker, don't lock the victim out for good)."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+def _recent_failures(session: Session, since: datetime, **where: str) -> int:
+    stmt = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
+    )
+    for column, value in where.items():
+        stmt = stmt.where(getattr(LoginAttempt, column) == value)
+    return session.scalar(stmt) or 0
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    client_ip: str = "",
+    policy: ThrottlePolicy = ThrottlePolicy(),
+) -> User:
+    now = utcnow()
+    since = now - policy.window
+    if (
+        _recent_failures(session, since, username=username) >= policy.max_failures
+        or (client_ip and _recent_failures(session, since, client_ip=client_ip)
+            >= 4 * policy.max_failures)
+    ):
+        raise TooManyRequests("登录失败次数过多，请 15 分钟后再试")
+    user = session.scalar(select(User).where(User.username == username))
+    ok = False
+    if user is not None and user.active:
+        try:
+            ok = _hasher.verify(user.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+    else:
+        # Spend the same time on unknown users so timing does not reveal who exists.
+        _hasher.hash(password)
+    session.add(LoginAttempt(username=username[:64], client_ip=client_ip[:64], succeeded=ok))
+    if not ok:
+        session.commit()  # the failure must count even though we raise
+        raise NotAuthenticated("用户名或密码错误")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    csrf_token: str
+    expires_at: datetime
+
+
+def start_session(session: Session, user: User, hours: int = 12) -> NewSession:
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(hours=hours)
+    session.add(UserSession(token_hash=_token_hash(token), csrf_token=csrf, user_id=user.id,
+                            expires_at=expires))
+    session.execute(delete(UserSession).where(UserSession.expires_at < utcnow()))
+    return NewSession(token=token, csrf_token=csrf, expires_at=expires)
+
+
+def resolve_session(session: Session, token: str | None) -> UserSession | None:
+    if not token:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is None or row.expires_at < utcnow() or not row.user.active:
+        return None
+    return row
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def list_users(session: Session, actor: User) -> list[User]:
+    require_admin(actor)
+    return list(session.scalars(select(User).order_by(User.id)))

@@ -1,0 +1,121 @@
+"""Creating the operation from its template, and reading its structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from jinghai.errors import Conflict, InvalidInput, NotFound
+from jinghai.org.models import GroupMember, GroupTask, Operation, Unit, WorkGroup
+from jinghai.org.template import LoadedTemplate
+from jinghai.reporting.form import FormDefinition, default_form
+
+
+def init_operation(
+    session: Session, template: LoadedTemplate, form: FormDefinition | None = None
+) -> Operation:
+    """Write the template's operation, units, groups and tasks into an empty database."""
+    form = form or default_form()
+    if session.scalar(select(Operation.id)) is not None:
+        raise Conflict("数据库中已有行动，不能重复初始化")
+    spec = template.spec
+    sections = {s.key for s in form.sections}
+    for g in spec.groups:
+        if g.key not in sections:
+            raise InvalidInput(f"工作组 {g.key} 在日报表中没有对应栏目")
+    op = Operation(
+        key=spec.operation.key,
+        name=spec.operation.name,
+        short_name=spec.operation.short_name,
+        district=spec.operation.district,
+        office_name=spec.operation.office_name,
+        report_caption=spec.operation.report_caption,
+        reports_to=spec.operation.reports_to,
+        start_date=spec.operation.start_date,
+        timezone=spec.operation.timezone,
+        report_deadline=spec.operation.report_deadline,
+        template_text=template.text,
+    )
+    session.add(op)
+    units = {}
+    for u in spec.units:
+        units[u.key] = Unit(key=u.key, name=u.name, kind=u.kind, parent_name=u.parent)
+        session.add(units[u.key])
+    session.flush()
+    for g in spec.groups:
+        group = WorkGroup(key=g.key, number=g.number, name=g.name, lead_unit_id=units[g.lead].id)
+        session.add(group)
+        session.flush()
+        session.add(GroupMember(group_id=group.id, unit_id=units[g.lead].id, role="lead"))
+        for key in g.cooperating:
+            session.add(GroupMember(group_id=group.id, unit_id=units[key].id, role="cooperating"))
+        for key in g.reporting_units:
+            session.add(GroupMember(group_id=group.id, unit_id=units[key].id, role="reporting"))
+        task = spec.tasks.get(g.key)
+        if task:
+            session.add(GroupTask(group_id=group.id, title=task.title,
+                                  items_text="\n".join(task.items)))
+    session.flush()
+    return op
+
+
+def get_operation(session: Session) -> Operation:
+    op = session.scalar(select(Operation).limit(1))
+    if op is None:
+        raise NotFound("数据库尚未初始化，请先运行 jinghai init")
+    return op
+
+
+def get_unit(session: Session, key: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.key == key))
+    if unit is None:
+        raise NotFound(f"没有这个单位: {key}")
+    return unit
+
+
+def list_groups(session: Session) -> list[WorkGroup]:
+    return list(
+        session.scalars(
+            select(WorkGroup)
+            .options(selectinload(WorkGroup.members).selectinload(GroupMember.unit),
+                     selectinload(WorkGroup.task), selectinload(WorkGroup.lead_unit))
+            .order_by(WorkGroup.number)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ReportingSlot:
+    """A (unit, section) pair that owes a daily report."""
+
+    unit: Unit
+    section: str
+    group_name: str
+
+
+def reporting_slots(session: Session) -> list[ReportingSlot]:
+    rows = session.execute(
+        select(GroupMember, WorkGroup)
+        .join(WorkGroup, GroupMember.group_id == WorkGroup.id)
+        .where(GroupMember.role == "reporting")
+        .options(selectinload(GroupMember.unit))
+        .order_by(WorkGroup.number, GroupMember.id)
+    ).all()
+    return [ReportingSlot(unit=m.unit, section=g.key, group_name=g.name) for m, g in rows]
+
+
+def sections_of_unit(session: Session, unit_id: int) -> list[str]:
+    return [s.section for s in reporting_slots(session) if s.unit.id == unit_id]
+
+
+def local_today(op: Operation, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(op.timezone)).date()
+
+
+def deadline_of(op: Operation, day: date) -> datetime:
+    hh, mm = (int(x) for x in op.report_deadline.split(":"))
+    return datetime.combine(day, time(hh, mm), tzinfo=ZoneInfo(op.timezone))

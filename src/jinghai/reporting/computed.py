@@ -1,0 +1,69 @@
+"""The seam through which records feed the daily report.
+
+A domain that can count a figure from its own records (patrol logs, vessel roster, cases,
+alerts…) registers a counter for the figure's code. The entry form shows the counted value
+beside the typed one; a typed value that differs is an override and needs a reason.
+
+    @register_counter("vessel_control.fishing_vessels")
+    def count_fishing_vessels(session, unit, day): ...
+
+Counters live in ``jinghai.<domain>.counters`` modules, imported by ``load_counters``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from jinghai.org.models import Unit
+
+Counter = Callable[[Session, Unit, date], Decimal | int | None]
+
+_COUNTERS: dict[str, Counter] = {}
+
+COUNTER_MODULES = [
+    "jinghai.vessels.counters",
+    "jinghai.alerts.counters",
+    "jinghai.cases.counters",
+    "jinghai.incidents.counters",
+    "jinghai.patrol.counters",
+]
+
+
+def register_counter(code: str) -> Callable[[Counter], Counter]:
+    def wrap(fn: Counter) -> Counter:
+        _COUNTERS[code] = fn
+        return fn
+
+    return wrap
+
+
+def load_counters() -> None:
+    for name in COUNTER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not exc.name or not name.startswith(exc.name):
+                raise
+
+
+def counted_figures() -> set[str]:
+    load_counters()
+    return set(_COUNTERS)
+
+
+def computed_values(session: Session, unit: Unit, section: str, day: date) -> dict[str, Decimal]:
+    """Values the system counts itself for ``unit``'s ``section`` on ``day``, by figure key."""
+    load_counters()
+    out: dict[str, Decimal] = {}
+    prefix = f"{section}."
+    for code, fn in _COUNTERS.items():
+        if code.startswith(prefix):
+            value = fn(session, unit, day)
+            if value is not None:
+                out[code[len(prefix):]] = Decimal(value)
+    return out
