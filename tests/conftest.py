@@ -75,6 +75,29 @@ def db_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def fresh_database_url(tmp_path_factory):
+    """Make a new, empty database of a backend: ``fresh_database_url("sqlite"|"postgresql")``.
+    For tests whose writes must commit (live servers, CLI runs). Dropped at the end."""
+    drops = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'jinghai.db'}"
+        reason = _postgres_reason()
+        if reason:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI=true requires PostgreSQL: {reason}")
+            pytest.skip(reason)
+        url, drop = make_postgres_database()
+        drops.append(drop)
+        return url
+
+    yield make
+    for drop in drops:
+        drop()
+
+
+@pytest.fixture(scope="session")
 def engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
     upgrade(eng)

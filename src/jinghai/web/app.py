@@ -1,0 +1,105 @@
+"""The ASGI application: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from jinghai.db import make_engine, make_session_factory
+from jinghai.errors import JinghaiError, NotAuthenticated
+from jinghai.settings import Settings
+from jinghai.web.deps import ANON_CSRF_COOKIE, verify_csrf
+from jinghai.web.render import render
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    # Scripts only from our own origin: no inline script can run even if text slips through.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob: {tiles}; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+        "form-action 'self'; base-uri 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    ).split(",")[0]
+
+
+def create_app(settings: Settings, *, engine=None) -> FastAPI:
+    engine = engine or make_engine(settings.resolved_database_url())
+    app = FastAPI(
+        title="净海 Jinghai API",
+        description="防范打击非法入境“净海”行动平台的 JSON 接口。所有写操作需要登录会话和 X-CSRF-Token 头。",
+        version="0.1.0",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+
+    static_dir = resources.files("jinghai.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+
+    tiles = ""
+    if settings.map_tile_url:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(settings.map_tile_url.replace("{s}", "a"))
+        tiles = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
+    csp = SECURITY_HEADERS["Content-Security-Policy"].format(tiles=tiles)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, csp if name == "Content-Security-Policy" else value)
+        new_csrf = getattr(request.state, "new_anon_csrf", None)
+        if new_csrf:
+            response.set_cookie(ANON_CSRF_COOKIE, new_csrf, httponly=True, samesite="strict",
+                                secure=settings.secure_cookies)
+        return response
+
+    @app.exception_handler(JinghaiError)
+    async def _domain_error(request: Request, exc: JinghaiError):
+        if _wants_json(request):
+            body = {"detail": exc.message}
+            if exc.details is not None:
+                body["errors"] = exc.details
+            return JSONResponse(body, status_code=exc.status_code)
+        if isinstance(exc, NotAuthenticated):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return render(request, "error.html", {"message": exc.message},
+                      status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        if _wants_json(request):
+            return JSONResponse({"detail": "请求内容有误", "errors": exc.errors()}, status_code=422)
+        return render(request, "error.html", {"message": "提交的内容格式有误，请检查后重试"},
+                      status_code=422)
+
+    from jinghai.web.routes import include_all
+
+    include_all(app)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For ``uvicorn --factory jinghai.web.app:create_app_from_env``."""
+    return create_app(Settings())

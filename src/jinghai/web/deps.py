@@ -1,0 +1,103 @@
+"""Request-scoped plumbing: a database session, the signed-in user, CSRF checks."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import Role, User
+from jinghai.accounts.service import resolve_session
+from jinghai.errors import NotAuthenticated, PermissionDenied
+from jinghai.settings import Settings
+
+SESSION_COOKIE = "jh_session"
+ANON_CSRF_COOKIE = "jh_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request, committed when the handler returns without error."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@dataclass
+class Auth:
+    user: User | None
+    csrf_token: str
+
+
+def get_auth(request: Request, db: Session = Depends(get_db)) -> Auth:
+    cached = getattr(request.state, "auth", None)
+    if cached is not None:
+        return cached
+    row = resolve_session(db, request.cookies.get(SESSION_COOKIE))
+    if row is not None:
+        auth = Auth(user=row.user, csrf_token=row.csrf_token)
+    else:
+        token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(32)
+        request.state.new_anon_csrf = token if ANON_CSRF_COOKIE not in request.cookies else None
+        auth = Auth(user=None, csrf_token=token)
+    request.state.auth = auth
+    return auth
+
+
+async def verify_csrf(request: Request, auth: Auth = Depends(get_auth)) -> None:
+    """Every state-changing request carries the session's CSRF token, in the
+    ``X-CSRF-Token`` header (API) or the ``csrf_token`` form field (pages). Without a
+    session the token is the double-submit cookie's."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    if request.url.path in JSON_LOGIN_PATHS:
+        # A JSON login cannot be forged by a cross-site form (browsers will not send
+        # application/json cross-origin without a CORS preflight, which we never allow).
+        if request.headers.get("content-type", "").startswith("application/json"):
+            return
+    expected = auth.csrf_token
+    if auth.user is None and ANON_CSRF_COOKIE not in request.cookies:
+        raise PermissionDenied("表单已过期，请刷新页面后重试（CSRF）")
+    if not sent or not hmac.compare_digest(sent, expected):
+        raise PermissionDenied("表单已过期，请刷新页面后重试（CSRF）")
+
+
+JSON_LOGIN_PATHS = {"/api/auth/login"}
+
+
+def current_user(auth: Auth = Depends(get_auth)) -> User:
+    if auth.user is None:
+        raise NotAuthenticated("请先登录")
+    return auth.user
+
+
+def require_roles(*roles: Role):
+    def check(user: User = Depends(current_user)) -> User:
+        if user.role not in {r.value for r in roles}:
+            raise PermissionDenied("当前账号无权进行此操作")
+        return user
+
+    return check

@@ -1,0 +1,54 @@
+"""Turning compiled reports into downloadable files (shared by pages and the API)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.errors import InvalidInput
+from jinghai.reporting.form import default_form
+from jinghai.reporting.queries import compile_daily_report, compile_range
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def render_export(db: Session, user: User, start: date, end: date, fmt: str) -> bytes:
+    if fmt in ("xlsx", "pdf"):
+        if start != end:
+            raise InvalidInput("xlsx 和 pdf 导出单日日报；多日请用 csv 或 json")
+        report = compile_daily_report(db, user, start)
+        if fmt == "xlsx":
+            from jinghai.reporting.export_xlsx import render_xlsx
+
+            return render_xlsx(report)
+        from jinghai.reporting.export_pdf import render_pdf
+
+        return render_pdf(report)
+    if fmt in ("csv", "json"):
+        reports = compile_range(db, user, start, end)
+        if fmt == "csv":
+            from jinghai.reporting.export_tabular import render_csv
+
+            return render_csv(reports, default_form())
+        from jinghai.reporting.export_tabular import render_json
+
+        return render_json(reports, default_form())
+    raise InvalidInput("导出格式只能是 xlsx、pdf、csv 或 json")
+
+
+def export_response(db: Session, user: User, start: date, end: date, fmt: str) -> Response:
+    data = render_export(db, user, start, end, fmt)
+    stem = f"jinghai-daily-{start:%Y%m%d}" + (f"-{end:%Y%m%d}" if end != start else "")
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+    )

@@ -1,0 +1,97 @@
+"""Template rendering with what every page needs: user, CSRF token, notices, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, or_, select
+
+from jinghai.notify.models import Notification
+
+templates = Jinja2Templates(directory=str(resources.files("jinghai.web") / "templates"))
+
+WEEKDAYS = "一二三四五六日"
+
+# (label, href, roles that see it). Domains add their pages with ``register_nav``.
+NAV: list[tuple[str, str, set[str]]] = [
+    ("日报填报", "/report/entry", {"liaison", "office"}),
+    ("报送情况", "/report/board", {"office", "viewer", "admin"}),
+    ("全区日报", "/report/daily", {"office", "viewer", "admin"}),
+    ("趋势分析", "/report/trends", {"office", "viewer", "admin"}),
+]
+NAV_TAIL: list[tuple[str, str, set[str]]] = [
+    ("审计记录", "/audit", {"office", "admin"}),
+    ("用户管理", "/admin/users", {"admin"}),
+]
+
+
+def register_nav(label: str, href: str, roles: set[str]) -> None:
+    if all(h != href for _, h, _ in NAV):
+        NAV.append((label, href, roles))
+
+
+def nav_for(user) -> list[tuple[str, str]]:
+    if user is None:
+        return []
+    return [(label, href) for label, href, roles in NAV + NAV_TAIL if user.role in roles]
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime(fmt)
+
+
+def cn_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def num(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+templates.env.filters["localtime"] = local_time
+templates.env.filters["cndate"] = cn_date
+templates.env.filters["num"] = num
+templates.env.globals["weekday"] = lambda d: "周" + WEEKDAYS[d.weekday()]
+
+
+def unread_count(request: Request, user) -> int:
+    if user is None:
+        return 0
+    session = request.app.state.session_factory()
+    try:
+        conds = [Notification.role == user.role]
+        if user.unit_id:
+            conds.append(Notification.unit_id == user.unit_id)
+        return session.scalar(
+            select(func.count(Notification.id)).where(or_(*conds), Notification.read_at.is_(None))
+        ) or 0
+    finally:
+        session.close()
+
+
+def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
+    auth = getattr(request.state, "auth", None)
+    user = auth.user if auth else None
+    ctx = {
+        "request": request,
+        "user": user,
+        "csrf_token": auth.csrf_token if auth else "",
+        "unread": unread_count(request, user),
+        "path": request.url.path,
+        "nav": nav_for(user),
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)

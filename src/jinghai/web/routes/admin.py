@@ -1,0 +1,124 @@
+"""Users and roles (admin only): pages and API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import ROLE_LABELS, Role, User
+from jinghai.accounts.service import add_user, list_users, set_active, set_password, set_role
+from jinghai.errors import JinghaiError
+from jinghai.org.models import Unit
+from jinghai.web.deps import current_user, get_db
+from jinghai.web.render import render
+from jinghai.web.routes.auth import UserOut
+
+router = APIRouter()
+
+
+def _page(request: Request, db: Session, user: User, error: str | None = None, status: int = 200):
+    return render(request, "admin/users.html", {
+        "users": list_users(db, user),
+        "units": list(db.scalars(select(Unit).order_by(Unit.id))),
+        "roles": ROLE_LABELS,
+        "error": error,
+        "flash": request.query_params.get("flash"),
+    }, status_code=status)
+
+
+@router.get("/admin/users", include_in_schema=False)
+def users_page(request: Request, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    return _page(request, db, user)
+
+
+@router.post("/admin/users", include_in_schema=False)
+def users_add(
+    request: Request,
+    username: str = Form(...),
+    display_name: str = Form(""),
+    password: str = Form(...),
+    role: str = Form(...),
+    unit: str = Form(""),
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
+):
+    try:
+        add_user(db, user, username=username, password=password, role=role,
+                 display_name=display_name, unit_key=unit or None)
+    except JinghaiError as exc:
+        if exc.status_code == 403:
+            raise
+        db.rollback()
+        return _page(request, db, user, error=exc.message, status=exc.status_code)
+    return RedirectResponse("/admin/users?flash=added", status_code=303)
+
+
+@router.post("/admin/users/{user_id}", include_in_schema=False)
+def users_change(
+    user_id: int,
+    role: str = Form(...),
+    unit: str = Form(""),
+    active: str = Form("on"),
+    password: str = Form(""),
+    db: Session = Depends(get_db),
+    user: User = Depends(current_user),
+):
+    set_role(db, user, user_id, role, unit or None)
+    target = db.get(User, user_id)
+    if target and target.active != (active == "on"):
+        set_active(db, user, user_id, active == "on")
+    if password:
+        set_password(db, user, user_id, password)
+    return RedirectResponse("/admin/users?flash=changed", status_code=303)
+
+
+class UserIn(BaseModel):
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+    unit_key: str | None = None
+
+
+class UserPatch(BaseModel):
+    role: Role | None = None
+    unit_key: str | None = None
+    active: bool | None = None
+    password: str | None = None
+
+
+@router.get("/api/users", response_model=list[UserOut], tags=["users"])
+def api_users(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [UserOut.of(u) for u in list_users(db, user)]
+
+
+@router.post("/api/users", response_model=UserOut, status_code=201, tags=["users"])
+def api_add_user(body: UserIn, db: Session = Depends(get_db),
+                 user: User = Depends(current_user)):
+    new = add_user(db, user, username=body.username, password=body.password, role=body.role,
+                   display_name=body.display_name, unit_key=body.unit_key)
+    db.refresh(new)
+    return UserOut.of(new)
+
+
+@router.patch("/api/users/{user_id}", response_model=UserOut, tags=["users"])
+def api_change_user(user_id: int, body: UserPatch, db: Session = Depends(get_db),
+                    user: User = Depends(current_user)):
+    target = db.get(User, user_id)
+    if body.role is not None:
+        set_role(db, user, user_id, body.role, body.unit_key)
+    if body.active is not None:
+        set_active(db, user, user_id, body.active)
+    if body.password:
+        set_password(db, user, user_id, body.password)
+    if target is None:
+        from jinghai.errors import NotFound
+
+        raise NotFound("没有这个用户")
+    db.flush()
+    db.refresh(target)
+    return UserOut.of(target)

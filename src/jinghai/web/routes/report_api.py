@@ -1,0 +1,175 @@
+"""The daily report as a JSON API: the same services and checks as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.reporting.form import default_form
+from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board
+from jinghai.reporting.service import (
+    EntryView,
+    entry_view,
+    lock_day,
+    remind_missing,
+    save_section,
+    submit_nil,
+    unlock_day,
+)
+from jinghai.web.deps import current_user, get_db
+from jinghai.web.exports import export_response
+
+router = APIRouter(prefix="/api/report", tags=["daily report"])
+
+
+def _dec(v: Decimal | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def _view_json(view: EntryView) -> dict:
+    return {
+        "unit": view.unit_key,
+        "unit_name": view.unit_name,
+        "section": view.section_key,
+        "section_label": view.section_label,
+        "date": view.report_date.isoformat(),
+        "status": view.status,
+        "late": view.late,
+        "locked": view.locked,
+        "deadline": view.deadline.isoformat(),
+        "submitted_at": view.submitted_at.isoformat() if view.submitted_at else None,
+        "figures": [
+            {
+                "key": f.key, "label": f.label, "unit": f.unit, "kind": f.kind,
+                "value": _dec(f.value), "previous": _dec(f.previous),
+                "computed": _dec(f.computed), "comment": f.comment,
+                "override_reason": f.override_reason,
+                "issues": [{"severity": i.severity.value, "message": i.message} for i in f.issues],
+            }
+            for f in view.fields
+        ],
+    }
+
+
+@router.get("/form")
+def api_form():
+    """The form definition: sections, figures (label, unit, kind) and validation rules."""
+    form = default_form()
+    return {
+        "version": form.version,
+        "block_size": form.block_size,
+        "sections": [
+            {"key": s.key, "label": s.label, "figures": [
+                {"code": f.code, "key": f.key, "number": f.number, "label": f.label,
+                 "unit": f.unit, "kind": f.kind.value, "decimals": f.decimals, "of": f.of,
+                 "rules": [{"type": r.type, "severity": r.severity.value, "message": r.message}
+                           for r in f.rules]}
+                for f in s.figures]}
+            for s in form.sections
+        ],
+    }
+
+
+@router.get("/entries/{unit}/{section}/{day}")
+def api_entry(unit: str, section: str, day: date, db: Session = Depends(get_db),
+              user: User = Depends(current_user)):
+    return _view_json(entry_view(db, user, unit, section, day))
+
+
+class EntryIn(BaseModel):
+    values: dict[str, str | float | int | None] = Field(default_factory=dict)
+    comments: dict[str, str] = Field(default_factory=dict)
+    reasons: dict[str, str] = Field(default_factory=dict)
+    submit: bool = False
+
+
+@router.put("/entries/{unit}/{section}/{day}")
+def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
+                   db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Save a draft, or submit (``submit: true``). A refused submission answers 422 with
+    the reasons; the figures are kept as a draft all the same."""
+    result = save_section(db, user, unit, section, day, dict(body.values),
+                          comments=body.comments, reasons=body.reasons, submit=body.submit)
+    out = _view_json(result.view) | {"submitted": result.submitted, "problems": result.problems}
+    if body.submit and not result.submitted:
+        db.commit()
+        return JSONResponse({"detail": "未能报送", **out}, status_code=422)
+    return out
+
+
+@router.post("/entries/{unit}/{section}/{day}/nil")
+def api_nil(unit: str, section: str, day: date, db: Session = Depends(get_db),
+            user: User = Depends(current_user)):
+    """无情况报告: nothing happened today (distinct from not reporting)."""
+    return _view_json(submit_nil(db, user, unit, section, day))
+
+
+@router.get("/board")
+def api_board(start: date, end: date, db: Session = Depends(get_db),
+              user: User = Depends(current_user)):
+    board = completeness_board(db, user, start, end)
+    return {
+        "days": [d.isoformat() for d in board.days],
+        "rows": [{"unit": r.unit_key, "unit_name": r.unit_name, "section": r.section,
+                  "cells": r.cells} for r in board.rows],
+        "counts": board.counts(),
+    }
+
+
+@router.get("/daily/{day}")
+def api_daily(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    r = compile_daily_report(db, user, day)
+    return {
+        "date": day.isoformat(),
+        "locked": r.locked,
+        "office_name": r.office_name,
+        "caption": r.caption,
+        "values": {k: float(v) for k, v in r.values.items()},
+        "cumulative": {k: float(v) for k, v in r.cumulative.items()},
+        "warnings": [w.__dict__ for w in r.warnings],
+        "units": [u.__dict__ for u in r.units],
+    }
+
+
+@router.get("/series")
+def api_series(figure: str, start: date, end: date, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    default_form().figure(figure)
+    reports = compile_range(db, user, start, end)
+    return [{"date": r.report_date.isoformat(), "value": float(r.values[figure]),
+             "cumulative": float(r.cumulative[figure])} for r in reports]
+
+
+@router.post("/days/{day}/lock")
+def api_lock(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    lock_day(db, user, day)
+    return {"date": day.isoformat(), "locked": True}
+
+
+class UnlockIn(BaseModel):
+    reason: str
+
+
+@router.post("/days/{day}/unlock")
+def api_unlock(day: date, body: UnlockIn, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    unlock_day(db, user, day, body.reason)
+    return {"date": day.isoformat(), "locked": False}
+
+
+@router.post("/days/{day}/remind")
+def api_remind(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return {"date": day.isoformat(), "units_reminded": remind_missing(db, user, day)}
+
+
+@router.get("/export")
+def api_export(start: date, end: date | None = None,
+               format: str = Query("xlsx", pattern="^(xlsx|pdf|csv|json)$"),
+               db: Session = Depends(get_db), user: User = Depends(current_user)) -> Response:
+    return export_response(db, user, start, end or start, format)

@@ -1,0 +1,120 @@
+"""The daily report through HTTP: permissions, CSRF, the API round trip."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def test_pages_need_login(client):
+    r = client.get("/report/board", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login?next=/report/board"
+    assert client.get("/api/report/board?start=2026-11-01&end=2026-11-02").status_code == 401
+
+
+def test_write_without_csrf_token_is_refused(client, login):
+    login("bs1")
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}",
+                   json={"values": {"anchorage_patrols": "2"}})
+    assert r.status_code == 403
+    assert "CSRF" in r.json()["detail"]
+
+
+def test_liaison_submits_own_section_and_is_refused_others(client, login):
+    token = login("bs1")
+    h = {"X-CSRF-Token": token}
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers=h,
+                   json={"values": {"inbound_vessels_checked": "11", "vessels_guarded": "25"},
+                         "submit": True})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "submitted"
+    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
+                   json={"values": {"personnel": "3"}})
+    assert r.status_code == 403
+    r = client.get(f"/api/report/entries/bs_daxie/port_area/{TODAY}")
+    assert r.status_code == 403
+    assert client.get(f"/api/report/daily/{TODAY}").status_code == 403
+
+
+def test_refused_submission_keeps_the_draft(client, login):
+    token = login("cg1")
+    h = {"X-CSRF-Token": token}
+    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
+                   json={"values": {"personnel": "-4"}, "submit": True})
+    assert r.status_code == 422
+    assert "“出动人力”不能为负数" in r.json()["problems"]
+    r = client.get(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}")
+    assert r.json()["status"] == "draft"
+    assert r.json()["figures"][0]["value"] == -4
+
+
+def test_office_compiles_locks_and_exports(client, login):
+    token = login("bs1")
+    client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers={"X-CSRF-Token": token},
+               json={"values": {"inbound_vessels_checked": "11"}, "submit": True})
+    token = login("office1")
+    h = {"X-CSRF-Token": token}
+    r = client.get(f"/api/report/daily/{TODAY}")
+    assert r.json()["values"]["port_area.inbound_vessels_checked"] == 11
+    assert client.post(f"/api/report/days/{TODAY}/lock", headers=h).json()["locked"] is True
+    r = client.get(f"/api/report/board?start={TODAY}&end={TODAY}")
+    cells = {(row["unit"], row["section"]): row["cells"][0] for row in r.json()["rows"]}
+    assert cells[("bs_beilun", "port_area")] == "locked"
+    r = client.post(f"/api/report/days/{TODAY}/unlock", headers=h, json={"reason": ""})
+    assert r.status_code == 422
+    r = client.get(f"/api/report/export?start={TODAY}&format=json")
+    assert r.status_code == 200
+    r = client.get("/api/audit")
+    actions = [e["action"] for e in r.json()]
+    assert "day.lock" in actions and "figure.set" in actions
+
+
+def test_viewer_reads_but_cannot_lock(client, login):
+    token = login("leader1")
+    assert client.get(f"/api/report/daily/{TODAY}").status_code == 200
+    r = client.post(f"/api/report/days/{TODAY}/lock", headers={"X-CSRF-Token": token})
+    assert r.status_code == 403
+
+
+def test_login_is_throttled(client):
+    for _ in range(3):
+        r = client.post("/api/auth/login", json={"username": "bs1", "password": "wrong-password"})
+        assert r.status_code == 401
+    r = client.post("/api/auth/login", json={"username": "bs1", "password": "correct-horse-9"})
+    assert r.status_code == 429
+
+
+def test_only_admin_manages_users(client, login):
+    token = login("office1")
+    r = client.post("/api/users", headers={"X-CSRF-Token": token},
+                    json={"username": "x1", "password": "long-enough-1", "role": "viewer"})
+    assert r.status_code == 403
+    token = login("admin1")
+    r = client.post("/api/users", headers={"X-CSRF-Token": token},
+                    json={"username": "x1", "password": "long-enough-1", "role": "liaison",
+                          "unit_key": "cu_beilun"})
+    assert r.status_code == 201
+    assert r.json()["unit_key"] == "cu_beilun"
+
+
+def test_openapi_lists_the_report_api(client):
+    spec = client.get("/openapi.json").json()
+    assert "/api/report/entries/{unit}/{section}/{day}" in spec["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_pages_render_in_chinese(client):
+    r = client.post("/login", data={"username": "office1", "password": "correct-horse-9",
+                                    "csrf_token": "x"}, follow_redirects=False)
+    assert r.status_code == 403  # no CSRF cookie yet: a forged login form is refused
+    page = client.get("/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    r = client.post("/login", data={"username": "office1", "password": "correct-horse-9",
+                                    "csrf_token": token, "next": "/report/board"},
+                    follow_redirects=True)
+    assert r.status_code == 200
+    assert "报送情况" in r.text
+    for path in ("/report/daily", "/report/trends", "/audit", f"/report/entry?day={date.today()}"):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:500])
