@@ -45,6 +45,33 @@ class Auth:
     csrf_token: str
 
 
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What pages show of the signed-in user; a plain copy, so an error page can still
+    render it after the request's transaction was rolled back."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    unit_id: int | None
+    unit: UnitRef | None
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        unit = UnitRef(user.unit.id, user.unit.key, user.unit.name) if user.unit else None
+        return cls(user.id, user.username, user.display_name, user.role, user.role_label,
+                   user.unit_id, unit)
+
+
 def get_auth(request: Request, db: Session = Depends(get_db)) -> Auth:
     cached = getattr(request.state, "auth", None)
     if cached is not None:
@@ -52,6 +79,7 @@ def get_auth(request: Request, db: Session = Depends(get_db)) -> Auth:
     row = resolve_session(db, request.cookies.get(SESSION_COOKIE))
     if row is not None:
         auth = Auth(user=row.user, csrf_token=row.csrf_token)
+        request.state.viewer = Viewer.of(row.user)
     else:
         token = request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(32)
         request.state.new_anon_csrf = token if ANON_CSRF_COOKIE not in request.cookies else None

@@ -84,7 +84,7 @@ def unread_count(request: Request, user) -> int:
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     auth = getattr(request.state, "auth", None)
-    user = auth.user if auth else None
+    user = getattr(request.state, "viewer", None)
     ctx = {
         "request": request,
         "user": user,
