@@ -58,7 +58,7 @@ AREA_SEEDS: list[tuple[str, str, str, str, str, float, float, float, float, floa
     ("anch-intl-xiazhimen", ZoneKind.INTERNATIONAL_ANCHORAGE, "虾峙门口外国际锚地", "梅山",
      "吴霞", 122.130, 29.825, 122.180, 29.860, 0),
     ("restricted-jintang", ZoneKind.RESTRICTED, "金塘水道施工禁航区", "戚家山", "张伟",
-     121.770, 29.962, 121.790, 29.972, 0),
+     121.920, 29.950, 121.950, 29.962, 0),
 ]
 
 #: (id, name, port id, lon, lat): berths are 200 m discs on the coast inside their port.

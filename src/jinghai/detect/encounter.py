@@ -1,0 +1,247 @@
+"""At-sea transfer (在公海、近海转乘): two vessels side by side, slow, for a long time.
+
+The plan fears people transferring at sea onto domestic cargo ships, fishing boats or
+passenger ships. In AIS that looks like the *encounter* of Miller et al. 2018
+("Identifying global patterns of transshipment behavior", Front. Mar. Sci. 5:240) and of
+Global Fishing Watch's encounters: two vessels within 500 m, both slow, for hours.
+
+How it works, per time slot of ``slot_s``:
+
+1. Each vessel's position at the slot end is its latest fix, dead-reckoned with its SOG and
+   COG (at most ``max_fix_age_s`` old: older fixes say nothing about now). Vessels faster
+   than ``max_speed_kn``, inside berths/ports/anchorages (by polygon) or own patrol boats
+   are left out before pairing — a crowded anchorage is not a transfer.
+2. Pairs closer than ``max_distance_m`` are found with a grid (spatial hash) keyed by
+   (slot, cell): each vessel is compared with the vessels of its own and the 8 neighbouring
+   cells only, never all pairs.
+3. A pair that stays close for ``min_duration_s`` becomes an event, unless the pair moved
+   together: if its midpoint travelled faster than ``max_drift_kn`` on average, it is a
+   parallel transit (pair trawlers, convoys), not a transfer. A fly-by never lasts long
+   enough and is rarely slow. Gaps up to ``grace_s`` (a missed report) do not split it;
+   runs cross midnight like any other time, so an event spanning it is found whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from jinghai.detect.base import Detector, DetectorParams, Run, RunTracker, round6
+from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
+from jinghai.detect.positions import Positions
+from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
+from jinghai.geo.zones import HARBOUR_KINDS
+
+_MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
+
+
+@dataclass(frozen=True)
+class EncounterParams(DetectorParams):
+    """Parameters of :class:`EncounterDetector`.
+
+    max_distance_m: metres between the two vessels. 500 = Miller et al. 2018 / GFW
+        encounters; the issue asks for 250–500 m, and 500 keeps transfers by small boats
+        that stand off a little.
+    min_duration_s: seconds close together. 1800 (30 min) = the issue; GFW uses 2 h for
+        fish transshipment, but moving people across takes minutes, not hours.
+    max_speed_kn: knots, each vessel. 2.0 = Miller et al. 2018 ("< 2 knots").
+    max_drift_kn: knots, average speed of the pair's midpoint over the run. 1.0 by
+        reasoning: two ships drifting together in Beilun's tidal streams (up to ~2 kn at
+        springs in 金塘水道, but rarely sustained for 30 min in one direction) stay under
+        it, pair trawlers and convoys under way at 1.5–2 kn do not.
+    max_fix_age_s: seconds a fix is carried forward. 600: class-A at anchor reports every
+        3 min (ITU-R M.1371), class-B slow every 3 min; 600 s tolerates two lost reports.
+    grace_s: seconds a pair may be missing and still be the same event. 600, same reason.
+    slot_s: 60 (see :class:`DetectorParams`).
+    """
+
+    max_distance_m: float = 500.0
+    min_duration_s: int = 1800
+    max_speed_kn: float = 2.0
+    max_drift_kn: float = 1.0
+    max_fix_age_s: int = 600
+    grace_s: int = 600
+
+
+class EncounterDetector(Detector):
+    name: ClassVar[str] = "encounter"
+    version: ClassVar[str] = "1.0"
+    Params: ClassVar[type[DetectorParams]] = EncounterParams
+    params: EncounterParams
+
+    def __init__(self, params: EncounterParams | None = None, **kw: Any) -> None:
+        super().__init__(params, **kw)
+        p = self.params
+        self._carry = Positions.empty()
+        self._tracker = RunTracker(
+            min_duration_ms=p.min_duration_s * 1000, grace_ms=p.grace_s * 1000, grace_fixes=1,
+            max_gap_ms=p.grace_s * 1000,
+            snippet_cols=("lon_a", "lat_a", "lon_b", "lat_b", "ts_a", "ts_b", "dist"),
+            qualify=self._qualify, mins=("dist",))
+        self.pairs_tested = 0
+
+    def _qualify(self, run: Run) -> bool:
+        d = haversine_m(run.first["lon"], run.first["lat"], run.last["lon"], run.last["lat"])
+        dur_s = max((run.last_true - run.start) / 1000.0, 1.0)
+        return bool(d / dur_s <= self.params.max_drift_kn * KNOT_MS)
+
+    # -------------------------------------------------------------------------------
+    def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
+        p = self.params
+        slot = self._slot_ms
+        allr = Positions.concat([self._carry, rows]).sorted_by_vessel()
+        n = len(allr)
+        if n:
+            same_next = np.zeros(n, dtype=bool)
+            same_next[:-1] = allr.mmsi[1:] == allr.mmsi[:-1]
+            next_ts = np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64)
+            next_ts[:-1] = np.where(same_next[:-1], allr.ts[1:], next_ts[:-1])
+            last_of = ~same_next
+            keep = last_of & (allr.ts > t1 - p.max_fix_age_s * 1000)
+            self._carry = allr.take(np.flatnonzero(keep))
+            pairs = self._pairs_at_slots(allr, next_ts, t0, t1, slot)
+        else:
+            pairs = None
+        actions = []
+        if pairs is not None and len(pairs["key"]):
+            order = np.lexsort((pairs["t"], pairs["key"]))
+            pairs = {k: v[order] for k, v in pairs.items()}
+            actions += self._tracker.process(
+                pairs["key"], pairs["t"], np.full(len(order), 2, np.int8),
+                {k: pairs[k] for k in ("lon", "lat", "lon_a", "lat_a", "lon_b", "lat_b",
+                                       "ts_a", "ts_b", "dist")})
+        actions += self._tracker.tick(t1)
+        self._apply(actions)
+
+    def _pairs_at_slots(self, a: Positions, next_ts: NDArray[np.int64], t0: int | None,
+                        t1: int, slot: int) -> dict[str, NDArray[Any]] | None:
+        p = self.params
+        slow = a.sog <= p.max_speed_kn  # NaN (not available) is not slow
+        slow &= (a.mmsi > 0) & (a.mmsi < (1 << _MMSI_BITS))
+        idx = np.flatnonzero(slow)
+        if len(idx) and len(self.zones):
+            inside = self.zones.inside_any(a.lon[idx], a.lat[idx], HARBOUR_KINDS)
+            idx = idx[~inside]
+        if not len(idx):
+            return None
+        ts = a.ts[idx]
+        k_first = -((-ts) // slot)
+        if t0 is not None:
+            k_first = np.maximum(k_first, t0 // slot + 1)
+        k_last = np.minimum(-((-next_ts[idx]) // slot) - 1,
+                            (ts + p.max_fix_age_s * 1000) // slot)
+        k_last = np.minimum(k_last, t1 // slot)
+        cnt = np.maximum(k_last - k_first + 1, 0)
+        rep = np.repeat(np.arange(len(idx)), cnt)
+        if not len(rep):
+            return None
+        offs = np.arange(len(rep)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        k = k_first[rep] + offs
+        src = idx[rep]
+        t = k * slot
+        dt_s = (t - a.ts[src]) / 1000.0
+        sog = np.nan_to_num(a.sog[src].astype(np.float64))
+        cog = np.radians(np.nan_to_num(a.cog[src].astype(np.float64)))
+        dist = sog * KNOT_MS * dt_s
+        lon, lat = offset_lonlat(a.lon[src], a.lat[src], dist * np.sin(cog),
+                                 dist * np.cos(cog))
+        return self._close_pairs(k, t, lon, lat, a.mmsi[src], a.ts[src])
+
+    def _close_pairs(self, k: NDArray[np.int64], t: NDArray[np.int64], lon: NDArray[np.float64],
+                     lat: NDArray[np.float64], mmsi: NDArray[np.int64], fix_ts: NDArray[np.int64]
+                     ) -> dict[str, NDArray[Any]]:
+        d = self.params.max_distance_m
+        cell_lat = d / M_PER_DEG_LAT
+        maxlat = min(float(np.abs(lat).max()), 80.0)
+        cell_lon = cell_lat / np.cos(np.radians(maxlat))
+        ix = np.floor(lon / cell_lon).astype(np.int64)
+        iy = np.floor(lat / cell_lat).astype(np.int64)
+        ix -= ix.min() - 1
+        iy -= iy.min() - 1
+        kr = k - k.min()
+        bx = int(ix.max() + 2).bit_length()
+        by = int(iy.max() + 2).bit_length()
+        if bx + by + int(kr.max() + 1).bit_length() > 62:
+            raise ValueError("encounter grid key overflow: process smaller time spans")
+        key = (kr << (bx + by)) | (ix << by) | iy
+        order = np.argsort(key, kind="stable")
+        skey = key[order]
+        ii: list[NDArray[np.int64]] = []
+        jj: list[NDArray[np.int64]] = []
+        pos = np.arange(len(skey))
+        for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
+            nkey = skey + (dx << by) + dy
+            lo = np.searchsorted(skey, nkey, side="left")
+            hi = np.searchsorted(skey, nkey, side="right")
+            if dx == 0 and dy == 0:
+                lo = pos + 1  # same cell: each unordered pair once
+            cnt = np.maximum(hi - lo, 0)
+            tot = int(cnt.sum())
+            if not tot:
+                continue
+            i = np.repeat(pos, cnt)
+            j = np.repeat(lo, cnt) + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+            ii.append(order[i])
+            jj.append(order[j])
+        if not ii:
+            return {"key": np.empty(0, np.int64)}
+        i = np.concatenate(ii)
+        j = np.concatenate(jj)
+        self.pairs_tested += len(i)
+        dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
+        ok = (dist <= d) & (mmsi[i] != mmsi[j])
+        i, j, dist = i[ok], j[ok], dist[ok]
+        swap = mmsi[i] > mmsi[j]
+        a = np.where(swap, j, i)
+        b = np.where(swap, i, j)
+        return {
+            "key": (mmsi[a] << _MMSI_BITS) | mmsi[b], "t": t[a],
+            "lon": (lon[a] + lon[b]) / 2.0, "lat": (lat[a] + lat[b]) / 2.0,
+            "lon_a": lon[a], "lat_a": lat[a], "lon_b": lon[b], "lat_b": lat[b],
+            "ts_a": fix_ts[a], "ts_b": fix_ts[b], "dist": dist,
+        }
+
+    def _apply(self, actions: list[tuple[str, Run]]) -> None:
+        latest: dict[int, tuple[str, Run]] = {}
+        for act, run in actions:
+            if run.qualified:
+                latest[id(run)] = (act, run)
+        for act, run in latest.values():
+            self._emit(self._event(run, "closed" if act == "close" else "open"))
+
+    def _event(self, run: Run, status: str) -> Event:
+        a, b = run.key >> _MMSI_BITS, run.key & ((1 << _MMSI_BITS) - 1)
+        vessels = (a, b)
+        fleet = self.fleet
+        score = 0.5
+        if fleet.is_fishing(a) != fleet.is_fishing(b):
+            score += 0.2  # fishing boat with a non-fishing ship: the plan's transfer case
+        if fleet.is_small_craft(a) or fleet.is_small_craft(b):
+            score += 0.15
+        if a not in fleet.static or b not in fleet.static:
+            score += 0.1
+        score = min(score, 1.0)
+        track: list[dict[str, Any]] = []
+        refs: list[tuple[int, str]] = []
+        for t, lon_a, lat_a, lon_b, lat_b, ts_a, ts_b, dist in run.track:
+            iso = ms_to_dt(t).isoformat()
+            track.append({"mmsi": a, "ts": iso, "lon": round6(lon_a), "lat": round6(lat_a)})
+            track.append({"mmsi": b, "ts": iso, "lon": round6(lon_b), "lat": round6(lat_b)})
+            refs.append((a, ms_to_dt(ts_a).isoformat()))
+            refs.append((b, ms_to_dt(ts_b).isoformat()))
+        refs = list(dict.fromkeys(refs))
+        return Event(
+            id=event_id(self.name, self.version, vessels, run.start),
+            detector=self.name, version=self.version, kind="encounter", status=status,
+            start=ms_to_dt(run.start), end=ms_to_dt(run.last_true), vessels=vessels,
+            lon=round6(run.first["lon"]), lat=round6(run.first["lat"]), score=round(score, 3),
+            severity=severity_of(score), params=self.params_snapshot, refs=refs, track=track,
+            details={"min_distance_m": round(run.extra.get("min_dist", np.nan), 1),
+                     "slots": run.n, "fishing": [fleet.is_fishing(a), fleet.is_fishing(b)]},
+        )
+
+
+__all__ = ["EncounterDetector", "EncounterParams"]
