@@ -28,7 +28,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from jinghai.detect.events import Event
+from zoneinfo import ZoneInfo
+
+from jinghai.detect.events import Event, ms_to_dt
 from jinghai.detect.positions import Fleet, Positions, to_positions
 from jinghai.geo.index import ZoneIndex
 from jinghai.geo.zones import Zone
@@ -181,7 +183,7 @@ class RunTracker:
                  max_gap_ms: int, snippet_cols: tuple[str, ...], min_rows: int = 1,
                  snippet_ms: int = 60_000, snippet_max: int = 240,
                  qualify: Callable[[Run], bool] | None = None,
-                 mins: tuple[str, ...] = ()) -> None:
+                 mins: tuple[str, ...] = (), first_true: tuple[str, ...] = ()) -> None:
         self.min_duration_ms = min_duration_ms
         self.grace_ms = grace_ms
         self.grace_fixes = grace_fixes
@@ -193,6 +195,8 @@ class RunTracker:
         self.qualify = qualify
         # Exact minima per run (e.g. closest approach): order-independent across batches.
         self.mins = mins
+        # First time a boolean column held within the run (e.g. "stopped" in a port visit).
+        self.first_true = first_true
         self.runs: dict[int, Run] = {}
 
     def process(self, key: NDArray[np.int64], ts: NDArray[np.int64], cond: NDArray[np.int8],
@@ -242,6 +246,11 @@ class RunTracker:
             run.last_true = run.last_seen = int(ts[i1])
             run.last = {c_: cols[c_][i1].item() for c_ in cols}
             self._append_track(run, ts, cols, i0, i1)
+            for c_ in self.first_true:
+                if "first_" + c_ not in run.extra:
+                    seg = cols[c_][i0:i1 + 1]
+                    if seg.any():
+                        run.extra["first_" + c_] = int(ts[i0 + int(np.argmax(seg))])
             for c_ in self.mins:
                 m = cols[c_][i0:i1 + 1].min().item()
                 run.extra["min_" + c_] = min(run.extra.get("min_" + c_, m), m)
@@ -294,6 +303,38 @@ class RunTracker:
             run.track = thinned
 
 
+def latest_actions(actions: list[RunAction]) -> list[RunAction]:
+    """The last action per qualified run, in first-seen order: one event write per run per
+    processing step, however many segments touched it."""
+    latest: dict[int, RunAction] = {}
+    for act, run in actions:
+        if run.qualified:
+            latest.pop(id(run), None)
+            latest[id(run)] = (act, run)
+    return list(latest.values())
+
+
+def vessel_track(run: Run, mmsi: int) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    """Track snippet and source refs of a single-vessel run (snippet cols lon, lat, sog)."""
+    track: list[dict[str, Any]] = []
+    refs: list[tuple[int, str]] = []
+    for t, lon, lat, sog in run.track:
+        iso = ms_to_dt(t).isoformat()
+        track.append({"mmsi": mmsi, "ts": iso, "lon": round6(lon), "lat": round6(lat),
+                      "sog": None if sog != sog else round(float(sog), 1)})
+        refs.append((mmsi, iso))
+    return track, refs
+
+
+def local_hour(ms: int, tz: str = "Asia/Shanghai") -> int:
+    return ms_to_dt(ms).astimezone(ZoneInfo(tz)).hour
+
+
+def is_night(ms: int, start_hour: int, end_hour: int) -> bool:
+    h = local_hour(ms)
+    return h >= start_hour or h < end_hour if start_hour > end_hour else start_hour <= h < end_hour
+
+
 def segment_cond(inner: NDArray[np.bool_], outer: NDArray[np.bool_]) -> NDArray[np.int8]:
     """Hysteresis as two levels: 2 where the strict test holds, 1 where only the loose one."""
     return np.where(inner, 2, np.where(outer, 1, 0)).astype(np.int8)
@@ -303,4 +344,5 @@ def round6(x: float) -> float:
     return round(float(x), 6)
 
 
-__all__ = ["Detector", "DetectorParams", "RunTracker", "Run", "segment_cond"]
+__all__ = ["Detector", "DetectorParams", "RunTracker", "Run", "segment_cond", "latest_actions",
+           "vessel_track", "is_night", "local_hour"]

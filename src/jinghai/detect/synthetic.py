@@ -81,6 +81,7 @@ INTRUDER, BAD_FIX = 413900001, 413900002
 PATROL = 413000099
 FAKE, UNKNOWN_MID = 123456789, 200123456
 SHARED, RENAMER, GHOST = 413555555, 413666666, 413777777
+LOITERER = 413750001
 ANCHORED = [413400001 + i for i in range(8)]
 TRANSITS = [413450001 + i for i in range(4)]
 
@@ -125,15 +126,15 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
         add(413460001 + i, [(i * 4 * h, 122.19, 29.87), (i * 4 * h + 2 * h, 122.12, 29.93),
                             (i * 4 * h + 4 * h, 122.19, 29.87)], every=20.0)
     # 5. Going dark near 郭巨外无名岛: silent 14:00–16:00 UTC, reappears 4 km away.
-    add(DARK, [(12 * h, 122.19, 29.92), (14 * h, 122.155, 29.905), (16 * h, 122.16, 29.87),
-               (17 * h, 122.19, 29.86)], every=30.0, drop=[(14 * h + 1, 16 * h - 1)],
+    add(DARK, [(13.5 * h, 122.19, 29.92), (14 * h, 122.155, 29.905), (16 * h, 122.16, 29.87),
+               (16.25 * h, 122.19, 29.86)], every=30.0, drop=[(14 * h + 1, 16 * h - 1)],
         msg_type=18)
     # ...and one going dark far offshore where nobody else is heard: not "in coverage".
-    add(DARK_FAR, [(12 * h, 122.55, 29.55), (14 * h, 122.58, 29.53), (17 * h, 122.60, 29.52)],
+    add(DARK_FAR, [(13.5 * h, 122.55, 29.55), (14 * h, 122.58, 29.53), (16.3 * h, 122.60, 29.52)],
         every=30.0, drop=[(14 * h + 1, 16 * h - 1)])
     # 6. Port visits to 梅山港区 (unreported) and 北仑港 (reported).
-    add(F_UNREPORTED, [(3 * h, 122.08, 29.79), (3.8 * h, 122.04, 29.785), (4 * h, 122.036, 29.785),
-                       (6 * h, 122.036, 29.785), (6.2 * h, 122.04, 29.785), (7 * h, 122.08, 29.79)])
+    add(F_UNREPORTED, [(3 * h, 122.08, 29.79), (3.5 * h, 122.04, 29.79), (3.6 * h, 122.03, 29.79),
+                       (6 * h, 122.03, 29.79), (6.1 * h, 122.04, 29.79), (6.4 * h, 122.08, 29.79)])
     add(F_REPORTED, [(3 * h, 121.95, 29.975), (4 * h, 121.862, 29.942), (6 * h, 121.862, 29.942),
                      (7 * h, 121.95, 29.975)])
     # 7. Fake and unknown-country MMSIs, one MMSI used by two ships, a renamer, a ghost.
@@ -143,8 +144,8 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
     shared_b = waypoint_track(SHARED, [(6 * h + 30, 121.72, 29.985), (8 * h + 30, 121.80, 29.984)],
                               day, 60)
     parts += [shared_a, shared_b]
-    add(RENAMER, [(2 * h, 122.15, 29.80), (6 * h, 122.07, 29.795)], every=60.0)
-    add(GHOST, [(2 * h, 122.17, 29.815), (6 * h, 122.08, 29.845)], every=60.0)
+    add(RENAMER, [(2 * h, 122.15, 29.80), (3 * h, 122.07, 29.795)], every=60.0)
+    add(GHOST, [(2 * h, 122.17, 29.815), (3 * h, 122.08, 29.845)], every=60.0)
     # 8. Transfer across midnight: 23:40–00:30 UTC, north of Daxie.
     mx, my = 121.99, 29.968
     add(F_MIDNIGHT, [(22.5 * h, 122.10, 29.925), (23 * h, 122.01, 29.93), (23.6 * h, mx, my),
@@ -157,6 +158,8 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
     add(LANDER, [(13.5 * h, 122.16, 29.845), (14 * h + 600, 122.112, 29.862),
                  (14 * h + 1500, 122.108, 29.867), (15 * h, 122.16, 29.845)], every=30.0,
         msg_type=18)
+    # 11. Loitering: a boat drifting at ~0.5 kn off 六横 for two hours, then leaving.
+    add(LOITERER, [(18 * h, 122.13, 29.80), (20 * h, 122.14, 29.805), (20.3 * h, 122.17, 29.83)])
     # 10. Zone rule: one ship enters the restricted area; another shows one bad fix in it.
     add(INTRUDER, [(8 * h, 121.83, 29.966), (8 * h + 900, 121.90, 29.966),
                    (8 * h + 1500, 121.935, 29.956), (8 * h + 2700, 121.936, 29.956),
