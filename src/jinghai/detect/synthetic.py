@@ -122,9 +122,9 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
         route = [(121.71, 29.985), (121.80, 29.984), (121.83, 29.966), (122.00, 29.966),
                  (122.01, 29.93), (122.10, 29.925), (122.17, 29.92), (122.19, 29.88)]
         add(m, [(t + j * 1500, lo, la) for j, (lo, la) in enumerate(route)], every=20.0)
-    for i in range(6):
-        add(413460001 + i, [(i * 4 * h, 122.19, 29.87), (i * 4 * h + 2 * h, 122.12, 29.93),
-                            (i * 4 * h + 4 * h, 122.19, 29.87)], every=20.0)
+    for i in range(12):
+        add(413460001 + i, [(i * 2 * h, 122.19, 29.87), (i * 2 * h + 0.5 * h, 122.12, 29.93),
+                            (i * 2 * h + 1 * h, 122.19, 29.87)], every=20.0)
     # 5. Going dark near 郭巨外无名岛: silent 14:00–16:00 UTC, reappears 4 km away.
     add(DARK, [(13.5 * h, 122.19, 29.92), (14 * h, 122.155, 29.905), (16 * h, 122.16, 29.87),
                (16.25 * h, 122.19, 29.86)], every=30.0, drop=[(14 * h + 1, 16 * h - 1)],
@@ -140,8 +140,9 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
     # 7. Fake and unknown-country MMSIs, one MMSI used by two ships, a renamer, a ghost.
     add(FAKE, [(1 * h, 122.15, 29.84), (3 * h, 122.05, 29.82)])
     add(UNKNOWN_MID, [(1 * h, 122.15, 29.85), (3 * h, 122.05, 29.83)])
-    shared_a = waypoint_track(SHARED, [(6 * h, 122.15, 29.86), (8 * h, 122.18, 29.84)], day, 60)
-    shared_b = waypoint_track(SHARED, [(6 * h + 30, 121.72, 29.985), (8 * h + 30, 121.80, 29.984)],
+    shared_a = waypoint_track(SHARED, [(6 * h, 122.15, 29.86), (7 * h, 122.18, 29.84)], day, 60)
+    shared_b = waypoint_track(SHARED, [(6 * h + 30, 121.72, 29.985), (6.5 * h + 30, 121.80, 29.984),
+                                        (7 * h + 30, 121.83, 29.966)],
                               day, 60)
     parts += [shared_a, shared_b]
     add(RENAMER, [(2 * h, 122.15, 29.80), (3 * h, 122.07, 29.795)], every=60.0)
