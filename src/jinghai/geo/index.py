@@ -9,6 +9,7 @@ containment.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import shapely
@@ -39,8 +40,7 @@ class ZoneIndex:
 
     def __init__(self, zones: Iterable[Zone]) -> None:
         self.zones: list[Zone] = list(zones)
-        self._trees: dict[tuple[frozenset[str] | None, float], tuple[shapely.STRtree,
-                                                                      NDArray[np.int64]]] = {}
+        self._trees: dict[tuple[Any, ...], tuple[shapely.STRtree, NDArray[np.int64]]] = {}
 
     def __len__(self) -> int:
         return len(self.zones)
@@ -55,12 +55,13 @@ class ZoneIndex:
         ks = set(kinds)
         return [i for i, z in enumerate(self.zones) if z.kind in ks]
 
-    def _tree(self, kinds: frozenset[str] | None, grow_m: float
-              ) -> tuple[shapely.STRtree, NDArray[np.int64]]:
-        key = (kinds, grow_m)
+    def _tree(self, kinds: frozenset[str] | None, grow_m: float,
+              subset: frozenset[int] | None = None) -> tuple[shapely.STRtree, NDArray[np.int64]]:
+        key = (kinds, grow_m, subset)
         if key not in self._trees:
             sel = [i for i, z in enumerate(self.zones)
-                   if (kinds is None or z.kind in kinds) and z.geometry.geom_type != "Point"]
+                   if (kinds is None or z.kind in kinds) and z.geometry.geom_type != "Point"
+                   and (subset is None or i in subset)]
             geoms = [buffer_m(self.zones[i].geometry, grow_m) for i in sel]
             for g in geoms:
                 shapely.prepare(g)
@@ -68,12 +69,16 @@ class ZoneIndex:
         return self._trees[key]
 
     def contains(self, lon: ArrayLike, lat: ArrayLike, kinds: Iterable[str] | None = None,
-                 grow_m: float = 0.0) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Pairs (point index, zone index) for every zone that contains a point."""
+                 grow_m: float = 0.0, subset: Iterable[int] | None = None
+                 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Pairs (point index, zone index) for every zone that contains a point.
+
+        ``grow_m`` buffers the zones (hysteresis); ``subset`` limits to zone indices."""
         lon = np.asarray(lon, dtype=np.float64)
         lat = np.asarray(lat, dtype=np.float64)
         kinds_f = frozenset(kinds) if kinds is not None else None
-        tree, sel = self._tree(kinds_f, grow_m)
+        tree, sel = self._tree(kinds_f, grow_m,
+                               frozenset(subset) if subset is not None else None)
         if len(sel) == 0 or len(lon) == 0:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         pts = shapely.points(lon, lat)
