@@ -46,8 +46,8 @@ class Event:
     start: datetime
     end: datetime
     vessels: tuple[int, ...]
-    lon: float
-    lat: float
+    lon: float | None  # None when the finding has no place (a name change)
+    lat: float | None
     score: float
     severity: str
     params: dict[str, Any]
