@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,6 @@ class Settings(BaseSettings):
     database_url: str = ""
     secret_key: str = "change-me-in-production"
     timezone: str = "Asia/Shanghai"
-    report_deadline: time = time(17, 0)
     host: str = "127.0.0.1"
     port: int = 8000
     session_hours: int = 12

@@ -51,7 +51,16 @@ class OperationSpec(BaseModel):
     reports_to: str = ""
     start_date: date
     timezone: str = "Asia/Shanghai"
+    # The daily report's deadline, local time (HH:MM). Late submissions are marked, not refused.
     report_deadline: str = "17:00"
+
+    @field_validator("report_deadline")
+    @classmethod
+    def _deadline(cls, v: str) -> str:
+        hh, _, mm = v.partition(":")
+        if not (hh.isdigit() and mm.isdigit() and 0 <= int(hh) < 24 and 0 <= int(mm) < 60):
+            raise ValueError("report_deadline must be HH:MM")
+        return f"{int(hh):02d}:{int(mm):02d}"
 
 
 class TemplateSpec(BaseModel):
