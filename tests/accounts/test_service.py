@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jinghai.accounts.models import Role, UserSession
+from jinghai.accounts.service import (
+    ThrottlePolicy,
+    add_user,
+    authenticate,
+    resolve_session,
+    set_active,
+    set_role,
+    start_session,
+)
+from jinghai.audit.models import AuditEvent
+from jinghai.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyRequests
+
+
+def test_passwords_are_argon2_hashes(session, operation):
+    user = add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    assert user.password_hash.startswith("$argon2id$")
+    assert "long-password-1" not in user.password_hash
+    assert authenticate(session, "u1", "long-password-1").id == user.id
+
+
+def test_wrong_password_and_unknown_user_look_the_same(session, operation):
+    add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    with pytest.raises(NotAuthenticated) as a:
+        authenticate(session, "u1", "nope-nope-nope")
+    with pytest.raises(NotAuthenticated) as b:
+        authenticate(session, "ghost", "nope-nope-nope")
+    assert a.value.message == b.value.message
+
+
+def test_throttle_after_repeated_failures(session, operation):
+    add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    policy = ThrottlePolicy(max_failures=3, window=timedelta(minutes=15))
+    for _ in range(3):
+        with pytest.raises(NotAuthenticated):
+            authenticate(session, "u1", "bad-password", "10.0.0.1", policy)
+    with pytest.raises(TooManyRequests):
+        authenticate(session, "u1", "long-password-1", "10.0.0.1", policy)
+
+
+def test_liaison_needs_a_unit_and_names_are_unique(session, operation):
+    with pytest.raises(InvalidInput):
+        add_user(session, None, username="l1", password="long-password-1", role=Role.LIAISON)
+    add_user(session, None, username="l1", password="long-password-1", role=Role.LIAISON,
+             unit_key="police")
+    with pytest.raises(Conflict):
+        add_user(session, None, username="l1", password="long-password-1", role=Role.VIEWER)
+    with pytest.raises(InvalidInput):
+        add_user(session, None, username="l2", password="short", role=Role.VIEWER)
+
+
+def test_only_admins_change_roles_and_it_is_audited(session, office, admin, make_liaison):
+    liaison = make_liaison("police")
+    with pytest.raises(PermissionDenied):
+        set_role(session, office, liaison.id, Role.OFFICE, None)
+    set_role(session, admin, liaison.id, Role.OFFICE, None)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.role")).one()
+    assert (event.old_value, event.new_value, event.user_id) == ("liaison/police", "office/",
+                                                                  admin.id)
+
+
+def test_deactivating_ends_sessions(session, admin, make_liaison):
+    liaison = make_liaison("police")
+    new = start_session(session, liaison)
+    assert resolve_session(session, new.token).user_id == liaison.id
+    set_active(session, admin, liaison.id, False)
+    assert session.scalars(select(UserSession).where(UserSession.user_id == liaison.id)).all() == []
+    assert resolve_session(session, new.token) is None
