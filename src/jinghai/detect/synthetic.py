@@ -103,7 +103,7 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
                      (10 * h, sx + 0.001, sy + 0.0008), (10 * h + 50 * 60, sx + 0.003, sy + 0.0012),
                      (12 * h, 122.15, 29.76)])
     # own patrol boat arrives and stays alongside the fishing boat: never flagged itself.
-    add(PATROL, [(10 * h + 600, sx - 0.03, sy), (10 * h + 1500, sx - 0.001, sy + 0.0005),
+    add(PATROL, [(10 * h - 900, sx - 0.03, sy), (10 * h + 300, sx - 0.001, sy + 0.0005),
                  (11 * h + 600, sx - 0.001, sy + 0.0008), (12 * h, sx - 0.05, sy)])
     # 2. Fly-by: two ships pass 150 m apart at 12 kn.
     add(FLYBY_A, [(5 * h, 122.07, 29.930), (5 * h + 1800, 122.19, 29.9315)])

@@ -1,0 +1,34 @@
+"""Behaviour detectors over the AIS picture: one verb, live and batch alike.
+
+``XDetector(params, zones=..., fleet=...).run(positions) -> list[Event]`` for a batch;
+``detector.feed(batch)`` returns the events a live batch opened, updated or closed, and
+feeding all data then ``flush()`` gives exactly what ``run`` gives.
+"""
+
+from jinghai.detect.base import Detector, DetectorParams
+from jinghai.detect.dark import GoingDarkDetector, GoingDarkParams
+from jinghai.detect.encounter import EncounterDetector, EncounterParams
+from jinghai.detect.events import Event, event_id
+from jinghai.detect.identity import IdentityAnomalyDetector, IdentityParams, mmsi_problems
+from jinghai.detect.landing import LandingApproachDetector, LandingApproachParams
+from jinghai.detect.loitering import LoiteringDetector, LoiteringParams
+from jinghai.detect.port import (
+    EntryReport,
+    PortVisitDetector,
+    PortVisitParams,
+    UnreportedArrivalDetector,
+    UnreportedArrivalParams,
+)
+from jinghai.detect.positions import Fleet, Positions, VesselStatic, to_positions
+from jinghai.detect.suite import build_detectors, run_all
+from jinghai.detect.zonerule import ZoneRule, ZoneRuleDetector, ZoneRuleParams
+
+__all__ = [
+    "Detector", "DetectorParams", "Event", "event_id", "Fleet", "VesselStatic", "Positions",
+    "to_positions", "EncounterDetector", "EncounterParams", "LoiteringDetector",
+    "LoiteringParams", "GoingDarkDetector", "GoingDarkParams", "PortVisitDetector",
+    "PortVisitParams", "UnreportedArrivalDetector", "UnreportedArrivalParams", "EntryReport",
+    "LandingApproachDetector", "LandingApproachParams", "ZoneRuleDetector", "ZoneRuleParams",
+    "ZoneRule", "IdentityAnomalyDetector", "IdentityParams", "mmsi_problems",
+    "build_detectors", "run_all",
+]

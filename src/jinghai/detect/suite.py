@@ -1,0 +1,56 @@
+"""All detectors at once, with one set of geography and vessel facts.
+
+The live service and a batch re-run build the same suite; the only difference is whether
+positions arrive through ``feed`` in pieces or through ``run`` in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from jinghai.detect.base import Detector
+from jinghai.detect.dark import GoingDarkDetector
+from jinghai.detect.encounter import EncounterDetector
+from jinghai.detect.events import Event
+from jinghai.detect.identity import IdentityAnomalyDetector
+from jinghai.detect.landing import LandingApproachDetector
+from jinghai.detect.loitering import LoiteringDetector
+from jinghai.detect.port import EntryReport, PortVisitDetector, UnreportedArrivalDetector
+from jinghai.detect.positions import Fleet
+from jinghai.detect.zonerule import ZoneRuleDetector
+from jinghai.geo.index import ZoneIndex
+from jinghai.geo.zones import Zone
+
+
+def build_detectors(zones: ZoneIndex | Iterable[Zone], fleet: Fleet | None = None, *,
+                    reports: Iterable[EntryReport | Mapping[str, Any]] = (),
+                    static_history: pd.DataFrame | None = None,
+                    params: Mapping[str, Any] | None = None) -> dict[str, Detector]:
+    """One of each detector; ``params`` maps detector name to its params dataclass."""
+    zi = zones if isinstance(zones, ZoneIndex) else ZoneIndex(zones)
+    fleet = fleet or Fleet()
+    params = dict(params or {})
+    common = {"zones": zi, "fleet": fleet}
+    return {
+        "encounter": EncounterDetector(params.get("encounter"), **common),
+        "loitering": LoiteringDetector(params.get("loitering"), **common),
+        "going_dark": GoingDarkDetector(params.get("going_dark"), **common),
+        "port_visit": PortVisitDetector(params.get("port_visit"), **common),
+        "unreported_arrival": UnreportedArrivalDetector(
+            params.get("unreported_arrival"), reports=list(reports), **common),
+        "landing_approach": LandingApproachDetector(params.get("landing_approach"), **common),
+        "zone_rule": ZoneRuleDetector(params.get("zone_rule"), **common),
+        "identity": IdentityAnomalyDetector(params.get("identity"),
+                                            static_history=static_history, **common),
+    }
+
+
+def run_all(positions: Any, detectors: Mapping[str, Detector]) -> dict[str, list[Event]]:
+    """Batch run of every detector over the same positions."""
+    return {name: det.run(positions) for name, det in detectors.items()}
+
+
+__all__ = ["build_detectors", "run_all"]
