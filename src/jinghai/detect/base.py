@@ -212,8 +212,10 @@ class RunTracker:
         starts = np.flatnonzero(brk)
         ends = np.append(starts[1:], n) - 1
         # Segments of keys without a run whose condition is 0 do nothing: skip them in numpy.
-        live_keys = np.fromiter(self.runs.keys(), np.int64, len(self.runs))
-        interesting = (cond[starts] > 0) | np.isin(key[starts], live_keys)
+        # (keys with an open run, or with a run that may start in this batch, do).
+        live_keys = np.concatenate([np.fromiter(self.runs.keys(), np.int64, len(self.runs)),
+                                    np.unique(key[cond == 2])])
+        interesting = (cond[starts] == 2) | np.isin(key[starts], live_keys)
         seg_key = key[starts].tolist()
         seg_cond = cond[starts].tolist()
         for s in np.flatnonzero(interesting).tolist():
