@@ -114,18 +114,17 @@ def test_late_submission_is_marked_not_refused(session, office, make_liaison):
 
 
 def test_nil_report_is_distinct_and_carries_stocks(session, office, make_liaison):
-    liaison = make_liaison("agriculture")
-    save_section(session, liaison, "agriculture", "vessel_control", DAY - timedelta(days=1),
-                 {"fishing_vessels": "312", "owners_enterprise": "14", "owners_individual": "240",
-                  "vessels_checked": "8"}, submit=True, now=ON_TIME)
-    view = submit_nil(session, liaison, "agriculture", "vessel_control", DAY, now=ON_TIME)
+    liaison = make_liaison("bs_meishan")
+    save_section(session, liaison, "bs_meishan", "port_area", DAY - timedelta(days=1),
+                 PORT_FIGURES, submit=True, now=ON_TIME)
+    view = submit_nil(session, liaison, "bs_meishan", "port_area", DAY, now=ON_TIME)
     assert view.status == "nil"
     values = {f.key: f.value for f in view.fields}
-    assert values["fishing_vessels"] == Decimal(312)
-    assert values["vessels_checked"] == Decimal(0)
+    assert values["vessels_guarded"] == Decimal(30)  # a stock: carried, not zeroed
+    assert values["inbound_vessels_checked"] == Decimal(0)
     board = completeness_board(session, office, DAY, DAY)
     cells = {(r.unit_key, r.section): r.cells[0] for r in board.rows}
-    assert cells[("agriculture", "vessel_control")] == "nil"
+    assert cells[("bs_meishan", "port_area")] == "nil"
     assert cells[("transport", "case_handling")] == "not_started"
 
 
