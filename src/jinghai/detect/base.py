@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from zoneinfo import ZoneInfo
 
-from jinghai.detect.events import Event, ms_to_dt
+from jinghai.detect.events import Event, iso_ms, ms_to_dt
 from jinghai.detect.positions import Fleet, Positions, to_positions
 from jinghai.geo.index import ZoneIndex
 from jinghai.geo.zones import Zone
@@ -318,14 +318,16 @@ def latest_actions(actions: list[RunAction]) -> list[RunAction]:
 
 def vessel_track(run: Run, mmsi: int) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
     """Track snippet and source refs of a single-vessel run (snippet cols lon, lat, sog)."""
-    track: list[dict[str, Any]] = []
-    refs: list[tuple[int, str]] = []
-    for t, lon, lat, sog in run.track:
-        iso = ms_to_dt(t).isoformat()
-        track.append({"mmsi": mmsi, "ts": iso, "lon": round6(lon), "lat": round6(lat),
-                      "sog": None if sog != sog else round(float(sog), 1)})
-        refs.append((mmsi, iso))
-    return track, refs
+    if not run.track:
+        return [], []
+    arr = np.asarray(run.track, dtype=np.float64)
+    iso = iso_ms(arr[:, 0])
+    lon = np.round(arr[:, 1], 6).tolist()
+    lat = np.round(arr[:, 2], 6).tolist()
+    sog = [None if x != x else x for x in np.round(arr[:, 3], 1).tolist()]
+    track = [{"mmsi": mmsi, "ts": a, "lon": b, "lat": c, "sog": d}
+             for a, b, c, d in zip(iso, lon, lat, sog, strict=True)]
+    return track, [(mmsi, a) for a in iso]
 
 
 def local_hour(ms: int, tz: str = "Asia/Shanghai") -> int:

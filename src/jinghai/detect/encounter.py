@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jinghai.detect.base import Detector, DetectorParams, Run, RunTracker, round6
-from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
+from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
 from jinghai.geo.zones import HARBOUR_KINDS
@@ -224,14 +224,16 @@ class EncounterDetector(Detector):
         if a not in fleet.static or b not in fleet.static:
             score += 0.1
         score = min(score, 1.0)
+        arr = np.asarray(run.track, dtype=np.float64)
+        iso, iso_a, iso_b = iso_ms(arr[:, 0]), iso_ms(arr[:, 5]), iso_ms(arr[:, 6])
+        la, pa, lb, pb = (np.round(arr[:, c], 6).tolist() for c in (1, 2, 3, 4))
         track: list[dict[str, Any]] = []
         refs: list[tuple[int, str]] = []
-        for t, lon_a, lat_a, lon_b, lat_b, ts_a, ts_b, dist in run.track:
-            iso = ms_to_dt(t).isoformat()
-            track.append({"mmsi": a, "ts": iso, "lon": round6(lon_a), "lat": round6(lat_a)})
-            track.append({"mmsi": b, "ts": iso, "lon": round6(lon_b), "lat": round6(lat_b)})
-            refs.append((a, ms_to_dt(ts_a).isoformat()))
-            refs.append((b, ms_to_dt(ts_b).isoformat()))
+        for i, t in enumerate(iso):
+            track.append({"mmsi": a, "ts": t, "lon": la[i], "lat": pa[i]})
+            track.append({"mmsi": b, "ts": t, "lon": lb[i], "lat": pb[i]})
+            refs.append((a, iso_a[i]))
+            refs.append((b, iso_b[i]))
         refs = list(dict.fromkeys(refs))
         return Event(
             id=event_id(self.name, self.version, vessels, run.start),
