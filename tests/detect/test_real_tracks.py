@@ -60,7 +60,7 @@ def _gpkg(path: Path) -> pd.DataFrame:
     """GeoPackage points through sqlite3 + shapely: skip the GP header, read the WKB."""
     con = sqlite3.connect(path)
     table = con.execute("select table_name from gpkg_contents").fetchone()[0]
-    df = pd.read_sql(f"select * from {table}", con)  # noqa: S608 - name from the file itself
+    df = pd.read_sql(f"select * from {table}", con)
     con.close()
 
     def wkb(b: bytes) -> bytes:

@@ -11,7 +11,11 @@ import pandas as pd
 import pytest
 
 from jinghai.detect import (
-    EncounterDetector, EncounterParams, Event, Fleet, build_detectors,
+    EncounterDetector,
+    EncounterParams,
+    Event,
+    Fleet,
+    build_detectors,
 )
 from jinghai.detect import synthetic as s
 from jinghai.geo import ZoneIndex, load_demo_zones

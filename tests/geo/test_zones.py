@@ -10,8 +10,15 @@ from shapely.geometry import Point, box
 
 from jinghai.errors import InvalidInput
 from jinghai.geo import (
-    LANDING_SUBTYPES, Zone, ZoneIndex, ZoneKind, default_coastline, haversine_m,
-    load_demo_zones, zones_from_geojson, zones_to_geojson,
+    LANDING_SUBTYPES,
+    Zone,
+    ZoneIndex,
+    ZoneKind,
+    default_coastline,
+    haversine_m,
+    load_demo_zones,
+    zones_from_geojson,
+    zones_to_geojson,
 )
 
 SUB_DISTRICTS = {"新碶", "小港", "大碶", "霞浦", "柴桥", "戚家山", "春晓", "梅山", "白峰", "郭巨"}

@@ -20,15 +20,15 @@ which keeps the Python loop small while numpy does the per-position work.
 from __future__ import annotations
 
 import dataclasses
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from numpy.typing import NDArray
-
-from zoneinfo import ZoneInfo
 
 from jinghai.detect.events import Event, iso_ms, ms_to_dt
 from jinghai.detect.positions import Fleet, Positions, to_positions
@@ -324,7 +324,7 @@ def vessel_track(run: Run, mmsi: int) -> tuple[list[dict[str, Any]], list[tuple[
     iso = iso_ms(arr[:, 0])
     lon = np.round(arr[:, 1], 6).tolist()
     lat = np.round(arr[:, 2], 6).tolist()
-    sog = [None if x != x else x for x in np.round(arr[:, 3], 1).tolist()]
+    sog = [None if math.isnan(x) else x for x in np.round(arr[:, 3], 1).tolist()]
     track = [{"mmsi": mmsi, "ts": a, "lon": b, "lat": c, "sog": d}
              for a, b, c, d in zip(iso, lon, lat, sog, strict=True)]
     return track, [(mmsi, a) for a in iso]
@@ -348,5 +348,14 @@ def round6(x: float) -> float:
     return round(float(x), 6)
 
 
-__all__ = ["Detector", "DetectorParams", "RunTracker", "Run", "segment_cond", "latest_actions",
-           "vessel_track", "is_night", "local_hour"]
+__all__ = [
+    "Detector",
+    "DetectorParams",
+    "Run",
+    "RunTracker",
+    "is_night",
+    "latest_actions",
+    "local_hour",
+    "segment_cond",
+    "vessel_track",
+]

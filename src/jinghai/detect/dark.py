@@ -14,6 +14,7 @@ which judged AIS disabling by reception quality around the gap.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -72,8 +73,8 @@ class GoingDarkDetector(Detector):
                 pool[0] = allp.take(np.argsort(allp.ts, kind="stable"))
             t, lon, lat, sog, _, cog = prev
             mid = t + gap_ms // 2
-            d = (0.0 if sog != sog else sog) * KNOT_MS * gap_ms / 1000.0
-            c = np.radians(0.0 if cog != cog else cog)
+            d = (0.0 if math.isnan(sog) else sog) * KNOT_MS * gap_ms / 1000.0
+            c = np.radians(0.0 if math.isnan(cog) else cog)
             plon, plat = offset_lonlat(lon, lat, d * np.sin(c), d * np.cos(c))
             return (self._heard(pool[0], mmsi_of[0], lon, lat, t, mid)
                     and self._heard(pool[0], mmsi_of[0], float(plon), float(plat), mid,
@@ -164,7 +165,7 @@ class GoingDarkDetector(Detector):
         p = self.params
         t_last, lon, lat, sog, msg_type, _ = prev
         dt_s = (now - t_last) / 1000.0
-        sog = 0.0 if sog != sog else sog
+        sog = 0.0 if math.isnan(sog) else sog
         small = self.fleet.is_small_craft(mmsi, msg_type)
         night = is_night(t_last, 18, 6)
         score = 0.5 + 0.2 * small + 0.1 * night + 0.1 * (mmsi not in self.fleet.static)

@@ -78,4 +78,4 @@ class Event:
         return d
 
 
-__all__ = ["Event", "event_id", "severity_of", "ms_to_dt", "iso_ms"]
+__all__ = ["Event", "event_id", "iso_ms", "ms_to_dt", "severity_of"]

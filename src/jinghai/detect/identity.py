@@ -185,7 +185,7 @@ class IdentityAnomalyDetector(Detector):
         kn = dist / dt / KNOT_MS
         jump = has_prev & (dist >= p.min_jump_m) & (kn > p.max_speed_kn)
         last = np.ones(n, dtype=bool)
-        last[:-1] = ~first[1:]
+        last[:-1] = first[1:]
         for i in np.flatnonzero(last).tolist():
             self._last[int(rows.mmsi[i])] = (int(rows.ts[i]), float(rows.lon[i]),
                                              float(rows.lat[i]))
@@ -291,4 +291,4 @@ class IdentityAnomalyDetector(Detector):
             refs=list(dict.fromkeys([(mmsi, iso_s), (mmsi, iso_e)])), track=[], details=details)
 
 
-__all__ = ["IdentityAnomalyDetector", "IdentityParams", "mmsi_problems", "known_mids"]
+__all__ = ["IdentityAnomalyDetector", "IdentityParams", "known_mids", "mmsi_problems"]

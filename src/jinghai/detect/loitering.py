@@ -14,7 +14,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 from jinghai.detect.base import (
-    Detector, DetectorParams, Run, RunTracker, is_night, latest_actions, round6, segment_cond,
+    Detector,
+    DetectorParams,
+    Run,
+    RunTracker,
+    is_night,
+    latest_actions,
+    round6,
+    segment_cond,
     vessel_track,
 )
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from jinghai.detect.base import (
-    Detector, DetectorParams, Run, RunTracker, latest_actions, round6, segment_cond,
+    Detector,
+    DetectorParams,
+    Run,
+    RunTracker,
+    latest_actions,
+    round6,
+    segment_cond,
     vessel_track,
 )
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
@@ -218,5 +224,10 @@ class UnreportedArrivalDetector(PortVisitDetector):
                                      extra={"reports_on_file": len(self._reports.get(mmsi, []))}))
 
 
-__all__ = ["PortVisitDetector", "PortVisitParams", "UnreportedArrivalDetector",
-           "UnreportedArrivalParams", "EntryReport"]
+__all__ = [
+    "EntryReport",
+    "PortVisitDetector",
+    "PortVisitParams",
+    "UnreportedArrivalDetector",
+    "UnreportedArrivalParams",
+]

@@ -184,4 +184,4 @@ class Fleet:
         return msg_type in (18, 19, 24)
 
 
-__all__ = ["Positions", "to_positions", "COLUMNS", "Fleet", "VesselStatic"]
+__all__ = ["COLUMNS", "Fleet", "Positions", "VesselStatic", "to_positions"]

@@ -240,4 +240,4 @@ def random_traffic(n_vessels: int, hours: float, every_s: float = 10.0, seed: in
     return Positions(**{c: np.ascontiguousarray(cols[c], dtype=t_) for c, t_ in COLUMNS.items()})
 
 
-__all__ = ["Scenario", "beilun_scenario", "waypoint_track", "random_traffic", "hold"]
+__all__ = ["Scenario", "beilun_scenario", "hold", "random_traffic", "waypoint_track"]

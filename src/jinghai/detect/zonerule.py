@@ -16,8 +16,15 @@ from typing import Any, ClassVar
 import numpy as np
 
 from jinghai.detect.base import (
-    Detector, DetectorParams, Run, RunTracker, latest_actions, local_hour, round6,
-    segment_cond, vessel_track,
+    Detector,
+    DetectorParams,
+    Run,
+    RunTracker,
+    latest_actions,
+    local_hour,
+    round6,
+    segment_cond,
+    vessel_track,
 )
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
@@ -201,4 +208,4 @@ class ZoneRuleDetector(Detector):
                      "responsible_person": zone.responsible_person})
 
 
-__all__ = ["ZoneRuleDetector", "ZoneRuleParams", "ZoneRule"]
+__all__ = ["ZoneRule", "ZoneRuleDetector", "ZoneRuleParams"]

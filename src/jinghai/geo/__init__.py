@@ -14,7 +14,18 @@ from jinghai.geo.zones import (
 )
 
 __all__ = [
-    "Zone", "ZoneKind", "LANDING_SUBTYPES", "HARBOUR_KINDS", "zones_from_geojson",
-    "zones_to_geojson", "load_demo_zones", "ZoneIndex", "buffer_m", "Coastline",
-    "default_coastline", "haversine_m", "offset_lonlat", "to_utm",
+    "HARBOUR_KINDS",
+    "LANDING_SUBTYPES",
+    "Coastline",
+    "Zone",
+    "ZoneIndex",
+    "ZoneKind",
+    "buffer_m",
+    "default_coastline",
+    "haversine_m",
+    "load_demo_zones",
+    "offset_lonlat",
+    "to_utm",
+    "zones_from_geojson",
+    "zones_to_geojson",
 ]

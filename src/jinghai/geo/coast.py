@@ -86,7 +86,7 @@ class Coastline:
             qx = np.round(lon[inside] * k).astype(np.int64)
             qy = np.round(lat[inside] * k).astype(np.int64)
             code = (qx - qx.min()) * (int(qy.max() - qy.min()) + 1) + (qy - qy.min())
-            ucode, first, inv = np.unique(code, return_index=True, return_inverse=True)
+            _, first, inv = np.unique(code, return_index=True, return_inverse=True)
             x, y = to_utm(qx[first] / k, qy[first] / k, self.crs)
             pts = shapely.points(x, y)
             idx, dist = self._pieces.query_nearest(pts, return_distance=True,
@@ -118,4 +118,4 @@ def default_coastline() -> Coastline:
     return Coastline.from_geojson()
 
 
-__all__ = ["Coastline", "default_coastline", "COASTLINE_PATH", "COAST_BOX"]
+__all__ = ["COASTLINE_PATH", "COAST_BOX", "Coastline", "default_coastline"]

@@ -85,7 +85,7 @@ def build_demo_zones() -> list[Zone]:
     jbox = to_xy(box(*JURISDICTION_BOX))
     land = shapely.union_all(coast.land_xy).intersection(jbox)
     water = jbox.difference(land)
-    near = lambda m: land.buffer(m, quad_segs=4)  # noqa: E731 - tiny local helper
+    near = lambda m: land.buffer(m, quad_segs=4)
 
     def clean(g: shapely.Geometry) -> shapely.Geometry:
         return shapely.make_valid(g.simplify(25)).buffer(0)

@@ -41,6 +41,7 @@ class ZoneIndex:
     def __init__(self, zones: Iterable[Zone]) -> None:
         self.zones: list[Zone] = list(zones)
         self._trees: dict[tuple[Any, ...], tuple[shapely.STRtree, NDArray[np.int64]]] = {}
+        self._bounds: dict[tuple[Any, ...], tuple[float, float, float, float]] = {}
 
     def __len__(self) -> int:
         return len(self.zones)
@@ -66,6 +67,8 @@ class ZoneIndex:
             for g in geoms:
                 shapely.prepare(g)
             self._trees[key] = (shapely.STRtree(geoms), np.asarray(sel, dtype=np.int64))
+            b = shapely.total_bounds(geoms) if geoms else np.array([0.0, 0.0, -1.0, -1.0])
+            self._bounds[key] = tuple(float(v) for v in b)
         return self._trees[key]
 
     def contains(self, lon: ArrayLike, lat: ArrayLike, kinds: Iterable[str] | None = None,
@@ -81,9 +84,16 @@ class ZoneIndex:
                                frozenset(subset) if subset is not None else None)
         if len(sel) == 0 or len(lon) == 0:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        pts = shapely.points(lon, lat)
+        # Most positions are far from small zones (ports, restricted areas): a bounding-box
+        # test in numpy first saves building and querying millions of GEOS points.
+        x0, y0, x1, y1 = self._bounds[(kinds_f, grow_m, frozenset(subset) if subset is not None
+                                       else None)]
+        cand = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+        if not len(cand):
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        pts = shapely.points(lon[cand], lat[cand])
         pi, zi = tree.query(pts, predicate="intersects")
-        return pi.astype(np.int64), sel[zi]
+        return cand[pi].astype(np.int64), sel[zi]
 
     def inside_any(self, lon: ArrayLike, lat: ArrayLike, kinds: Iterable[str],
                    grow_m: float = 0.0) -> NDArray[np.bool_]:
@@ -113,11 +123,19 @@ class ZoneIndex:
         zl = np.array([c.x for c in cents])
         za = np.array([c.y for c in cents])
         tree = shapely.STRtree(shapely.points(zl, za))
-        # A degree bound generous enough for any latitude below 80°.
-        deg = radius_m / (M_PER_DEG_LAT * np.cos(np.radians(80.0)))
-        pi, zi = tree.query(shapely.points(lon, lat), predicate="dwithin", distance=deg)
+        # A degree bound that holds at the highest latitude in this batch (a degree of
+        # longitude shrinks with cos(lat)); the exact haversine test follows.
+        maxlat = min(float(np.abs(lat).max()) + 0.1, 89.0)
+        deg = radius_m / (M_PER_DEG_LAT * np.cos(np.radians(maxlat)))
+        cand = np.flatnonzero((lon >= zl.min() - deg) & (lon <= zl.max() + deg)
+                              & (lat >= za.min() - deg) & (lat <= za.max() + deg))
+        if not len(cand):
+            return best, best_d
+        pi, zi = tree.query(shapely.points(lon[cand], lat[cand]), predicate="dwithin",
+                            distance=deg)
         if len(pi) == 0:
             return best, best_d
+        pi = cand[pi]
         d = haversine_m(lon[pi], lat[pi], zl[zi], za[zi])
         ok = d <= radius_m
         pi, zi, d = pi[ok], zi[ok], d[ok]

@@ -60,5 +60,13 @@ def to_utm(lon: ArrayLike, lat: ArrayLike, crs: str = UTM51N
     return np.asarray(x), np.asarray(y)
 
 
-__all__ = ["haversine_m", "offset_lonlat", "to_utm", "utm_transformer", "EARTH_RADIUS_M",
-           "M_PER_DEG_LAT", "KNOT_MS", "UTM51N"]
+__all__ = [
+    "EARTH_RADIUS_M",
+    "KNOT_MS",
+    "M_PER_DEG_LAT",
+    "UTM51N",
+    "haversine_m",
+    "offset_lonlat",
+    "to_utm",
+    "utm_transformer",
+]

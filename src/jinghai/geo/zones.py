@@ -133,7 +133,7 @@ def zone_from_feature(feature: dict[str, Any], index: int = 0) -> Zone:
         raise InvalidInput(f"{where}: missing properties {missing}")
     try:
         geom = shape(feature.get("geometry"))
-    except Exception as exc:  # noqa: BLE001 - shapely raises several kinds here
+    except Exception as exc:
         raise InvalidInput(f"{where}: unreadable geometry ({exc})") from exc
     known = {"id", "kind", "name", "subtype", "sub_district", "responsible_person"}
     try:
@@ -200,6 +200,13 @@ def load_demo_zones() -> list[Zone]:
 
 
 __all__ = [
-    "Zone", "ZoneKind", "LANDING_SUBTYPES", "HARBOUR_KINDS", "zone_from_feature",
-    "zones_from_geojson", "zones_to_geojson", "load_demo_zones", "DEMO_ZONES_PATH",
+    "DEMO_ZONES_PATH",
+    "HARBOUR_KINDS",
+    "LANDING_SUBTYPES",
+    "Zone",
+    "ZoneKind",
+    "load_demo_zones",
+    "zone_from_feature",
+    "zones_from_geojson",
+    "zones_to_geojson",
 ]

@@ -1,0 +1,207 @@
+"""Benchmark the detectors: batch throughput, memory, live latency, all-pairs baseline.
+
+    .venv/bin/python benchmarks/bench_detect.py            # ≥ 10 M positions, ~3–5 min
+    .venv/bin/python benchmarks/bench_detect.py --quick    # a smoke run
+
+What it measures, in one run:
+
+1. Batch throughput (positions/s) of every detector over synthetic Beilun traffic
+   (``random_traffic``: vessels on straight courses, 30 % drifting slowly, a report every
+   10 s), with the demo zones; the process's peak RSS after each, and the encounter
+   detector's peak traced allocation (tracemalloc, numpy included) in a separate run.
+2. Live mode: the first ``--live-minutes`` of the same traffic fed in 1-second batches to
+   all detectors; for every event opened live, the data-time wait (time of the newest
+   position fed when the event came out, minus the time at which the condition was met)
+   and the wall time of the ``feed`` call that produced it.
+3. The encounter detector's grid pairing against a naive all-pairs-per-slot baseline on a
+   smaller subset, in the same run: both must find identical events; the ratio is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+import numpy as np
+
+from jinghai.detect import EncounterDetector, Fleet, build_detectors
+from jinghai.detect.positions import Positions
+from jinghai.detect.synthetic import random_traffic
+from jinghai.geo import ZoneIndex, haversine_m, load_demo_zones
+
+
+class NaiveEncounterDetector(EncounterDetector):
+    """The same detector with pairs found by comparing every vessel with every other vessel
+    in each slot (O(n²) per slot) instead of the grid."""
+
+    def _close_pairs(self, k, t, lon, lat, mmsi, fix_ts):  # type: ignore[override]
+        d = self.params.max_distance_m
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+        ends = np.r_[starts[1:], len(ks)]
+        ii, jj = [], []
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            idx = order[s:e]
+            n = len(idx)
+            if n < 2:
+                continue
+            a, b = np.triu_indices(n, 1)
+            i, j = idx[a], idx[b]
+            self.pairs_tested += len(i)
+            dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
+            ok = dist <= d
+            ii.append(i[ok])
+            jj.append(j[ok])
+        if not ii:
+            return {"key": np.empty(0, np.int64)}
+        i, j = np.concatenate(ii), np.concatenate(jj)
+        dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
+        swap = mmsi[i] > mmsi[j]
+        a, b = np.where(swap, j, i), np.where(swap, i, j)
+        return {"key": (mmsi[a] << 30) | mmsi[b], "t": t[a], "lon": (lon[a] + lon[b]) / 2,
+                "lat": (lat[a] + lat[b]) / 2, "lon_a": lon[a], "lat_a": lat[a],
+                "lon_b": lon[b], "lat_b": lat[b], "ts_a": fix_ts[a], "ts_b": fix_ts[b],
+                "dist": dist}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def head(p: Positions, minutes: float) -> Positions:
+    cut = p.ts[0] + int(minutes * 60_000)
+    return p.take(np.flatnonzero(p.ts < cut))
+
+
+def subset(p: Positions, n_vessels: int, hours: float) -> Positions:
+    keep = (p.mmsi < p.mmsi.min() + n_vessels) & (p.ts < p.ts[0] + int(hours * 3_600_000))
+    return p.take(np.flatnonzero(keep))
+
+
+def batch(pos: Positions, zones: ZoneIndex) -> dict[str, Any]:
+    print(f"\n== batch: {len(pos):,} positions, {len(np.unique(pos.mmsi)):,} vessels, "
+          f"{(pos.ts[-1] - pos.ts[0]) / 3.6e6:.1f} h ==")
+    total = 0.0
+    out = {}
+    for name, det in build_detectors(zones, Fleet()).items():
+        gc.collect()
+        t = time.perf_counter()
+        events = det.run(pos)
+        dt = time.perf_counter() - t
+        total += dt
+        out[name] = dt
+        print(f"{name:20s} {dt:7.1f} s  {len(pos) / dt:12,.0f} pos/s  events {len(events):6d}"
+              f"  peak RSS so far {rss_mb():7,.0f} MiB", flush=True)
+        del det, events
+    print(f"{'all detectors':20s} {total:7.1f} s  {len(pos) / total:12,.0f} pos/s"
+          f"  (each detector reads every position)")
+    return out
+
+
+def memory(pos: Positions, zones: ZoneIndex) -> None:
+    """tracemalloc slows Python-level code a lot, so it is measured apart from timing, on
+    the encounter detector (numpy-heavy, the largest working set)."""
+    gc.collect()
+    tracemalloc.start()
+    EncounterDetector(zones=zones).run(pos)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"encounter detector traced peak allocation over {len(pos):,} positions: "
+          f"{peak / 2**20:,.0f} MiB ({peak / len(pos):.0f} bytes/position)")
+
+
+def live(pos: Positions, zones: ZoneIndex) -> None:
+    print(f"\n== live: {len(pos):,} positions fed in 1-s batches to all detectors ==")
+    dets = build_detectors(zones, Fleet())
+    sec = (pos.ts - pos.ts[0]) // 1000
+    cuts = np.flatnonzero(np.r_[True, sec[1:] != sec[:-1]])
+    ends = np.r_[cuts[1:], len(sec)]
+    waits: list[float] = []
+    walls: list[float] = []
+    feed_walls: list[float] = []
+    seen: set[str] = set()
+    t_all = time.perf_counter()
+    for s, e in zip(cuts.tolist(), ends.tolist(), strict=True):
+        chunk = pos.take(np.arange(s, e))
+        newest = int(chunk.ts.max())
+        for det in dets.values():
+            t = time.perf_counter()
+            changed = det.feed(chunk)
+            w = time.perf_counter() - t
+            feed_walls.append(w)
+            for ev in changed:
+                if ev.id in seen:
+                    continue
+                seen.add(ev.id)
+                # the event's end when first reported = the position that met the condition
+                waits.append((newest - ev.end.timestamp() * 1000) / 1000.0)
+                walls.append(w)
+    wall_all = time.perf_counter() - t_all
+    fw = np.array(feed_walls) * 1000
+    print(f"replay {wall_all:.1f} s wall for {(pos.ts[-1] - pos.ts[0]) / 60000:.0f} min of data "
+          f"({len(pos) / wall_all:,.0f} pos/s, all detectors)")
+    print(f"feed() wall per detector call: p50 {np.percentile(fw, 50):.2f} ms, "
+          f"p99 {np.percentile(fw, 99):.1f} ms, max {fw.max():.0f} ms")
+    if waits:
+        w = np.array(waits)
+        ww = np.array(walls) * 1000
+        print(f"events opened live: {len(w)}; message-to-event latency: data-time wait "
+              f"p50 {np.percentile(w, 50):.0f} s / p95 {np.percentile(w, 95):.0f} s "
+              f"(waiting for the {dets['encounter'].params.slot_s} s slot to close), "
+              f"processing wall p50 {np.percentile(ww, 50):.0f} ms / max {ww.max():.0f} ms")
+    else:
+        print("no events opened in the live window")
+
+
+def baseline(pos: Positions, zones: ZoneIndex) -> None:
+    n = len(np.unique(pos.mmsi))
+    print(f"\n== encounter: grid vs naive all-pairs, {len(pos):,} positions, {n} vessels ==")
+    grid = EncounterDetector(zones=zones)
+    t = time.perf_counter()
+    eg = grid.run(pos)
+    tg = time.perf_counter() - t
+    naive = NaiveEncounterDetector(zones=zones)
+    t = time.perf_counter()
+    en = naive.run(pos)
+    tn = time.perf_counter() - t
+    same = [e.id for e in eg] == [e.id for e in en]
+    print(f"grid   {tg:7.2f} s  {len(pos) / tg:12,.0f} pos/s  pairs tested {grid.pairs_tested:,}")
+    print(f"naive  {tn:7.2f} s  {len(pos) / tn:12,.0f} pos/s  pairs tested {naive.pairs_tested:,}")
+    print(f"speed-up {tn / tg:.1f}x, same events: {same} ({len(eg)} events)")
+    if not same:
+        sys.exit("grid and naive encounter results differ")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--vessels", type=int, default=3500)
+    ap.add_argument("--hours", type=float, default=8.0)
+    ap.add_argument("--every", type=float, default=10.0, help="seconds between reports")
+    ap.add_argument("--live-minutes", type=float, default=45.0)
+    ap.add_argument("--naive-vessels", type=int, default=3500)
+    ap.add_argument("--naive-hours", type=float, default=1.0)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    a = ap.parse_args()
+    if a.quick:
+        a.vessels, a.hours, a.live_minutes, a.naive_vessels, a.naive_hours = 300, 1, 35, 200, 1
+    zones = ZoneIndex(load_demo_zones())
+    t = time.perf_counter()
+    pos = random_traffic(a.vessels, a.hours, a.every)
+    print(f"generated {len(pos):,} positions in {time.perf_counter() - t:.1f} s; "
+          f"peak RSS so far {rss_mb():,.0f} MiB")
+    baseline(subset(pos, a.naive_vessels, a.naive_hours), zones)
+    live(head(pos, a.live_minutes), zones)
+    batch(pos, zones)
+    memory(pos, zones)
+    print(f"\npeak RSS of the whole run {rss_mb():,.0f} MiB "
+          f"(includes the {len(pos) * 44 / 2**20:,.0f} MiB of input columns)")
+
+
+if __name__ == "__main__":
+    main()
