@@ -151,10 +151,12 @@ def live(pos: Positions, zones: ZoneIndex) -> None:
     if waits:
         w = np.array(waits)
         ww = np.array(walls) * 1000
+        slot = dets["encounter"].params.slot_s
         print(f"events opened live: {len(w)}; message-to-event latency: data-time wait "
-              f"p50 {np.percentile(w, 50):.0f} s / p95 {np.percentile(w, 95):.0f} s "
-              f"(waiting for the {dets['encounter'].params.slot_s} s slot to close), "
-              f"processing wall p50 {np.percentile(ww, 50):.0f} ms / max {ww.max():.0f} ms")
+              f"from the decisive slot's end p50 {np.percentile(w, 50):.0f} s / p95 "
+              f"{np.percentile(w, 95):.0f} s (plus up to {slot} s between the last message "
+              f"and the end of its {slot} s slot), processing wall of the feed() that "
+              f"emitted it p50 {np.percentile(ww, 50):.0f} ms / max {ww.max():.0f} ms")
     else:
         print("no events opened in the live window")
 
