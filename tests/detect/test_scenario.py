@@ -113,8 +113,12 @@ def test_patrol_boat_and_anchorage_need_their_rules(scenario, zones, fleet) -> N
     assert any(set(v) <= set(s.ANCHORED) for v in _vessels(no_zones))
 
 
-def test_loitering(batch) -> None:
-    assert _vessels(batch["loitering"]) == {(s.PAIR_A,), (s.PAIR_B,), (s.LOITERER,)}
+def test_loitering_drifting_and_circling(batch) -> None:
+    events = batch["loitering"]
+    assert _vessels(events) == {(s.PAIR_A,), (s.PAIR_B,), (s.LOITERER,), (s.CIRCLER,)}
+    circler = next(e for e in events if e.vessels == (s.CIRCLER,))
+    assert circler.details["circling"]
+    assert min(p["sog"] for p in circler.track[1:-1]) > 3.0  # never slow: found by circling
 
 
 def test_going_dark_near_island_not_far_offshore(batch) -> None:

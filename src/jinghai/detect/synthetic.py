@@ -81,7 +81,7 @@ INTRUDER, BAD_FIX = 413900001, 413900002
 PATROL = 413000099
 FAKE, UNKNOWN_MID = 123456789, 200123456
 SHARED, RENAMER, GHOST = 413555555, 413666666, 413777777
-LOITERER = 413750001
+LOITERER, CIRCLER = 413750001, 413750002
 ANCHORED = [413400001 + i for i in range(8)]
 TRANSITS = [413450001 + i for i in range(4)]
 
@@ -161,6 +161,12 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
         msg_type=18)
     # 11. Loitering: a boat drifting at ~0.5 kn off 六横 for two hours, then leaving.
     add(LOITERER, [(18 * h, 122.13, 29.80), (20 * h, 122.14, 29.805), (20.3 * h, 122.17, 29.83)])
+    # ...and a boat circling at ~5 kn on a 250 m circle for 90 min, 20:00–21:30 UTC.
+    ang = np.linspace(0, 2 * np.pi * 9, 9 * 24 + 1)
+    cx, cy, r = 122.11, 29.81, 250.0 / M_PER_DEG_LAT
+    add(CIRCLER, [(19.5 * h, 122.17, 29.83)] + [
+        (20 * h + k * 25.0, cx + r * np.sin(a) / np.cos(np.radians(cy)), cy + r * np.cos(a))
+        for k, a in enumerate(ang)] + [(21.9 * h, 122.17, 29.83)])
     # 10. Zone rule: one ship enters the restricted area; another shows one bad fix in it.
     add(INTRUDER, [(8 * h, 121.83, 29.966), (8 * h + 900, 121.90, 29.966),
                    (8 * h + 1500, 121.935, 29.956), (8 * h + 2700, 121.936, 29.956),
