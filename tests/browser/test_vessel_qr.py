@@ -40,7 +40,8 @@ def test_scan_qr_records_inspection_counted_in_daily_report(live_server, page, s
     page.get_by_label("用户名").fill("police1")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + f"/v/{token}")  # exact: the login URL also ends so
+    # Exact URL: the login page's own URL (?next=/v/…) also ends with the scan path.
+    expect(page).to_have_url(live_server.url + f"/v/{token}")
     expect(page.get_by_role("heading", level=1)).to_have_text("浙甬渔60123")
     expect(page.get_by_test_id("vessel-status")).to_have_text("在册作业")
     assert "13805741234" not in page.content()  # not the fisheries authority: masked
