@@ -206,3 +206,10 @@ def test_pyarrow_input_gives_the_same_events(scenario, zones, fleet, batch) -> N
 
     table = pa.Table.from_pandas(scenario.positions, preserve_index=False)
     assert EncounterDetector(zones=zones, fleet=fleet).run(table) == batch["encounter"]
+
+
+def test_per_zone_distance_limit(scenario, zones, fleet) -> None:
+    params = replace(EncounterParams(), zone_max_distance_m={"layer-high-seas": 50.0})
+    events = EncounterDetector(params, zones=zones, fleet=fleet).run(scenario.positions)
+    # the daytime transfer (≈ 100 m apart, in the outer layer) drops out; midnight stays
+    assert _vessels(events) == {(s.F_MIDNIGHT, s.C_MIDNIGHT)}

@@ -23,7 +23,8 @@ How it works, per time slot of ``slot_s``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,6 +33,7 @@ from numpy.typing import NDArray
 from jinghai.detect.base import Detector, DetectorParams, Run, RunTracker, round6
 from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
+from jinghai.errors import InvalidInput
 from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
 from jinghai.geo.zones import HARBOUR_KINDS
 
@@ -55,6 +57,9 @@ class EncounterParams(DetectorParams):
     max_fix_age_s: seconds a fix is carried forward. 600: class-A at anchor reports every
         3 min (ITU-R M.1371), class-B slow every 3 min; 600 s tolerates two lost reports.
     grace_s: seconds a pair may be missing and still be the same event. 600, same reason.
+    zone_max_distance_m: per zone id, a tighter distance where the pair's midpoint lies in
+        that zone (e.g. 250 m in a busy channel where ships pass 400 m apart for long);
+        must not exceed ``max_distance_m``. Empty by default.
     slot_s: 60 (see :class:`DetectorParams`).
     """
 
@@ -64,6 +69,7 @@ class EncounterParams(DetectorParams):
     max_drift_kn: float = 1.0
     max_fix_age_s: int = 600
     grace_s: int = 600
+    zone_max_distance_m: Mapping[str, float] = field(default_factory=dict)
 
 
 class EncounterDetector(Detector):
@@ -82,6 +88,16 @@ class EncounterDetector(Detector):
             snippet_cols=("lon_a", "lat_a", "lon_b", "lat_b", "ts_a", "ts_b", "dist"),
             qualify=self._qualify, mins=("dist",))
         self.pairs_tested = 0
+        self._limits: list[tuple[int, float]] = []
+        for zid, metres in p.zone_max_distance_m.items():
+            if metres > p.max_distance_m:
+                raise InvalidInput(f"zone_max_distance_m[{zid!r}] = {metres} exceeds "
+                                   f"max_distance_m = {p.max_distance_m}")
+            try:
+                zi = next(i for i, z in enumerate(self.zones.zones) if z.id == zid)
+            except StopIteration:
+                raise InvalidInput(f"zone_max_distance_m: unknown zone id {zid!r}") from None
+            self._limits.append((zi, float(metres)))
 
     def _qualify(self, run: Run) -> bool:
         d = haversine_m(run.first["lon"], run.first["lat"], run.last["lon"], run.last["lat"])
@@ -103,6 +119,8 @@ class EncounterDetector(Detector):
             keep = last_of & (allr.ts > t1 - p.max_fix_age_s * 1000)
             self._carry = allr.take(np.flatnonzero(keep))
             pairs = self._pairs_at_slots(allr, next_ts, t0, t1, slot)
+            if pairs is not None and self._limits and len(pairs["key"]):
+                pairs = self._apply_zone_limits(pairs)
         else:
             pairs = None
         actions = []
@@ -115,6 +133,14 @@ class EncounterDetector(Detector):
                                        "ts_a", "ts_b", "dist")})
         actions += self._tracker.tick(t1)
         self._apply(actions)
+
+    def _apply_zone_limits(self, pairs: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
+        limit = np.full(len(pairs["key"]), np.inf)
+        for zi, metres in self._limits:
+            pi, _ = self.zones.contains(pairs["lon"], pairs["lat"], None, subset=[zi])
+            limit[pi] = np.minimum(limit[pi], metres)
+        keep = np.flatnonzero(pairs["dist"] <= limit)
+        return {k: v[keep] for k, v in pairs.items()}
 
     def _pairs_at_slots(self, a: Positions, next_ts: NDArray[np.int64], t0: int | None,
                         t1: int, slot: int) -> dict[str, NDArray[Any]] | None:
