@@ -109,3 +109,16 @@ def test_three_no_pages(web, web_login):
     r = web.post(f"/vessels/three-no/{items[0]['id']}/advance",
                  data={"csrf_token": csrf, "status": "dismantled", "at": ""})
     assert "已拆解" in r.text
+
+
+def test_new_vessel_form_shows_a_duplicate_as_a_message(web, web_login):
+    web_login("agri1")
+    page = web.get("/vessels/new")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"csrf_token": csrf, "registry_no": "浙北渔12345", "name": "浙北渔12345",
+            "home_port": "穿山", "status": "active", "owner_kind": "个人", "owner_name": "李四"}
+    r = web.post("/vessels/new", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    r = web.post("/vessels/new", data=form)
+    assert r.status_code == 422 and "渔船编号已存在" in r.text
+    assert 'value="浙北渔12345"' in r.text  # what was typed is kept

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.errors import InvalidInput
+from jinghai.errors import Conflict, InvalidInput
 from jinghai.org.service import get_operation
 from jinghai.vessels.access import is_registry_keeper, require_registry_keeper
 from jinghai.vessels.models import (
@@ -126,7 +126,7 @@ async def new_submit(request: Request, db: Session = Depends(get_db),
                      "id_code": values.get("owner_id_code", "")}
     try:
         vessel = add_vessel(db, user, data)
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         return render(request, "vessels/form.html", {"vessel": None, "values": values,
                                                      "error": exc.message,
                                                      "statuses": VESSEL_STATUS_LABELS},
@@ -216,7 +216,7 @@ async def edit_submit(request: Request, vessel_id: int, db: Session = Depends(ge
     values = {k: str(form.get(k, "")) for k in VESSEL_FORM_FIELDS}
     try:
         update_vessel(db, user, vessel_id, values)
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         vessel = get_vessel_for(db, user, vessel_id)
         return render(request, "vessels/form.html", {"vessel": vessel, "values": values,
                                                      "error": exc.message,
