@@ -1,0 +1,352 @@
+"""The ``jinghai`` command: a thin door onto the same services the web app uses.
+
+This is an entry point, so it is one of the few places that read the environment
+(``Settings()`` from ``JINGHAI_*``). Errors from ``jinghai.errors`` become a Chinese message
+on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Engine
+
+from jinghai.accounts.models import Role, User
+from jinghai.errors import InvalidInput, JinghaiError, NotFound
+from jinghai.settings import Settings
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(help="净海（Jinghai）平台命令行", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+users_app = typer.Typer(help="用户管理", no_args_is_help=True)
+report_app = typer.Typer(help="日报表", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(report_app, name="report")
+
+try:  # the AIS domain mounts its own commands when present
+    from jinghai.cli.ais import app as ais_app
+except ModuleNotFoundError as exc:
+    if not exc.name or not "jinghai.cli.ais".startswith(exc.name):
+        raise
+else:
+    app.add_typer(ais_app, name="ais")
+
+F = TypeVar("F", bound=Callable)
+
+
+def handles_errors(fn: F) -> F:
+    """Turn the platform's errors into a message and the error's exit code, not a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except JinghaiError as exc:
+            typer.echo(f"错误：{exc.message}", err=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _engine(settings: Settings) -> Engine:
+    from jinghai.db import make_engine
+
+    return make_engine(settings.resolved_database_url())
+
+
+def _upgrade(engine: Engine) -> None:
+    from jinghai.migrate import upgrade
+
+    upgrade(engine)
+
+
+def _require_schema(engine: Engine) -> None:
+    if not inspect(engine).has_table("operations"):
+        raise NotFound("数据库尚未初始化，请先运行 jinghai init")
+
+
+def system_user() -> User:
+    """The operator at the server's console, acting as the task-force office for reads.
+
+    Never added to a session, so it is not a login anyone can use; the services still run
+    their permission checks against its role.
+    """
+    return User(username="cli", display_name="命令行", role=Role.OFFICE.value, password_hash="!")
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{option} 的日期格式应为 YYYY-MM-DD，收到: {value}") from exc
+
+
+# --- init / db ---------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def init(
+    template: Annotated[Path | None, typer.Option(
+        "--template", help="行动模板文件（YAML）；缺省为北仑区净海行动模板",
+        exists=True, dir_okay=False, readable=True)] = None,
+) -> None:
+    """建库：执行数据库迁移，并按模板创建行动、单位和工作组。"""
+    from jinghai.db import make_session_factory, session_scope
+    from jinghai.org.service import init_operation
+    from jinghai.org.template import load_template
+
+    settings = Settings()
+    loaded = load_template(template)  # a bad template fails before the database is touched
+    engine = _engine(settings)
+    try:
+        _upgrade(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            op = init_operation(session, loaded)
+            name, start = op.name, op.start_date
+    finally:
+        engine.dispose()
+    typer.echo(f"已初始化：{name}（开始日期 {start:%Y-%m-%d}）")
+    typer.echo(f"数据库：{settings.resolved_database_url()}")
+
+
+@db_app.command("upgrade")
+@handles_errors
+def db_upgrade() -> None:
+    """把数据库结构升级到最新版本。"""
+    engine = _engine(Settings())
+    try:
+        _upgrade(engine)
+    finally:
+        engine.dispose()
+    typer.echo("数据库已是最新结构")
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+class RoleChoice(StrEnum):
+    office = "office"
+    liaison = "liaison"
+    viewer = "viewer"
+    admin = "admin"
+
+
+@users_app.command("add")
+@handles_errors
+def users_add(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[RoleChoice, typer.Option("--role", help="角色")],
+    unit: Annotated[str | None, typer.Option("--unit", help="所属单位代码（联络员必填）")] = None,
+    name: Annotated[str, typer.Option("--name", help="显示姓名")] = "",
+    password: Annotated[str | None, typer.Option(
+        "--password", help="密码；不给则交互输入两次")] = None,
+) -> None:
+    """添加用户（以服务器操作员身份，记入审计）。"""
+    from jinghai.accounts.service import add_user
+    from jinghai.db import make_session_factory, session_scope
+
+    if password is None:
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    engine = _engine(Settings())
+    try:
+        _require_schema(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            add_user(session, None, username=username, password=password, role=role.value,
+                     display_name=name, unit_key=unit)
+    finally:
+        engine.dispose()
+    typer.echo(f"已添加用户 {username}（{role.value}）")
+
+
+@users_app.command("list")
+@handles_errors
+def users_list() -> None:
+    """列出所有用户。"""
+    from jinghai.db import make_session_factory, session_scope
+
+    engine = _engine(Settings())
+    try:
+        _require_schema(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            table = Table("用户名", "姓名", "角色", "单位", "状态")
+            for user in session.scalars(select(User).order_by(User.id)):
+                table.add_row(user.username, user.display_name, user.role_label,
+                              user.unit.name if user.unit else "",
+                              "启用" if user.active else "停用")
+    finally:
+        engine.dispose()
+    Console().print(table)
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+    pdf = "pdf"
+    csv = "csv"
+    json = "json"
+
+
+def render_export(session, user: User, fmt: ExportFormat, start: date, end: date) -> bytes:
+    """Compile and render; xlsx and pdf are one day in the official layout, csv/json a range."""
+    try:
+        return _render_export(session, user, fmt, start, end)
+    except ImportError as exc:  # an exporter not installed in this build: say so plainly
+        raise JinghaiError(f"此版本尚未包含 {fmt.value} 导出功能（{exc}）") from exc
+
+
+def _render_export(session, user: User, fmt: ExportFormat, start: date, end: date) -> bytes:
+    from jinghai.reporting.form import default_form
+    from jinghai.reporting.queries import compile_daily_report, compile_range
+
+    if fmt in (ExportFormat.xlsx, ExportFormat.pdf):
+        if end != start:
+            raise InvalidInput("xlsx 和 pdf 只能导出单日日报表，日期范围请用 csv 或 json")
+        report = compile_daily_report(session, user, start)
+        if fmt == ExportFormat.xlsx:
+            from jinghai.reporting.export_xlsx import render_xlsx
+
+            return render_xlsx(report)
+        from jinghai.reporting.export_pdf import render_pdf
+
+        return render_pdf(report)
+    reports = compile_range(session, user, start, end)
+    from jinghai.reporting import export_tabular
+
+    render = export_tabular.render_csv if fmt == ExportFormat.csv else export_tabular.render_json
+    return render(reports, default_form())
+
+
+@report_app.command("export")
+@handles_errors
+def report_export(
+    day: Annotated[str, typer.Option("--date", help="日期 YYYY-MM-DD")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="导出格式")],
+    output: Annotated[Path, typer.Option("--output", help="输出文件", dir_okay=False)],
+    to: Annotated[str | None, typer.Option(
+        "--to", help="结束日期 YYYY-MM-DD（仅 csv/json 的日期范围）")] = None,
+) -> None:
+    """导出汇总日报表：xlsx/pdf 为官方版式的单日报表，csv/json 可导出日期范围。"""
+    from jinghai.db import make_session_factory, session_scope
+
+    start = _parse_date(day, "--date")
+    end = _parse_date(to, "--to") if to else start
+    engine = _engine(Settings())
+    try:
+        _require_schema(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            data = render_export(session, system_user(), fmt, start, end)
+    finally:
+        engine.dispose()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    typer.echo(f"已导出 {output}（{len(data)} 字节）")
+
+
+# --- serve / demo ------------------------------------------------------------------------
+
+
+def start_ais_feeds(settings: Settings) -> None:
+    """Hook for the AIS domain: start the live feeds of ``settings.ais_feeds`` beside the web
+    server. Nothing to start until the AIS feed runner lands; then call it from here."""
+    if settings.ais_feeds:
+        log.warning("AIS feeds configured but no feed runner is installed yet: %s",
+                    [f.url for f in settings.ais_feeds])
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from jinghai.web.app import create_app
+
+    start_ais_feeds(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="监听地址")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="端口")] = None,
+) -> None:
+    """启动网页服务（以及配置中的 AIS 数据源）。"""
+    settings = Settings()
+    update = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = settings.model_copy(update=update)
+    typer.echo(f"净海平台：http://{settings.host}:{settings.port}")
+    _serve(settings)
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The demo always has its own SQLite file under the data dir, never the real database."""
+    path = (settings.data_dir / "demo" / "jinghai-demo.db").resolve()
+    return settings.model_copy(update={"database_url": f"sqlite:///{path}"})
+
+
+def _print_logins(logins) -> None:
+    from jinghai.accounts.models import ROLE_LABELS
+
+    table = Table("用户名", "密码", "角色", "单位", title="演示账号")
+    for login in logins:
+        table.add_row(login.username, login.password, ROLE_LABELS[Role(login.role)],
+                      login.unit_name)
+    Console().print(table)
+
+
+@app.command()
+@handles_errors
+def demo(
+    fresh: Annotated[bool, typer.Option("--fresh", help="删除已有演示库并重建")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只建库，不启动网页服务")] = False,
+    days: Annotated[int, typer.Option("--days", min=1, max=366, help="演示数据天数")] = 30,
+) -> None:
+    """演示：建立北仑区净海行动的演示库（各单位账号和近 N 天日报），然后启动网页服务。"""
+    from jinghai.db import make_engine, make_session_factory, session_scope
+    from jinghai.demo import build_demo, demo_logins
+
+    settings = demo_settings(Settings())
+    path = Path(settings.database_url.split("///", 1)[1])
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(settings.database_url)
+    try:
+        if path.exists() and inspect(engine).has_table("operations"):
+            _upgrade(engine)
+            with session_scope(make_session_factory(engine)) as session:
+                logins = demo_logins(session)
+            typer.echo(f"沿用已有演示库 {path}（重建请加 --fresh）")
+        else:
+            typer.echo(f"正在建立演示库 {path}（{days} 天数据）……")
+            _upgrade(engine)
+            with session_scope(make_session_factory(engine)) as session:
+                logins = build_demo(session, days=days)
+    finally:
+        engine.dispose()
+    _print_logins(logins)
+    if no_serve:
+        return
+    typer.echo(f"净海平台：http://{settings.host}:{settings.port}  （Ctrl+C 停止）")
+    _serve(settings)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""A living demo of the Beilun operation: users for every unit and weeks of daily reports.
+
+Everything goes through the real services (``add_user``, ``save_section``, ``submit_nil``,
+``lock_day``), so the demo shows exactly what the platform would hold after a month of use,
+audit trail included. Deterministic for a given seed and ``today``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import Role, User
+from jinghai.accounts.service import add_user
+from jinghai.org.models import Unit
+from jinghai.org.service import init_operation, reporting_slots
+from jinghai.org.template import LoadedTemplate, load_template
+from jinghai.reporting.form import Severity
+from jinghai.reporting.service import lock_day, save_section, submit_nil
+
+__all__ = ["DemoLogin", "build_demo", "demo_logins"]
+
+DEFAULT_SEED = 20261029
+TZ = ZoneInfo("Asia/Shanghai")
+YEAR = "2026"
+
+# Share of slots per past day that are missing, nil (sub-districts only) and late.
+P_MISSING = 0.02
+P_NIL = 0.08
+P_LATE = 0.05
+# Days (counted back from today) on which a unit reports an unusual figure with a comment.
+SPIKE_DAYS = (1, 9, 17)
+# Yesterday and the day before are not locked yet, so the board shows these plainly.
+FORCED = {(1, "sd_baifeng"): "nil", (1, "bs_meishan"): "late", (2, "cu_daxie"): "missing"}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account as printed on the console; the password is meant to be shown."""
+
+    username: str
+    password: str
+    role: str
+    display_name: str
+    unit_name: str
+
+
+def _password(name: str) -> str:
+    return f"jh-{name}-{YEAR}"
+
+
+def _staff_logins() -> list[DemoLogin]:
+    return [
+        DemoLogin("office", _password("office"), Role.OFFICE.value, "专班办公室值班员", "专班办公室"),
+        DemoLogin("leader", _password("leader"), Role.VIEWER.value, "专班领导", ""),
+        DemoLogin("admin", _password("admin"), Role.ADMIN.value, "系统管理员", ""),
+    ]
+
+
+def demo_logins(session: Session) -> list[DemoLogin]:
+    """The demo's accounts, derived from the operation in the database (so the CLI can print
+    them again for an existing demo database without storing passwords anywhere)."""
+    logins = _staff_logins()
+    seen: set[str] = set()
+    for slot in reporting_slots(session):
+        if slot.unit.key in seen:
+            continue
+        seen.add(slot.unit.key)
+        logins.append(DemoLogin(slot.unit.key, _password(slot.unit.key), Role.LIAISON.value,
+                                f"{slot.unit.name}联络员", slot.unit.name))
+    return logins
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def _on_time(rng: random.Random, day: date) -> datetime:
+    return _at(day, rng.randint(8, 16), rng.randrange(60))
+
+
+def _late(rng: random.Random, day: date) -> datetime:
+    return _at(day, rng.randint(17, 21), rng.randrange(1, 60))
+
+
+def _rare(rng: random.Random, p: float, low: int = 1, high: int = 2) -> int:
+    return rng.randint(low, high) if rng.random() < p else 0
+
+
+def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict[str, object]:
+    """One plausible day of a unit's section, in the magnitudes of a Beilun-sized district."""
+    if section == "sea_patrol":
+        return {
+            "personnel": rng.randint(20, 60),
+            "boats": rng.randint(2, 6),
+            "patrol_area_km2": Decimal(rng.randint(15000, 60000)) / 100,
+            "vessels_checked": rng.randint(5, 25),
+            "persons_checked": rng.randint(30, 150),
+            "illegal_vessels": _rare(rng, 0.04),
+        }
+    if section == "port_area":
+        inbound, outbound = rng.randint(10, 40), rng.randint(10, 40)
+        key = (unit.key, "vessels_guarded")
+        stocks[key] = max(15, min(70, stocks.get(key, rng.randint(25, 50)) + rng.randint(-3, 3)))
+        return {
+            "inbound_vessels_checked": inbound,
+            "outbound_vessels_checked": outbound,
+            "inbound_persons_checked": inbound * rng.randint(16, 24),
+            "outbound_persons_checked": outbound * rng.randint(16, 24),
+            "vessels_guarded": stocks[key],
+            "anchorage_patrols": rng.randint(1, 4),
+        }
+    if section == "coastal":
+        big = unit.key == "police"
+        return {
+            "personnel": rng.randint(30, 80) if big else rng.randint(8, 30),
+            "boats": rng.randint(1, 3) if big else rng.randint(0, 2),
+            "port_patrols": rng.randint(1, 4),
+            "cove_patrols": rng.randint(1, 5),
+            "island_patrols": rng.randint(0, 2),
+            "wharf_patrols": rng.randint(1, 4),
+            "mooring_patrols": rng.randint(0, 3),
+            "persons_checked": rng.randint(20, 80) if big else rng.randint(5, 40),
+            "vessels_checked": rng.randint(2, 15),
+        }
+    if section == "vessel_control":
+        # The fleet stock, owners, seizures and checks are counted by the vessel registry;
+        # left out here, a submission takes the counted values.
+        return {
+            "publicity_shipping_cos": rng.randint(0, 3),
+            "publicity_shipyards": rng.randint(0, 2),
+            "publicity_owners": rng.randint(5, 30),
+            "publicity_workers": rng.randint(10, 80),
+        }
+    if section == "border_control":
+        return {
+            "abnormal_containers": _rare(rng, 0.15, 1, 2),
+            "abnormal_departures": _rare(rng, 0.05),
+            "abnormal_arrivals": _rare(rng, 0.05),
+        }
+    if section == "crackdown":
+        return {
+            "clues_collected": rng.randint(2, 12),
+            "clues_linked": rng.randint(0, 5),
+            "cases_opened": _rare(rng, 0.1),
+            "coercive_measures": _rare(rng, 0.1, 1, 3),
+            "prosecution_referrals": _rare(rng, 0.05),
+        }
+    if section == "anti_smuggling":
+        return {
+            "vehicles_seized": _rare(rng, 0.1),
+            "vessels_seized": _rare(rng, 0.08),
+            "persons_seized": _rare(rng, 0.12, 1, 3),
+            "goods_tonnes": (Decimal(rng.randint(500, 18000)) / 1000
+                             if rng.random() < 0.12 else Decimal(0)),
+        }
+    if section == "case_handling":
+        return {
+            "illegal_entrants_today": _rare(rng, 0.05, 1, 3),
+            "sea_rescue_today": _rare(rng, 0.03, 1, 4),
+        }
+    raise ValueError(f"no demo figures for section {section}")
+
+
+def _spike(section: str, values: dict[str, object]) -> dict[str, object]:
+    """An unusual but true day: a joint sweep after a typhoon triples the effort."""
+    out = dict(values)
+    if section == "sea_patrol":
+        out["personnel"] = 260
+        out["persons_checked"] = 680
+    elif section == "coastal":
+        out["personnel"] = 0  # the police station checked people, the sub-district did not go
+    return out
+
+
+WARNING_COMMENT = "已核实：当日开展联合清查行动，数据无误"
+
+
+def _submit(session: Session, user: User, unit: Unit, section: str, day: date,
+            values: dict[str, object], now: datetime) -> bool:
+    """Submit; a warning is answered with the comment a careful liaison would write."""
+    result = save_section(session, user, unit.key, section, day, values, submit=True, now=now)
+    if result.submitted:
+        return True
+    comments = {i.figure_key: WARNING_COMMENT for i in result.view.issues
+                if i.severity == Severity.WARNING}
+    result = save_section(session, user, unit.key, section, day, values, comments=comments,
+                          submit=True, now=now)
+    return result.submitted
+
+
+def build_demo(
+    session: Session,
+    days: int = 30,
+    today: date | None = None,
+    seed: int = DEFAULT_SEED,
+    template: LoadedTemplate | None = None,
+) -> list[DemoLogin]:
+    """Create the operation, its users and ``days`` days of reports ending ``today``."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    rng = random.Random(seed)
+    today = today or datetime.now(TZ).date()
+    start = today - timedelta(days=days - 1)
+    template = template or load_template()
+    spec = template.spec.model_copy(deep=True)
+    spec.operation.start_date = start
+    init_operation(session, LoadedTemplate(spec=spec, text=template.text))
+
+    logins = demo_logins(session)
+    users: dict[str, User] = {}
+    for login in logins:
+        users[login.username] = add_user(
+            session, None, username=login.username, password=login.password, role=login.role,
+            display_name=login.display_name,
+            unit_key=login.username if login.role == Role.LIAISON.value else (
+                "office" if login.role == Role.OFFICE.value else None),
+        )
+    _seed_registry(session, rng)
+
+    slots = reporting_slots(session)
+    liaison_of = {u.unit_id: u for u in users.values() if u.role == Role.LIAISON.value}
+    stocks: dict = {}
+    for offset in range(days - 1, -1, -1):
+        day = today - timedelta(days=offset)
+        for slot in slots:
+            unit, section = slot.unit, slot.section
+            user = liaison_of[unit.id]
+            values = _figures(rng, unit, section, stocks)
+            if offset == 0:
+                _today(session, rng, user, unit, section, day, values)
+                continue
+            forced = FORCED.get((offset, unit.key))
+            roll = rng.random()
+            if forced == "missing" or (forced is None and roll < P_MISSING):
+                continue
+            if forced == "nil" or (unit.kind == "sub_district" and roll < P_MISSING + P_NIL):
+                submit_nil(session, user, unit.key, section, day, now=_on_time(rng, day))
+                continue
+            if offset in SPIKE_DAYS and unit.key in ("coast_guard", "sd_guoju"):
+                values = _spike(section, values)
+            late = forced == "late" or rng.random() < P_LATE
+            now = _late(rng, day) if late else _on_time(rng, day)
+            _submit(session, user, unit, section, day, values, now)
+    office = users["office"]
+    for offset in range(days - 1, 2, -1):
+        lock_day(session, office, today - timedelta(days=offset))
+    session.flush()
+    return logins
+
+
+def _today(session: Session, rng: random.Random, user: User, unit: Unit, section: str,
+           day: date, values: dict[str, object]) -> None:
+    """Today is under way: some sections submitted, some drafts, the rest not started."""
+    roll = rng.random()
+    morning = _at(day, rng.randint(8, 11), rng.randrange(60))
+    if roll < 0.45:
+        _submit(session, user, unit, section, day, values, morning)
+    elif roll < 0.75:
+        half = dict(list(values.items())[: max(1, len(values) // 2)])
+        save_section(session, user, unit.key, section, day, half, now=morning)
+
+
+def _seed_registry(session: Session, rng: random.Random) -> None:
+    """The fishing fleet, so the 船舶管控 figures are counted from records as in real use."""
+    try:
+        from jinghai.vessels.demo import seed_vessels
+    except ModuleNotFoundError:  # the vessel registry is optional for the demo
+        return
+    if session.scalar(select(Unit.id).where(Unit.key == "agriculture")) is not None:
+        seed_vessels(session, rng)
