@@ -1,0 +1,56 @@
+"""The demo database: every unit can log in and a month of plausible reports is there."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from jinghai.accounts.models import User
+from jinghai.accounts.service import authenticate
+from jinghai.demo import build_demo
+from jinghai.org.service import get_operation, reporting_slots
+from jinghai.reporting.queries import compile_daily_report, completeness_board
+
+TODAY = date(2026, 11, 28)
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_builds_a_living_month(session):
+    logins = build_demo(session, days=30, today=TODAY, seed=7)
+
+    assert get_operation(session).start_date == TODAY - timedelta(days=29)
+    usernames = {login.username for login in logins}
+    assert {"office", "leader", "admin"} <= usernames
+    assert {slot.unit.key for slot in reporting_slots(session)} <= usernames
+    assert all(len(login.password) >= 8 for login in logins)
+    liaison = next(login for login in logins if login.username == "bs_beilun")
+    assert authenticate(session, liaison.username, liaison.password).role == "liaison"
+
+    office = session.scalar(select(User).where(User.username == "office"))
+    board = completeness_board(session, office, TODAY - timedelta(days=29), TODAY)
+    assert len(board.days) == 30
+    assert set(board.counts()) == {"locked", "submitted", "late", "nil", "draft",
+                                   "not_started"}
+    yesterday = {r.unit_key: r.cells[-2] for r in board.rows if r.section != "crackdown"}
+    assert (yesterday["sd_baifeng"], yesterday["bs_meishan"]) == ("nil", "late")
+    assert board.days[-4] in board.locked_days
+    assert board.days[-3] not in board.locked_days
+    today = [r.cells[-1] for r in board.rows]
+    assert {"submitted", "draft", "not_started"} <= set(today)
+
+    past = compile_daily_report(session, office, TODAY - timedelta(days=10))
+    assert past.locked
+    assert 20 <= past.values["sea_patrol.personnel"] <= 60
+    assert 30 <= past.values["port_area.inbound_vessels_checked"] <= 120
+    assert past.values["port_area.inbound_persons_checked"] > 300
+    assert past.values["coastal.personnel"] > 50
+    assert 250 <= past.values["vessel_control.fishing_vessels"] <= 300
+    assert past.values["crackdown.clues_collected"] > 0
+    assert past.cumulative["sea_patrol.personnel"] > 20 * 15
+
+    warned = compile_daily_report(session, office, TODAY - timedelta(days=1))
+    assert warned.warnings
+    assert all(w.comment for w in warned.warnings)
+    assert warned.values["sea_patrol.personnel"] == Decimal(260)
