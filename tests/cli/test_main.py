@@ -184,7 +184,7 @@ def test_export_csv_and_json_of_a_range(reported, tmp_path):
         _export(reported, tmp_path, "csv", "--to", "2026-11-12").decode("utf-8-sig"))))
     text = _export(reported, tmp_path, "json", "--to", "2026-11-12").decode("utf-8")
     assert len(rows) >= 4
-    assert "42" in ",".join(rows[1]) or any("42" in ",".join(r) for r in rows)
+    assert any("42" in ",".join(r) for r in rows)
     assert json.loads(text)
 
 
