@@ -20,7 +20,7 @@ from jinghai.errors import InvalidInput
 from jinghai.reporting.compiled import CompiledReport
 from jinghai.reporting.form import Figure
 
-__all__ = ["render_xlsx", "TITLE_ROW", "CAPTION_ROW", "block_rows", "SHEET_TITLE"]
+__all__ = ["CAPTION_ROW", "SHEET_TITLE", "TITLE_ROW", "block_rows", "render_xlsx"]
 
 # 宋体 is what the printed form uses and what every Chinese Office install has; LibreOffice
 # and WPS map the name to a local CJK font when it is missing.
