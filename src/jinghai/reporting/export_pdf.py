@@ -91,7 +91,7 @@ def _block_table(report: CompiledReport, runs, font: str, col_width: float) -> T
         head.append(section.label)
         head.extend([""] * (len(figures) - 1))
         for fig in figures:
-            labels.append(Paragraph(_escape(fig.label), label_style))
+            labels.append(Paragraph(_label_markup(fig.label), label_style))
             values.append(report.display(fig))
         col += len(figures)
     first_col = 11 * mm
@@ -181,6 +181,14 @@ def _notes(report: CompiledReport, font: str, width: float) -> Sequence[object]:
             text += f"（说明：{w.comment}）"
         out.append(Paragraph(_escape(text), style))
     return out
+
+
+def _label_markup(label: str) -> str:
+    """Put the unit （人） on its own line, as the printed form does: the CJK line breaker
+    will not break before a full-width bracket, so a long name would overflow its cell."""
+    text = _escape(label)
+    head, sep, tail = text.partition("（")
+    return f"{head}<br/>{sep}{tail}" if sep and head else text
 
 
 def _escape(text: str) -> str:
