@@ -157,7 +157,7 @@ _VESSEL_REG = re.compile(
     rf"([{PROVINCES}])([\u4e00-\u9fff]{{1,2}}?)(渔运|渔冷|渔辅|渔|货|油|运|客|拖)"
     rf"\s?({_NUM}{{3,6}})(?![0-9])(号)?"
 )
-_VESSEL_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’\s]{1,20})[”\"」』’]\s?号")
+_VESSEL_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’\n]{1,20})[”\"」』’]\s?号")
 
 
 # --- normalisers for structured fields (forms, ORM rows) -----------------------------------
