@@ -246,8 +246,10 @@ def _id_order(cid: ClueId) -> tuple[int, int, str]:
 
 
 def _name_key(name: str) -> str:
-    """Half-width, no spaces or middle dots, Latin upper case: 阿卜杜·拉 = 阿卜杜拉."""
-    return re.sub(r"[\s·•.\-]", "", to_halfwidth(name)).upper()
+    """Half-width, upper case; Chinese names without spaces or middle dots (阿卜杜·拉 =
+    阿卜杜拉), Latin names with single spaces so their tokens survive for blocking."""
+    v = re.sub(r"\s+", " ", re.sub(r"[·•.\-]", " ", to_halfwidth(name))).strip().upper()
+    return v.replace(" ", "") if _is_cjk(v) else v
 
 
 def _is_cjk(s: str) -> bool:
