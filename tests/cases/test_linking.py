@@ -206,3 +206,24 @@ def test_neighbourhood_around_a_vessel_follows_hops():
     assert [n["clue_id"] for n in zero_hop["nodes"] if n["category"] == 0] == [4]
     unmasked = neighbourhood(clues, links, "phone", "13812345678", mask=False)
     assert "13812345678" in {n["name"] for n in unmasked["nodes"]}
+
+
+def test_explanations_mask_phone_and_id_numbers_unless_asked():
+    by_pair = {p.pair: p for p in propose_links(network())}
+    assert by_pair[(1, 3)].explain() == (
+        "phone exact: 138****5678 ~ +86 138 **** 5678 (0.90; both normalise to 138****5678)")
+    assert "13812345678" in by_pair[(1, 3)].explain(mask=False)
+
+
+def test_free_vessel_names_are_weaker_than_registry_names():
+    clues = [Clue(1, text="“海星”号"), Clue(2, vessels=(Vessel("海星"),)),
+             Clue(3, text="浙甬渔运00123"), Clue(4, vessels=(Vessel("浙甬渔运00123号"),))]
+    scores = {p.pair: p.score for p in propose_links(clues)}
+    assert scores == {(1, 2): LinkParams().vessel_free_name, (3, 4): LinkParams().vessel_name}
+
+
+def test_naive_times_from_the_database_are_taken_as_utc():
+    naive = T0.replace(tzinfo=None)
+    clues = [Clue(1, naive, 121.90, 29.88), Clue(2, T0 + timedelta(hours=1), 121.90, 29.88)]
+    [p] = propose_links(clues)
+    assert p.evidence[0].note == "0.0 km, 1.0 h apart"

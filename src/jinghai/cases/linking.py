@@ -36,13 +36,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import combinations
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from jinghai.cases.entities import (
+    PROVINCES,
     extract_entities,
     normalise_id_number,
     normalise_mmsi,
@@ -150,7 +151,9 @@ class LinkParams:
     plate: float = 0.85
     """Plates are unique but cloned plates (套牌) occur in smuggling."""
     vessel_name: float = 0.85
-    """Registry-style names (浙象渔12345) are unique; free names (“海星”号) are not."""
+    """Registry-style names (浙象渔12345, 省+港+渔+编号) are unique by registration."""
+    vessel_free_name: float = 0.5
+    """Free names (“海星”号, “Ocean Star”) repeat across ports and flags."""
     person_name: float = 0.4
     """The same name alone is weak: 王伟 is shared by hundreds of thousands of people."""
     organisation: float = 0.3
@@ -161,7 +164,9 @@ class LinkParams:
     person_name_min_score: float = 0.65
     """rapidfuzz ratio/100 to accept a fuzzy name. One character off in a three-character
     Chinese name (王小明/王晓明, a homophone typed by ear) scores 0.667; a two-character
-    name with a different given name (张伟/张玮) scores 0.5 and is not proposed."""
+    name with a different given name (张伟/张玮) scores 0.5 and is not proposed. Without
+    pinyin the score cannot tell 王晓明 (homophone) from 王大明 (another person): both are
+    proposed, weakly, and the analyst decides."""
     person_name_fuzzy_weight: float = 0.5
     """Fuzzy name strength = weight × score, below an exact name (0.4 at score 0.8)."""
     vessel_name_min_score: float = 0.85
@@ -197,11 +202,15 @@ class Evidence:
     strength: float
     note: str = ""
 
-    def explain(self) -> str:
-        """One line for the analyst, e.g. ``phone exact: 138-1234-5678 ~ +86… (0.90)``."""
-        tail = f"; {self.note}" if self.note else ""
-        return (f"{self.field} {self.method}: {self.value_a} ~ {self.value_b} "
-                f"({self.strength:.2f}{tail})")
+    def explain(self, mask: bool = True) -> str:
+        """One line for the analyst, e.g. ``phone exact: 138****5678 ~ +86 138****5678
+        (0.90)``. ID and phone numbers are masked unless the caller may see them (need to
+        know; the caller logs the unmasked view)."""
+        a, b, note = self.value_a, self.value_b, self.note
+        if mask and self.field in ("phone", "id_number"):
+            a, b, note = _mask_digits(a), _mask_digits(b), _mask_digits(note)
+        tail = f"; {note}" if note else ""
+        return f"{self.field} {self.method}: {a} ~ {b} ({self.strength:.2f}{tail})"
 
 
 @dataclass(frozen=True)
@@ -221,8 +230,8 @@ class LinkProposal:
     def fields(self) -> frozenset[str]:
         return frozenset(e.field for e in self.evidence)
 
-    def explain(self) -> str:
-        return "; ".join(e.explain() for e in self.evidence)
+    def explain(self, mask: bool = True) -> str:
+        return "; ".join(e.explain(mask) for e in self.evidence)
 
 
 @dataclass
@@ -236,6 +245,29 @@ class LinkStats:
 
 
 # --- keys -----------------------------------------------------------------------------------
+
+def _mask_digits(text: str) -> str:
+    """Hide the digits of every phone and ID number in ``text`` but the first three and last
+    four of the number itself, keeping prefixes and separators as written:
+    ``+86 138-1234-5678`` → ``+86 138-****-5678``."""
+    t = to_halfwidth(text)
+    out = list(t)
+    for span in extract_entities(t):
+        if span.kind in ("phone", "landline", "id_number"):
+            idx = [i for i in range(span.start, span.end) if t[i].isdigit() or t[i] in "Xx"]
+            for i in idx[-len(span.value.replace("-", "")):][3:-4]:
+                out[i] = "*"
+    return "".join(out)
+
+
+_REGISTRY_NAME = re.compile(
+    rf"[{PROVINCES}][\u4e00-\u9fff]{{1,2}}?(渔运|渔冷|渔辅|渔|货|油|运|客|拖)\d{{3,6}}")
+
+
+def _utc_hours(t: datetime) -> float:
+    """Hours since the epoch; naive times (SQLite rows) are taken as UTC, as stored."""
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp() / 3600.0
+
 
 _TEXT_FIELD = {"phone": "phone", "landline": "phone", "id_number": "id_number",
                "plate": "plate", "mmsi": "mmsi", "vessel_name": "vessel_name"}
@@ -382,6 +414,8 @@ class ClueLinker:
                 if ca == cb:
                     continue
                 strength = getattr(self.params, ka.field)
+                if ka.field == "vessel_name" and not _REGISTRY_NAME.fullmatch(ka.value):
+                    strength = self.params.vessel_free_name
                 add(ca, cb, Evidence(ka.field, "exact", ka.raw, kb.raw, strength,
                                      f"both normalise to {ka.value}"))
 
@@ -426,7 +460,7 @@ class ClueLinker:
         def cell(c: Clue) -> tuple[int, int, int]:
             assert c.time is not None and c.lon is not None and c.lat is not None
             cell_lon = cell_lat / max(math.cos(math.radians(c.lat)), 0.1)
-            return (math.floor(c.time.timestamp() / 3600.0 / p.max_hours),
+            return (math.floor(_utc_hours(c.time) / p.max_hours),
                     math.floor(c.lat / cell_lat), math.floor(c.lon / cell_lon))
 
         for c in placed:
@@ -445,7 +479,7 @@ class ClueLinker:
         p = self.params
         assert a.time and b.time and a.lon is not None and b.lon is not None
         km = float(haversine_m(a.lon, a.lat, b.lon, b.lat)) / 1000.0
-        hours = abs((a.time - b.time).total_seconds()) / 3600.0
+        hours = abs(_utc_hours(a.time) - _utc_hours(b.time))
         if km > p.max_km or hours > p.max_hours:
             return
         closeness = 1.0 - 0.5 * max(km / p.max_km, hours / p.max_hours)
