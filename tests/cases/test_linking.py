@@ -1,7 +1,9 @@
 """Clue linking: the issue's small network, fuzzy names, blocking, proximity, networks and
 the neighbourhood graph."""
 
+import random
 from datetime import UTC, datetime, timedelta
+from itertools import combinations
 
 from rapidfuzz import fuzz
 
@@ -17,6 +19,7 @@ from jinghai.cases.linking import (
     neighbourhood,
     propose_links,
 )
+from jinghai.geo.metric import haversine_m
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -227,3 +230,19 @@ def test_naive_times_from_the_database_are_taken_as_utc():
     clues = [Clue(1, naive, 121.90, 29.88), Clue(2, T0 + timedelta(hours=1), 121.90, 29.88)]
     [p] = propose_links(clues)
     assert p.evidence[0].note == "0.0 km, 1.0 h apart"
+
+
+def test_proximity_blocking_finds_every_pair_brute_force_finds():
+    rng = random.Random(5)
+    clues = [Clue(i, T0 + timedelta(hours=rng.uniform(0, 72)), rng.uniform(121.5, 122.3),
+                  rng.uniform(29.5, 30.2)) for i in range(300)]
+    params = LinkParams(max_km=4.0, max_hours=5.0)
+    expected = {
+        (a.id, b.id) for a, b in combinations(clues, 2)
+        if haversine_m(a.lon, a.lat, b.lon, b.lat) <= 4000.0
+        and abs((a.time - b.time).total_seconds()) <= 5 * 3600.0}
+    linker = ClueLinker(params)
+    assert {p.pair for p in linker.run(clues)} == expected
+    assert len(expected) > 10
+    assert linker.stats.candidate_pairs == len(expected)
+    assert linker.stats.proximity_comparisons < len(clues) ** 2 / 2 / 10

@@ -240,7 +240,11 @@ class LinkStats:
 
     clues: int = 0
     candidate_pairs: int = 0
+    """Pairs with any evidence, before ``min_score``."""
     fuzzy_comparisons: int = 0
+    """rapidfuzz calls made; blocking keeps this near the number of true near-duplicates."""
+    proximity_comparisons: int = 0
+    """Distance/time checks made between clues in neighbouring grid cells."""
     hub_keys: list[tuple[str, str, int]] = field(default_factory=list)
 
 
@@ -454,12 +458,15 @@ class ClueLinker:
                   and c.lat is not None]
         if not placed:
             return
-        cell_lat = p.max_km / 111.0
+        # Cells at least max_km wide everywhere: one longitude width, taken at the latitude
+        # farthest from the equator (per-clue widths would shift cell indices and miss pairs).
+        cell_lat = p.max_km / 110.0
+        widest = max(abs(c.lat) for c in placed if c.lat is not None)
+        cell_lon = cell_lat / max(math.cos(math.radians(widest)), 0.05)
         cells: dict[tuple[int, int, int], list[Clue]] = defaultdict(list)
 
         def cell(c: Clue) -> tuple[int, int, int]:
             assert c.time is not None and c.lon is not None and c.lat is not None
-            cell_lon = cell_lat / max(math.cos(math.radians(c.lat)), 0.1)
             return (math.floor(_utc_hours(c.time) / p.max_hours),
                     math.floor(c.lat / cell_lat), math.floor(c.lon / cell_lon))
 
@@ -478,6 +485,7 @@ class ClueLinker:
     def _near(self, a: Clue, b: Clue, add: Any) -> None:
         p = self.params
         assert a.time and b.time and a.lon is not None and b.lon is not None
+        self.stats.proximity_comparisons += 1
         km = float(haversine_m(a.lon, a.lat, b.lon, b.lat)) / 1000.0
         hours = abs(_utc_hours(a.time) - _utc_hours(b.time))
         if km > p.max_km or hours > p.max_hours:
