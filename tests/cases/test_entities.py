@@ -1,6 +1,10 @@
 """Identifiers in free clue text: every way people write them, and what must not match."""
 
+from datetime import date
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jinghai.cases.entities import (
     EntitySpan,
@@ -168,3 +172,22 @@ def test_normalisers_for_form_fields():
     assert normalise_mmsi("41234567") is None
     assert normalise_vessel_name(" 浙象渔 12345 号 ") == "浙象渔12345"
     assert normalise_vessel_name("海星十二号") == "海星12"
+
+
+@given(region=st.integers(110000, 829999), born=st.dates(date(1900, 1, 1), date(2025, 12, 31)),
+       seq=st.integers(0, 999), sep=st.sampled_from(["", " ", "，电话", "手机"]),
+       mobile=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_any_valid_id_next_to_any_mobile_is_read_as_exactly_those_two(region, born, seq, sep,
+                                                                      mobile):
+    first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+    idn = first17 + id_check_digit(first17)
+    assert kinds_values(f"身份证{idn}{sep or '/'}{mobile}") == [
+        ("id_number", idn), ("phone", mobile)]
+
+
+@given(mobile=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+       prefix=st.sampled_from(["", "+86 ", "+86-", "0086 ", "(+86)", "（86）"]),
+       sep=st.sampled_from(["", " ", "-"]))
+def test_any_mobile_in_any_format_normalises_to_its_eleven_digits(mobile, prefix, sep):
+    written = prefix + sep.join([mobile[:3], mobile[3:7], mobile[7:]])
+    assert kinds_values(f"电话{written}。") == [("phone", mobile)]
