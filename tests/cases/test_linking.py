@@ -246,3 +246,14 @@ def test_proximity_blocking_finds_every_pair_brute_force_finds():
     assert len(expected) > 10
     assert linker.stats.candidate_pairs == len(expected)
     assert linker.stats.proximity_comparisons < len(clues) ** 2 / 2 / 10
+
+
+def test_neighbourhood_around_a_registry_number_or_organisation():
+    clues = [Clue(1, vessels=(Vessel("浙象渔12345", registry_number="ZX 2020 0001"),),
+                  organisations=("象山某某渔业公司",)),
+             Clue(2, vessels=(Vessel("浙象渔12345号", registry_number="zx20200001"),))]
+    links = propose_links(clues)
+    graph = neighbourhood(clues, links, "vessel_registry", "ZX20200001", hops=0)
+    assert [n["clue_id"] for n in graph["nodes"] if n["category"] == 0] == [1, 2]
+    graph = neighbourhood(clues, links, "organisation", "象山某某渔业公司")
+    assert [n["clue_id"] for n in graph["nodes"] if n["category"] == 0] == [1, 2]

@@ -288,6 +288,10 @@ def _name_key(name: str) -> str:
     return v.replace(" ", "") if _is_cjk(v) else v
 
 
+def _registry_key(number: str) -> str:
+    return re.sub(r"[\s\-]", "", to_halfwidth(number)).upper()
+
+
 def _is_cjk(s: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in s)
 
@@ -313,8 +317,8 @@ def clue_keys(clue: Clue) -> list[Key]:
         if mmsi:
             keys.append(Key("mmsi", mmsi, v.mmsi, "vessel"))
         if v.registry_number.strip():
-            reg = re.sub(r"\s", "", to_halfwidth(v.registry_number)).upper()
-            keys.append(Key("vessel_registry", reg, v.registry_number, "vessel"))
+            keys.append(Key("vessel_registry", _registry_key(v.registry_number),
+                            v.registry_number, "vessel"))
     for h in clue.vehicles:
         plate = normalise_plate(h.plate)
         if plate:
@@ -557,7 +561,7 @@ def _mask(field_: str, value: str) -> str:
 def _focus_key(field_: str, value: str) -> tuple[str, str]:
     norm = {"phone": normalise_phone, "id_number": normalise_id_number, "plate": normalise_plate,
             "mmsi": normalise_mmsi, "vessel_name": normalise_vessel_name,
-            "person_name": _name_key}[field_](value)
+            "vessel_registry": _registry_key}.get(field_, _name_key)(value)
     return (field_, norm or value)
 
 
