@@ -1,0 +1,74 @@
+"""Need to know (知悉范围): who may see a clue, a case and the personal data in them.
+
+Case and personal data belong to the unit that holds them and the office; nobody else —
+not leaders' read-only accounts, not other units' liaisons — reads them. ID and phone
+numbers are masked wherever many records are shown together; showing one unmasked is a
+deliberate act that is logged (see :func:`jinghai.cases.queries.reveal_entity`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import Role, User
+from jinghai.errors import PermissionDenied
+from jinghai.org.models import Unit
+
+SENSITIVE_KINDS = ("phone", "id_number")
+
+
+def is_office(user: User) -> bool:
+    return user.active and user.role == Role.OFFICE
+
+
+def may_see_unit_data(user: User, unit_id: int) -> bool:
+    """Owning unit or office; one condition per line so a reviewer can check each."""
+    if not user.active:
+        return False
+    if user.role == Role.OFFICE:
+        return True
+    if user.role != Role.LIAISON:
+        return False
+    return user.unit_id is not None and user.unit_id == unit_id
+
+
+def require_unit_data(user: User, unit_id: int) -> None:
+    if not may_see_unit_data(user, unit_id):
+        raise PermissionDenied("无权查看其他单位的线索、案件和人员信息")
+
+
+def require_staff_writer(user: User) -> None:
+    """Office staff and unit liaisons record clues, cases and incidents; viewers do not."""
+    if not user.active or user.role not in (Role.OFFICE, Role.LIAISON):
+        raise PermissionDenied("只有专班办公室和单位联络员可以录入")
+    if user.role == Role.LIAISON and user.unit_id is None:
+        raise PermissionDenied("联络员账号未绑定单位")
+
+
+def require_office(user: User) -> None:
+    if not is_office(user):
+        raise PermissionDenied("只有专班办公室可以进行此操作")
+
+
+def owning_unit_id(session: Session, user: User) -> int:
+    """The unit a user's records belong to: their own, or the office unit for office staff
+    (who have no unit of their own)."""
+    if user.unit_id is not None:
+        return user.unit_id
+    office_id = session.scalar(select(Unit.id).where(Unit.kind == "office").order_by(Unit.id))
+    if office_id is None:
+        raise PermissionDenied("未找到专班办公室单位")
+    return office_id
+
+
+def mask_value(kind: str, value: str) -> str:
+    """138****5678 / 33**********1234: enough to tell two apart on a list, not to use."""
+    if kind not in SENSITIVE_KINDS:
+        return value
+    v = value.strip()
+    if len(v) <= 6:
+        return "*" * len(v)
+    if kind == "phone":
+        return v[:3] + "*" * (len(v) - 7) + v[-4:]
+    return v[:2] + "*" * (len(v) - 6) + v[-4:]

@@ -1,0 +1,346 @@
+"""The verbs that change clues, links and cases — the only writers (every change audited)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.audit.service import record
+from jinghai.cases import linking
+from jinghai.cases.access import (
+    owning_unit_id,
+    require_staff_writer,
+    require_unit_data,
+)
+from jinghai.cases.entities import (
+    extract_entities,
+    normalise_id_number,
+    normalise_mmsi,
+    normalise_phone,
+    normalise_plate,
+    normalise_vessel_name,
+)
+from jinghai.cases.models import (
+    ENTITY_KINDS,
+    RELIABILITY,
+    Case,
+    CaseMeasure,
+    Clue,
+    ClueEntity,
+    ClueLink,
+    ClueSource,
+    LinkStatus,
+    Seizure,
+    SeizureCategory,
+)
+from jinghai.cases.queries import get_case_for, get_clue_for, visible_clues
+from jinghai.db import utcnow
+from jinghai.errors import Conflict, InvalidInput, NotFound
+
+_TEXT_KIND = {"phone": "phone", "landline": "phone", "id_number": "id_number",
+              "plate": "vehicle", "mmsi": "mmsi", "vessel_name": "vessel"}
+
+
+@dataclass
+class EntityInput:
+    """An entity as typed on a form or sent to the API; ``fields`` carries the rest of a
+    person (id_number, phone, nationality) or a vessel (mmsi, registry_number)."""
+
+    kind: str
+    value: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ClueInput:
+    source_kind: str
+    content: str
+    reliability: str = "F"
+    title: str = ""
+    source_detail: str = ""
+    occurred_at: datetime | None = None
+    place: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    entities: list[EntityInput] = field(default_factory=list)
+    recognise_text: bool = True
+    tipoff_id: int | None = None
+
+
+def _normalise(kind: str, value: str) -> str:
+    """The linker's canonical form, so equal things compare equal in the database too."""
+    v = value.strip()
+    if kind == "phone":
+        return normalise_phone(v) or v
+    if kind == "id_number":
+        return normalise_id_number(v) or v.upper()
+    if kind == "mmsi":
+        return normalise_mmsi(v) or v
+    if kind == "vehicle":
+        return normalise_plate(v) or v
+    if kind == "vessel":
+        return normalise_vessel_name(v) or v
+    return v
+
+
+def _validate(data: ClueInput) -> None:
+    if data.source_kind not in {s.value for s in ClueSource}:
+        raise InvalidInput("线索来源应为：系统预警、部门通报、巡查发现、群众举报、研判发现之一")
+    if data.reliability not in RELIABILITY:
+        raise InvalidInput("来源可靠性应为 A–F")
+    if not data.content.strip():
+        raise InvalidInput("请填写线索内容")
+    if len(data.content) > 20000:
+        raise InvalidInput("线索内容过长（不超过 20000 字）")
+    if (data.lon is None) != (data.lat is None):
+        raise InvalidInput("经度和纬度须同时填写")
+    if data.lon is not None and not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
+        raise InvalidInput("经纬度超出范围")
+    if data.occurred_at is not None and data.occurred_at.tzinfo is None:
+        raise InvalidInput("时间须带时区")
+    for e in data.entities:
+        if e.kind not in ENTITY_KINDS:
+            raise InvalidInput(f"未知的实体类型：{e.kind}")
+        if not e.value.strip():
+            raise InvalidInput("实体内容不能为空")
+
+
+def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
+    """Record a clue for the user's unit. Identifiers recognised in the text (phones, ID
+    numbers, plates, MMSIs, vessel names) are stored as entities too, so they show on the
+    clue and in searches, not only inside the linker."""
+    require_staff_writer(user)
+    _validate(data)
+    clue = Clue(
+        source_kind=data.source_kind, source_detail=data.source_detail.strip(),
+        reliability=data.reliability, title=data.title.strip()[:200],
+        content=data.content.strip(), occurred_at=data.occurred_at, place=data.place.strip(),
+        lon=data.lon, lat=data.lat, unit_id=owning_unit_id(session, user),
+        created_by_id=user.id, tipoff_id=data.tipoff_id,
+    )
+    seen: set[tuple[str, str]] = set()
+    for e in data.entities:
+        value = _normalise(e.kind, e.value)
+        seen.add((e.kind, value))
+        clue.entities.append(ClueEntity(kind=e.kind, value=value, raw=e.value.strip()[:200],
+                                        fields={k: v for k, v in e.fields.items() if v}))
+    if data.recognise_text:
+        for span in extract_entities(f"{data.title}\n{data.content}"):
+            kind = _TEXT_KIND.get(span.kind)
+            if kind and (kind, span.value) not in seen:
+                seen.add((kind, span.value))
+                clue.entities.append(ClueEntity(kind=kind, value=span.value, raw=span.raw,
+                                                fields={"from_text": True}))
+    session.add(clue)
+    session.flush()
+    record(session, user, "create", "clue", clue.id, new=clue.title or clue.content[:80])
+    return clue
+
+
+def to_link_clue(clue: Clue) -> linking.Clue:
+    """The stored clue as the DB-free linker sees it. Entities recognised from the text are
+    left to the linker's own recognition so they are not counted twice."""
+    persons, vessels, vehicles, orgs, places = [], [], [], [], []
+    for e in clue.entities:
+        f = e.fields or {}
+        if f.get("from_text"):
+            continue
+        if e.kind == "person":
+            persons.append(linking.Person(name=e.raw or e.value,
+                                          id_number=str(f.get("id_number", "")),
+                                          nationality=str(f.get("nationality", "")),
+                                          phone=str(f.get("phone", ""))))
+        elif e.kind == "phone":
+            persons.append(linking.Person(phone=e.raw or e.value))
+        elif e.kind == "id_number":
+            persons.append(linking.Person(id_number=e.value))
+        elif e.kind == "vessel":
+            vessels.append(linking.Vessel(name=e.raw or e.value, mmsi=str(f.get("mmsi", "")),
+                                          registry_number=str(f.get("registry_number", ""))))
+        elif e.kind == "mmsi":
+            vessels.append(linking.Vessel(mmsi=e.value))
+        elif e.kind == "vehicle":
+            vehicles.append(linking.Vehicle(plate=e.raw or e.value))
+        elif e.kind == "organisation":
+            orgs.append(e.value)
+        elif e.kind == "place":
+            places.append(e.value)
+    return linking.Clue(
+        id=clue.id, time=clue.occurred_at, lon=clue.lon, lat=clue.lat,
+        text=f"{clue.title}\n{clue.content}", persons=tuple(persons), vessels=tuple(vessels),
+        vehicles=tuple(vehicles), organisations=tuple(orgs), places=tuple(places),
+    )
+
+
+def propose_links(session: Session, user: User,
+                  params: linking.LinkParams | None = None) -> list[ClueLink]:
+    """Run the linker over every clue the user may see and store the new proposals. A pair
+    already proposed, accepted or rejected is left alone: a rejected pair stays rejected
+    until an analyst undoes it, however often the linker runs."""
+    require_staff_writer(user)
+    clues = visible_clues(session, user)
+    proposals = linking.propose_links([to_link_clue(c) for c in clues], params)
+    existing = {(a, b) for a, b in session.execute(
+        select(ClueLink.clue_a_id, ClueLink.clue_b_id))}
+    new: list[ClueLink] = []
+    for p in proposals:
+        a, b = sorted((int(p.a), int(p.b)))
+        if (a, b) in existing:
+            continue
+        link = ClueLink(clue_a_id=a, clue_b_id=b, score=round(p.score, 4),
+                        explanation=[dataclasses.asdict(e) for e in p.evidence])
+        session.add(link)
+        new.append(link)
+    session.flush()
+    for link in new:
+        record(session, user, "propose", "clue_link", link.id,
+               new=f"{link.clue_a_id}~{link.clue_b_id} {link.score}")
+    return new
+
+
+def link_clues(session: Session, user: User, clue_a_id: int, clue_b_id: int,
+               reason: str = "") -> ClueLink:
+    """An analyst links two clues by hand; it is accepted at once (they decided)."""
+    require_staff_writer(user)
+    a, b = sorted((clue_a_id, clue_b_id))
+    if a == b:
+        raise InvalidInput("不能与自身串并")
+    get_clue_for(session, user, a)
+    get_clue_for(session, user, b)
+    link = session.scalar(select(ClueLink).where(ClueLink.clue_a_id == a,
+                                                 ClueLink.clue_b_id == b))
+    if link is None:
+        link = ClueLink(clue_a_id=a, clue_b_id=b, score=1.0,
+                        explanation=[{"field": "analyst", "method": "manual", "value_a": "",
+                                      "value_b": "", "strength": 1.0, "note": reason}])
+        session.add(link)
+        session.flush()
+    return _decide(session, user, link, LinkStatus.ACCEPTED)
+
+
+def _get_link_for(session: Session, user: User, link_id: int) -> ClueLink:
+    link = session.get(ClueLink, link_id)
+    if link is None:
+        raise NotFound("串并建议不存在")
+    require_unit_data(user, link.clue_a.unit_id)
+    require_unit_data(user, link.clue_b.unit_id)
+    return link
+
+
+def _decide(session: Session, user: User, link: ClueLink, status: LinkStatus) -> ClueLink:
+    old = link.status
+    link.status = status.value
+    if status == LinkStatus.PROPOSED:
+        link.decided_by_id, link.decided_at = None, None
+    else:
+        link.decided_by_id, link.decided_at = user.id, utcnow()
+    session.flush()
+    record(session, user, "decide", "clue_link", link.id, field="status", old=old,
+           new=link.status)
+    return link
+
+
+def accept_link(session: Session, user: User, link_id: int) -> ClueLink:
+    require_staff_writer(user)
+    return _decide(session, user, _get_link_for(session, user, link_id), LinkStatus.ACCEPTED)
+
+
+def reject_link(session: Session, user: User, link_id: int) -> ClueLink:
+    require_staff_writer(user)
+    return _decide(session, user, _get_link_for(session, user, link_id), LinkStatus.REJECTED)
+
+
+def undo_link(session: Session, user: User, link_id: int) -> ClueLink:
+    """Back to proposed: an accepted link so undone leaves the day's 线索串并 count."""
+    require_staff_writer(user)
+    link = _get_link_for(session, user, link_id)
+    if link.status == LinkStatus.PROPOSED:
+        raise Conflict("该建议尚未处理，无需撤销")
+    return _decide(session, user, link, LinkStatus.PROPOSED)
+
+
+def _next_case_number(session: Session, when: datetime) -> str:
+    year = when.year
+    prefix = f"JH{year}-"
+    count = session.scalar(select(func.count(Case.id)).where(Case.number.like(f"{prefix}%")))
+    return f"{prefix}{(count or 0) + 1:04d}"
+
+
+def open_case(session: Session, user: User, title: str, clue_ids: list[int],
+              summary: str = "", opened_at: datetime | None = None) -> Case:
+    """Open a case (立案侦查) from clues the user may see; the clues move to ``in_case``."""
+    require_staff_writer(user)
+    if not title.strip():
+        raise InvalidInput("请填写案件名称")
+    if not clue_ids:
+        raise InvalidInput("立案须至少关联一条线索")
+    clues = [get_clue_for(session, user, cid) for cid in dict.fromkeys(clue_ids)]
+    when = opened_at or utcnow()
+    case = Case(number=_next_case_number(session, when), title=title.strip()[:200],
+                summary=summary.strip(), opened_at=when,
+                unit_id=owning_unit_id(session, user), created_by_id=user.id)
+    case.clues.extend(clues)
+    for c in clues:
+        c.status = "in_case"
+    session.add(case)
+    session.flush()
+    record(session, user, "create", "case", case.id, new=case.number,
+           reason="clues " + ",".join(str(c.id) for c in clues))
+    return case
+
+
+def add_measure(session: Session, user: User, case_id: int, person_name: str, kind: str,
+                day: date, id_number: str = "", note: str = "") -> CaseMeasure:
+    """A coercive measure or a referral for prosecution, one row per person."""
+    require_staff_writer(user)
+    case = get_case_for(session, user, case_id)
+    if kind not in ("coercive", "prosecution_referral"):
+        raise InvalidInput("措施类型应为强制措施或起诉审查起诉")
+    if not person_name.strip():
+        raise InvalidInput("请填写人员姓名")
+    measure = CaseMeasure(case_id=case.id, person_name=person_name.strip()[:100],
+                          id_number=(normalise_id_number(id_number) or id_number.strip())[:40],
+                          kind=kind, day=day, note=note, created_by_id=user.id)
+    session.add(measure)
+    session.flush()
+    record(session, user, "create", "case_measure", measure.id, new=kind,
+           reason=f"case {case.number}")
+    return measure
+
+
+GOODS = {c.value for c in SeizureCategory} - {"vehicle", "vessel", "person"}
+
+
+def record_seizure(session: Session, user: User, case_id: int, category: str, day: date,
+                   quantity: int = 0, tonnes: Decimal | float | str = 0,
+                   description: str = "") -> Seizure:
+    """Vehicles, vessels and persons count by quantity; goods by tonnes (反走私)."""
+    require_staff_writer(user)
+    case = get_case_for(session, user, case_id)
+    if category not in {c.value for c in SeizureCategory}:
+        raise InvalidInput("查获类别不在方案所列范围内")
+    try:
+        t = Decimal(str(tonnes or 0))
+    except ArithmeticError as exc:
+        raise InvalidInput("吨数须为数字") from exc
+    if quantity < 0 or t < 0:
+        raise InvalidInput("数量和吨数不能为负")
+    if category in GOODS and t == 0 and quantity == 0:
+        raise InvalidInput("请填写物品吨数或数量")
+    if category not in GOODS and quantity <= 0:
+        raise InvalidInput("请填写查获数量")
+    seizure = Seizure(case_id=case.id, category=category, day=day, quantity=quantity,
+                      tonnes=t, description=description.strip()[:200],
+                      created_by_id=user.id)
+    session.add(seizure)
+    session.flush()
+    record(session, user, "create", "seizure", seizure.id,
+           new=f"{category} {quantity} {t}", reason=f"case {case.number}")
+    return seizure

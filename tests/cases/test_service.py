@@ -1,0 +1,172 @@
+"""Clues, links and cases through the real services on SQLite and PostgreSQL: need to know,
+masking, the access log, link decisions and the figures they feed into the daily report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from jinghai.audit.models import AuditEvent
+from jinghai.cases import service
+from jinghai.cases.queries import (
+    entity_view,
+    explain_link,
+    get_case_for,
+    get_clue_for,
+    list_clues,
+    list_links,
+    reveal_entity,
+)
+from jinghai.cases.service import ClueInput, EntityInput
+from jinghai.errors import PermissionDenied
+from jinghai.reporting.service import entry_view
+
+T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+def clue(session, user, content, **kw):
+    return service.create_clue(session, user, ClueInput(source_kind="analyst", content=content,
+                                                        **kw))
+
+
+@pytest.fixture()
+def police(make_liaison):
+    return make_liaison("police", "police1")
+
+
+def test_the_issues_network_links_exactly_from_stored_clues(session, office):
+    c1 = clue(session, office, "群众举报：有人用13812345678联系偷渡，约在梅山码头接人。",
+              occurred_at=T0, lon=121.90, lat=29.88)
+    c2 = clue(session, office, "巡逻发现可疑人员", occurred_at=T0 + 3 * DAY,
+              entities=[EntityInput("person", "王小明", {"phone": "138-1234-5678"})])
+    c3 = clue(session, office, "研判：嫌疑人联系电话 +86 138 1234 5678",
+              occurred_at=T0 + 7 * DAY, lon=122.30, lat=30.10)
+    c4 = clue(session, office, "夜间关闭AIS", occurred_at=T0 + 10 * DAY, lon=121.5, lat=29.5,
+              entities=[EntityInput("vessel", "浙象渔12345号")])
+    c5 = clue(session, office, "海警通报：浙象渔12354在六横岛附近接驳",
+              occurred_at=T0 + 14 * DAY, lon=121.6, lat=29.7)
+    clue(session, office, "冻品走私线索，车牌浙B·D12345，联系人李国强",
+         occurred_at=T0 + 20 * DAY, lon=120.0, lat=28.0)
+
+    links = service.propose_links(session, office)
+
+    pairs = {(lk.clue_a_id, lk.clue_b_id) for lk in links}
+    assert pairs == {(c1.id, c2.id), (c1.id, c3.id), (c2.id, c3.id), (c4.id, c5.id)}
+    by_pair = {(lk.clue_a_id, lk.clue_b_id): lk for lk in links}
+    assert explain_link(by_pair[(c1.id, c2.id)]) == [
+        "phone exact: 138****5678 ~ 138-****-5678 (0.90; both normalise to 138****5678)"]
+    assert explain_link(by_pair[(c4.id, c5.id)])[0].startswith(
+        "vessel_name fuzzy: 浙象渔12345号 ~ 浙象渔12354")
+    # A second run proposes nothing new, and a rejected pair is not proposed again.
+    service.reject_link(session, office, by_pair[(c4.id, c5.id)].id)
+    assert service.propose_links(session, office) == []
+
+
+def test_phone_and_id_numbers_are_masked_in_lists_and_revealing_is_logged(session, office):
+    c = clue(session, office, "嫌疑人身份证号110105199003071239，电话13812345678")
+    views = {v.kind: v for v in map(entity_view, c.entities)}
+    assert views["phone"].value == "138****5678"
+    assert views["id_number"].value == "11************1239"
+    assert views["phone"].masked and views["id_number"].masked
+
+    entity = next(e for e in c.entities if e.kind == "id_number")
+    shown = reveal_entity(session, office, entity.id)
+
+    assert shown.value == "110105199003071239"
+    [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "view_unmasked"))
+    assert (event.user_id, event.entity_type, event.entity_id, event.field) == (
+        office.id, "clue_entity", str(entity.id), "id_number")
+
+
+def test_liaison_of_another_unit_cannot_read_a_case_or_its_clues(session, office, police,
+                                                                 make_liaison, viewer):
+    c = clue(session, police, "渔船夜间靠泊卸货 浙象渔12345")
+    case = service.open_case(session, police, "梅山走私冻品案", [c.id])
+    customs = make_liaison("cu_beilun", "cu1")
+
+    with pytest.raises(PermissionDenied):
+        get_case_for(session, customs, case.id)
+    with pytest.raises(PermissionDenied):
+        get_clue_for(session, customs, c.id)
+    with pytest.raises(PermissionDenied):
+        get_case_for(session, viewer, case.id)
+    with pytest.raises(PermissionDenied):
+        reveal_entity(session, customs, c.entities[0].id)
+    assert list_clues(session, customs) == []
+    assert get_case_for(session, police, case.id) is case
+    assert get_case_for(session, office, case.id) is case
+
+
+def test_links_to_another_units_clue_are_not_shown(session, office, police, make_liaison):
+    a = clue(session, police, "联系电话13812345678")
+    b = clue(session, office, "嫌疑人电话138 1234 5678")
+    service.propose_links(session, office)
+    assert len(list_links(session, office)) == 1
+    assert list_links(session, police) == []
+    assert service.propose_links(session, police) == []
+    assert a.unit_id != b.unit_id
+
+
+def test_accept_reject_undo(session, office):
+    clue(session, office, "联系电话13812345678")
+    clue(session, office, "嫌疑人电话138 1234 5678")
+    [link] = service.propose_links(session, office)
+
+    assert service.accept_link(session, office, link.id).status == "accepted"
+    assert link.decided_by_id == office.id and link.decided_at is not None
+    assert service.undo_link(session, office, link.id).status == "proposed"
+    assert link.decided_at is None
+    assert service.reject_link(session, office, link.id).status == "rejected"
+    actions = session.scalars(select(AuditEvent.new_value).where(
+        AuditEvent.entity_type == "clue_link", AuditEvent.action == "decide")).all()
+    assert actions == ["accepted", "proposed", "rejected"]
+
+
+def test_counters_feed_the_entry_forms(session, office, police):
+    a = clue(session, police, "联系电话13812345678")
+    clue(session, police, "嫌疑人电话138 1234 5678")
+    [link] = service.propose_links(session, police)
+    service.accept_link(session, police, link.id)
+    case = service.open_case(session, police, "偷渡案", [a.id])
+    day = entry_view(session, office, "police", "crackdown", _local_today(session)).report_date
+    service.add_measure(session, police, case.id, "王小明", "coercive", day)
+    service.add_measure(session, police, case.id, "王小明", "prosecution_referral", day)
+    service.record_seizure(session, police, case.id, "vessel", day, quantity=1)
+    service.record_seizure(session, police, case.id, "frozen_food", day, tonnes="12.5")
+    service.record_seizure(session, police, case.id, "sugar", day, tonnes="0.25")
+    service.record_seizure(session, police, case.id, "person", day, quantity=3)
+
+    crackdown = {f.key: f.computed for f in
+                 entry_view(session, office, "police", "crackdown", day).fields}
+    smuggling = {f.key: f.computed for f in
+                 entry_view(session, office, "services", "anti_smuggling", day).fields}
+    assert crackdown == {"clues_collected": 2, "clues_linked": 1, "cases_opened": 1,
+                         "coercive_measures": 1, "prosecution_referrals": 1}
+    assert smuggling == {"vehicles_seized": 0, "vessels_seized": 1, "persons_seized": 3,
+                         "goods_tonnes": Decimal("12.750")}
+
+
+def _local_today(session):
+    from jinghai.db import utcnow
+    from jinghai.org.service import get_operation, local_today
+
+    return local_today(get_operation(session), utcnow())
+
+
+def test_other_units_forms_get_no_computed_crackdown_figures(session, office):
+    day = _local_today(session)
+    fields = entry_view(session, office, "coast_guard", "sea_patrol", day).fields
+    assert all(f.computed is None for f in fields if f.key.startswith("clues"))
+
+
+def test_bad_clue_input_is_rejected_with_a_message(session, office):
+    from jinghai.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="来源"):
+        service.create_clue(session, office, ClueInput(source_kind="rumour", content="x"))
+    with pytest.raises(InvalidInput, match="经度和纬度"):
+        clue(session, office, "x", lon=121.0)
