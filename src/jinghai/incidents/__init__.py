@@ -1,7 +1,7 @@
 """Incidents (个案处置): persons found entering illegally or rescued at sea, their handling
 checklist and the immediate report to the office."""
 
-__all__ = ["open_incident", "start_step", "complete_step"]
+__all__ = ["complete_step", "open_incident", "start_step"]
 
 
 def __getattr__(name: str):

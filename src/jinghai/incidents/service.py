@@ -1,0 +1,204 @@
+"""Incident intake and the response checklist.
+
+Intake reports to the office at once (第一时间上报): an in-app notice in the same
+transaction, and a plain JSON POST to every configured webhook. The webhook is best effort:
+it is retried a few times, and a receiver that is down is logged and recorded in
+:class:`~jinghai.incidents.models.WebhookDelivery`, never allowed to fail the intake.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.audit.service import record
+from jinghai.cases.access import (
+    may_see_unit_data,
+    owning_unit_id,
+    require_staff_writer,
+    require_unit_data,
+)
+from jinghai.db import utcnow
+from jinghai.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from jinghai.incidents.models import (
+    HEALTH_STATES,
+    INCIDENT_KINDS,
+    RESPONSE_PLANS,
+    Incident,
+    IncidentStep,
+    WebhookDelivery,
+)
+from jinghai.notify.models import Notification
+from jinghai.org.models import Unit
+
+log = logging.getLogger(__name__)
+
+Poster = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class IncidentInput:
+    kind: str
+    persons: int
+    occurred_at: datetime
+    place: str = ""
+    nationalities: str = ""
+    health_state: str = "unknown"
+    description: str = ""
+    lon: float | None = None
+    lat: float | None = None
+
+
+def _validate(data: IncidentInput) -> None:
+    if data.kind not in INCIDENT_KINDS:
+        raise InvalidInput("类型应为查获非法入境或海上求助入境")
+    if not 1 <= data.persons <= 10000:
+        raise InvalidInput("人数应为 1–10000")
+    if data.health_state not in HEALTH_STATES:
+        raise InvalidInput("健康状况不在可选范围内")
+    if data.occurred_at.tzinfo is None:
+        raise InvalidInput("时间须带时区")
+    if (data.lon is None) != (data.lat is None):
+        raise InvalidInput("经度和纬度须同时填写")
+
+
+def http_post(url: str, payload: dict[str, Any]) -> None:
+    """POST JSON; raises on a network error or a non-2xx answer."""
+    r = httpx.post(url, json=payload, timeout=3.0)
+    r.raise_for_status()
+
+
+def send_webhooks(session: Session, incident: Incident, urls: Sequence[str],
+                  post: Poster = http_post, attempts: int = 3, backoff: float = 0.5
+                  ) -> list[WebhookDelivery]:
+    """Push the incident to each URL, ``attempts`` tries with a growing pause; record the
+    outcome per URL. Never raises: the intake has already happened and must stand."""
+    payload = incident_payload(incident)
+    out = []
+    for url in urls:
+        delivery = WebhookDelivery(incident_id=incident.id, url=url[:500], payload=payload)
+        for n in range(1, attempts + 1):
+            delivery.attempts = n
+            try:
+                post(url, payload)
+            except Exception as exc:  # noqa: BLE001 - any failure of the receiver
+                delivery.last_error = f"{exc.__class__.__name__}: {exc}"[:1000]
+                log.warning("incident webhook failed", extra={
+                    "url": url, "incident_id": incident.id, "attempt": n,
+                    "error": delivery.last_error})
+                if n < attempts:
+                    time.sleep(backoff * n)
+                continue
+            delivery.succeeded = True
+            delivery.last_error = ""
+            break
+        session.add(delivery)
+        out.append(delivery)
+    session.flush()
+    return out
+
+
+def incident_payload(incident: Incident) -> dict[str, Any]:
+    return {
+        "type": "incident", "id": incident.id, "kind": incident.kind,
+        "kind_label": incident.kind_label, "persons": incident.persons,
+        "nationalities": incident.nationalities, "place": incident.place,
+        "lon": incident.lon, "lat": incident.lat,
+        "occurred_at": incident.occurred_at.isoformat(),
+        "health_state": incident.health_state, "unit": incident.unit.name,
+    }
+
+
+def open_incident(session: Session, user: User, data: IncidentInput,
+                  webhook_urls: Sequence[str] = (), post: Poster = http_post) -> Incident:
+    """Record an incident with its response checklist and report it to the office."""
+    require_staff_writer(user)
+    _validate(data)
+    incident = Incident(
+        kind=data.kind, persons=data.persons, nationalities=data.nationalities.strip()[:200],
+        place=data.place.strip()[:200], lon=data.lon, lat=data.lat,
+        occurred_at=data.occurred_at, health_state=data.health_state,
+        description=data.description.strip(), unit_id=owning_unit_id(session, user),
+        created_by_id=user.id,
+    )
+    units = {u.key: u.id for u in session.scalars(select(Unit))}
+    for pos, (step, unit_key) in enumerate(RESPONSE_PLANS[data.kind], start=1):
+        incident.steps.append(IncidentStep(position=pos, step=step,
+                                           unit_id=units.get(unit_key)))
+    session.add(incident)
+    session.flush()
+    record(session, user, "create", "incident", incident.id,
+           new=f"{incident.kind} {incident.persons}")
+    session.add(Notification(
+        created_by_id=user.id, role="office", kind="incident",
+        title=f"{incident.kind_label}：{incident.persons}人（{incident.place or '地点待报'}）",
+        body=(f"{incident.unit.name}报告：{incident.kind_label}{incident.persons}人，"
+              f"国籍{incident.nationalities or '不明'}，健康状况{incident.health_label}。"),
+        link=f"/incidents/{incident.id}",
+    ))
+    session.flush()
+    send_webhooks(session, incident, webhook_urls, post)
+    return incident
+
+
+def get_incident_for(session: Session, user: User, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound("个案不存在")
+    if not any(may_see_unit_data(user, uid) for uid in
+               [incident.unit_id, *(s.unit_id for s in incident.steps if s.unit_id)]):
+        require_unit_data(user, incident.unit_id)
+    return incident
+
+
+def list_incidents(session: Session, user: User, limit: int = 200) -> list[Incident]:
+    rows = session.scalars(select(Incident).order_by(Incident.occurred_at.desc()).limit(limit))
+    return [i for i in rows if may_see_unit_data(user, i.unit_id)
+            or any(may_see_unit_data(user, s.unit_id) for s in i.steps if s.unit_id)]
+
+
+def _step_for(session: Session, user: User, step_id: int) -> IncidentStep:
+    require_staff_writer(user)
+    step = session.get(IncidentStep, step_id)
+    if step is None:
+        raise NotFound("处置步骤不存在")
+    # The owning unit, the step's responsible unit and the office may tick it.
+    if not (may_see_unit_data(user, step.incident.unit_id)
+            or (step.unit_id is not None and may_see_unit_data(user, step.unit_id))):
+        raise PermissionDenied("无权处理该步骤")
+    return step
+
+
+def start_step(session: Session, user: User, step_id: int, note: str = "") -> IncidentStep:
+    step = _step_for(session, user, step_id)
+    if step.started_at is not None:
+        raise Conflict("该步骤已开始")
+    step.started_at = utcnow()
+    if note:
+        step.note = note
+    session.flush()
+    record(session, user, "start", "incident_step", step.id, field=step.step)
+    return step
+
+
+def complete_step(session: Session, user: User, step_id: int, note: str = "") -> IncidentStep:
+    step = _step_for(session, user, step_id)
+    if step.done_at is not None:
+        raise Conflict("该步骤已完成")
+    now = utcnow()
+    step.started_at = step.started_at or now
+    step.done_at = now
+    if note:
+        step.note = note
+    session.flush()
+    record(session, user, "complete", "incident_step", step.id, field=step.step)
+    return step
