@@ -1,0 +1,265 @@
+"""Public tip-offs: filing without a login, the receipt code, and the office's handling.
+
+The public form is the one door open to anyone, so it defends itself without outside
+services: a size limit on every field and on the photo (checked by its first bytes, not its
+name), a per-address throttle (addresses stored only as a salted hash), and a spam
+heuristic. Text is stored as typed; the templates escape it on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.audit.service import record
+from jinghai.cases.access import require_office
+from jinghai.cases.models import Clue
+from jinghai.cases.service import ClueInput, create_clue
+from jinghai.db import utcnow
+from jinghai.errors import Conflict, InvalidInput, NotFound, TooManyRequests
+from jinghai.org.service import get_unit
+from jinghai.tipoffs.models import TIPOFF_STATUS, Reward, TipOff, TipOffIdentity
+
+MAX_CONTENT = 2000
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PER_ADDRESS_PER_HOUR = 5
+SPAM_THRESHOLD = 1.0
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+_URL = re.compile(r"(https?://|www\.|\.com\b|\.cn\b)", re.IGNORECASE)
+_AD_WORDS = ("加微信", "加V", "代开发票", "兼职", "贷款", "博彩", "刷单", "优惠", "加QQ")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class TipOffInput:
+    content: str
+    place: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    occurred_at: datetime | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    photo: bytes | None = None
+
+
+def address_hash(client_ip: str, salt: str) -> str:
+    """Throttling needs to recognise an address, not to know it."""
+    return hashlib.sha256(f"{salt}:{client_ip}".encode()).hexdigest()
+
+
+def spam_score(text: str) -> float:
+    """A few cheap signs of advertising or junk; each adds to the score, 1.0 rejects.
+    Tuned to let through short, badly typed but genuine reports in Chinese."""
+    score = 0.5 * len(_URL.findall(text))
+    score += 0.5 * sum(w.lower() in text.lower() for w in _AD_WORDS)
+    if re.search(r"(.)\1{9,}", text):
+        score += 0.6
+    if text.strip() and not _CJK.search(text):
+        score += 0.4
+    return round(score, 2)
+
+
+def _receipt_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    raw = re.sub(r"[^0-9A-Za-z]", "", code).upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else raw
+
+
+def _photo_ext(data: bytes) -> str:
+    if len(data) > MAX_PHOTO_BYTES:
+        raise InvalidInput("照片不能超过 5MB")
+    for magic, ext in PHOTO_TYPES.items():
+        if data.startswith(magic):
+            return ext
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    raise InvalidInput("照片须为 JPG、PNG 或 WebP 格式")
+
+
+def submit_tipoff(session: Session, data: TipOffInput, *, client_ip: str, salt: str,
+                  data_dir: Path) -> TipOff:
+    """File a tip-off from the public and return it with its receipt code."""
+    content = data.content.strip()
+    if len(content) < 5:
+        raise InvalidInput("请描述您看到的情况（至少 5 个字）")
+    if len(content) > MAX_CONTENT:
+        raise InvalidInput(f"内容不能超过 {MAX_CONTENT} 字")
+    if len(data.place) > 200 or len(data.contact_name) > 50 or len(data.contact_phone) > 30:
+        raise InvalidInput("地点或联系方式过长")
+    if (data.lon is None) != (data.lat is None):
+        raise InvalidInput("经度和纬度须同时填写")
+    if data.lon is not None and not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
+        raise InvalidInput("经纬度超出范围")
+    if data.occurred_at is not None and data.occurred_at > utcnow() + timedelta(hours=1):
+        raise InvalidInput("发生时间不能晚于现在")
+    ip = address_hash(client_ip, salt)
+    recent = session.scalar(select(func.count(TipOff.id)).where(
+        TipOff.client_ip_hash == ip, TipOff.created_at >= utcnow() - timedelta(hours=1)))
+    if (recent or 0) >= MAX_PER_ADDRESS_PER_HOUR:
+        raise TooManyRequests("提交过于频繁，请一小时后再试；紧急情况请拨打 110")
+    score = spam_score(f"{content} {data.place}")
+    duplicate = session.scalar(select(func.count(TipOff.id)).where(
+        TipOff.content == content, TipOff.created_at >= utcnow() - timedelta(days=1)))
+    if duplicate:
+        score += 1.0
+    if score >= SPAM_THRESHOLD:
+        raise InvalidInput("内容疑似广告或重复提交，未予受理")
+    ext = _photo_ext(data.photo) if data.photo else ""
+    tip = TipOff(receipt_code=_receipt_code(), content=content, place=data.place.strip(),
+                 lon=data.lon, lat=data.lat, occurred_at=data.occurred_at,
+                 anonymous=not (data.contact_name.strip() or data.contact_phone.strip()),
+                 spam_score=score, client_ip_hash=ip)
+    session.add(tip)
+    session.flush()
+    if data.photo:
+        folder = data_dir / "tipoffs"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{tip.id}-{secrets.token_hex(8)}.{ext}"
+        (folder / name).write_bytes(data.photo)
+        tip.photo_path = f"tipoffs/{name}"
+    if not tip.anonymous:
+        session.add(TipOffIdentity(tipoff_id=tip.id, name=data.contact_name.strip(),
+                                   phone=data.contact_phone.strip()))
+    session.flush()
+    record(session, None, "create", "tipoff", tip.id, new=tip.receipt_code)
+    return tip
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the tipster sees with the receipt code: no staff names, no clue or case ids."""
+
+    receipt_code: str
+    status: str
+    status_label: str
+    filed_at: datetime
+    reply: str
+
+
+def tipoff_status(session: Session, code: str) -> PublicStatus:
+    tip = session.scalar(select(TipOff).where(TipOff.receipt_code == normalise_code(code)))
+    if tip is None:
+        raise NotFound("未找到该回执码，请核对后再试")
+    return PublicStatus(tip.receipt_code, tip.status, tip.status_label, tip.created_at,
+                        tip.reply)
+
+
+# --- staff side: the office only -------------------------------------------------------------
+
+def list_tipoffs(session: Session, user: User, status: str = "") -> list[TipOff]:
+    require_office(user)
+    q = select(TipOff)
+    if status:
+        q = q.where(TipOff.status == status)
+    return list(session.scalars(q.order_by(TipOff.id.desc()).limit(500)))
+
+
+def get_tipoff_for(session: Session, user: User, tipoff_id: int) -> TipOff:
+    require_office(user)
+    tip = session.get(TipOff, tipoff_id)
+    if tip is None:
+        raise NotFound("举报不存在")
+    return tip
+
+
+def view_identity(session: Session, user: User, tipoff_id: int) -> TipOffIdentity | None:
+    """The tipster's name and phone, for the office only; every read is logged."""
+    tip = get_tipoff_for(session, user, tipoff_id)
+    identity = session.scalar(select(TipOffIdentity).where(TipOffIdentity.tipoff_id == tip.id))
+    record(session, user, "view_unmasked", "tipoff_identity", tip.id, field="identity")
+    session.flush()
+    return identity
+
+
+def set_status(session: Session, user: User, tipoff_id: int, status: str,
+               reply: str = "") -> TipOff:
+    tip = get_tipoff_for(session, user, tipoff_id)
+    if status not in TIPOFF_STATUS:
+        raise InvalidInput("状态不在可选范围内")
+    old = tip.status
+    tip.status = status
+    if reply:
+        tip.reply = reply.strip()[:1000]
+    session.flush()
+    record(session, user, "update", "tipoff", tip.id, field="status", old=old, new=status)
+    return tip
+
+
+def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str = "",
+                    reliability: str = "F") -> Clue:
+    """Turn a tip-off into a clue (source 群众举报), optionally handed to a unit. The
+    tipster's identity is not copied: it stays in its own table."""
+    tip = get_tipoff_for(session, user, tipoff_id)
+    if tip.clue_id is not None:
+        raise Conflict("该举报已转为线索")
+    clue = create_clue(session, user, ClueInput(
+        source_kind="tipoff", source_detail=f"群众举报 {tip.receipt_code}",
+        reliability=reliability, title=f"群众举报 {tip.receipt_code}", content=tip.content,
+        occurred_at=tip.occurred_at or tip.created_at, place=tip.place, lon=tip.lon,
+        lat=tip.lat, tipoff_id=tip.id))
+    if unit_key:
+        clue.unit_id = get_unit(session, unit_key).id
+    tip.clue_id = clue.id
+    tip.status = "converted"
+    session.flush()
+    record(session, user, "convert", "tipoff", tip.id, new=f"clue {clue.id}")
+    return clue
+
+
+def propose_reward(session: Session, user: User, tipoff_id: int, amount: str | Decimal,
+                   note: str = "") -> Reward:
+    tip = get_tipoff_for(session, user, tipoff_id)
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation as exc:
+        raise InvalidInput("奖励金额须为数字") from exc
+    if value <= 0 or value > Decimal(1000000):
+        raise InvalidInput("奖励金额应大于 0")
+    reward = Reward(tipoff_id=tip.id, amount=value.quantize(Decimal("0.01")), note=note)
+    session.add(reward)
+    session.flush()
+    record(session, user, "create", "reward", reward.id, new=str(reward.amount))
+    return reward
+
+
+def _reward(session: Session, user: User, reward_id: int) -> Reward:
+    require_office(user)
+    reward = session.get(Reward, reward_id)
+    if reward is None:
+        raise NotFound("奖励记录不存在")
+    return reward
+
+
+def approve_reward(session: Session, user: User, reward_id: int) -> Reward:
+    reward = _reward(session, user, reward_id)
+    if reward.status != "proposed":
+        raise Conflict("只有待审批的奖励可以批准")
+    reward.status, reward.approved_by_id, reward.approved_at = "approved", user.id, utcnow()
+    session.flush()
+    record(session, user, "approve", "reward", reward.id, field="status", new="approved")
+    return reward
+
+
+def pay_reward(session: Session, user: User, reward_id: int) -> Reward:
+    reward = _reward(session, user, reward_id)
+    if reward.status != "approved":
+        raise Conflict("奖励须先批准后发放")
+    reward.status, reward.paid_at = "paid", utcnow()
+    session.flush()
+    record(session, user, "pay", "reward", reward.id, field="status", new="paid")
+    return reward

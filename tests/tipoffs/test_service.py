@@ -1,0 +1,83 @@
+"""Public tip-offs: receipt codes, limits, throttling, spam, identity kept apart, rewards."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from jinghai.audit.models import AuditEvent
+from jinghai.errors import InvalidInput, PermissionDenied, TooManyRequests
+from jinghai.tipoffs.service import (
+    TipOffInput,
+    approve_reward,
+    convert_to_clue,
+    pay_reward,
+    propose_reward,
+    spam_score,
+    submit_tipoff,
+    tipoff_status,
+    view_identity,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def submit(session, tmp_path, content="梅山码头晚上有小船卸货，好几个外国人上岸", ip="10.0.0.1",
+           **kw):
+    return submit_tipoff(session, TipOffInput(content=content, **kw), client_ip=ip,
+                         salt="s", data_dir=tmp_path)
+
+
+def test_filed_tipoff_gets_a_receipt_code_the_public_can_check(session, operation, tmp_path):
+    tip = submit(session, tmp_path, photo=PNG, lon=121.9, lat=29.8)
+
+    status = tipoff_status(session, tip.receipt_code.lower().replace("-", " "))
+    assert (status.receipt_code, status.status_label) == (tip.receipt_code, "已受理")
+    assert (tmp_path / tip.photo_path).read_bytes() == PNG
+    assert tip.anonymous
+
+
+def test_limits_throttle_and_spam(session, operation, tmp_path):
+    with pytest.raises(InvalidInput, match="照片"):
+        submit(session, tmp_path, photo=b"<script>alert(1)</script>")
+    with pytest.raises(InvalidInput, match="至少"):
+        submit(session, tmp_path, content="有")
+    with pytest.raises(InvalidInput, match="广告"):
+        submit(session, tmp_path, content="加微信领优惠 http://spam.example.com")
+    for n in range(5):
+        submit(session, tmp_path, content=f"第{n}次看到可疑船只靠岸卸货")
+    with pytest.raises(TooManyRequests):
+        submit(session, tmp_path, content="又看到可疑船只靠岸卸货")
+    submit(session, tmp_path, content="又看到可疑船只靠岸卸货", ip="10.0.0.2")
+    with pytest.raises(InvalidInput, match="重复"):
+        submit(session, tmp_path, content="又看到可疑船只靠岸卸货", ip="10.0.0.3")
+    assert spam_score("晚上九点梅山码头有人偷运冻品") == 0
+
+
+def test_identity_is_office_only_and_every_view_is_logged(session, office, make_liaison,
+                                                         tmp_path):
+    tip = submit(session, tmp_path, contact_name="张三", contact_phone="13900001111")
+    police = make_liaison("police", "police1")
+
+    with pytest.raises(PermissionDenied):
+        view_identity(session, police, tip.id)
+    identity = view_identity(session, office, tip.id)
+
+    assert (identity.name, identity.phone) == ("张三", "13900001111")
+    [event] = session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "tipoff_identity"))
+    assert (event.user_id, event.action) == (office.id, "view_unmasked")
+
+
+def test_convert_to_clue_and_reward(session, office, tmp_path):
+    tip = submit(session, tmp_path, contact_name="张三")
+
+    clue = convert_to_clue(session, office, tip.id, unit_key="police")
+    reward = propose_reward(session, office, tip.id, "500")
+    approve_reward(session, office, reward.id)
+    pay_reward(session, office, reward.id)
+
+    assert (clue.source_kind, clue.unit.key, clue.tipoff_id) == ("tipoff", "police", tip.id)
+    assert "张三" not in clue.content
+    assert tipoff_status(session, tip.receipt_code).status == "converted"
+    assert (reward.status, str(reward.amount)) == ("paid", "500.00")
