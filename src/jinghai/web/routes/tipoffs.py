@@ -1,0 +1,245 @@
+"""Public tip-off pages (no login) and the office's tip-off inbox and JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from jinghai.accounts.models import User
+from jinghai.errors import InvalidInput, NotFound, TooManyRequests
+from jinghai.org.models import Unit
+from jinghai.org.service import get_operation
+from jinghai.settings import Settings
+from jinghai.tipoffs import service
+from jinghai.tipoffs.models import TIPOFF_STATUS, TipOff
+from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.render import register_nav, render
+
+router = APIRouter()
+register_nav("群众举报", "/tipoffs/", {"office"})
+
+LEAFLET = resources.files("jinghai.web") / "static" / "vendor" / "leaflet" / "leaflet.js"
+
+# Served from here (not inline) because the CSP allows scripts from 'self' only.
+MAP_JS = """
+(function () {
+  var box = document.getElementById('tipmap');
+  if (!box || !window.L) { return; }
+  box.hidden = false;
+  var lon = document.getElementById('lon'), lat = document.getElementById('lat');
+  var map = L.map(box).setView([29.87, 121.85], 11);
+  var tiles = box.getAttribute('data-tiles');
+  if (tiles) { L.tileLayer(tiles, {maxZoom: 18}).addTo(map); }
+  var marker = null;
+  map.on('click', function (e) {
+    lat.value = e.latlng.lat.toFixed(5); lon.value = e.latlng.lng.toFixed(5);
+    if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
+  });
+})();
+"""
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _float(value: object, label: str) -> float | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput(f"{label}应为数字") from None
+
+
+def _local(db: Session, value: object) -> datetime | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("时间格式有误") from None
+    return naive if naive.tzinfo else naive.replace(tzinfo=ZoneInfo(get_operation(db).timezone))
+
+
+def _tip_context(settings: Settings) -> dict:
+    return {"has_map": LEAFLET.is_file(), "tiles": settings.map_tile_url,
+            "max_mb": service.MAX_PHOTO_BYTES // (1024 * 1024)}
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+@router.get("/tip", include_in_schema=False)
+def tip_page(request: Request, settings: Settings = Depends(get_settings)):
+    return render(request, "tipoffs/public_form.html",
+                  {"values": {}, "error": None, **_tip_context(settings)})
+
+
+@router.get("/tip/map.js", include_in_schema=False)
+def tip_map_js():
+    return Response(MAP_JS, media_type="application/javascript")
+
+
+@router.post("/tip", include_in_schema=False)
+async def tip_submit(request: Request, db: Session = Depends(get_db),
+                     settings: Settings = Depends(get_settings)):
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        photo = None
+        upload = form.get("photo")
+        if isinstance(upload, UploadFile) and upload.filename:
+            photo = await upload.read(service.MAX_PHOTO_BYTES + 1)
+        data = service.TipOffInput(
+            content=values.get("content", ""), place=values.get("place", ""),
+            lon=_float(values.get("lon"), "经度"), lat=_float(values.get("lat"), "纬度"),
+            occurred_at=_local(db, values.get("occurred_at")),
+            contact_name="" if values.get("anonymous") else values.get("contact_name", ""),
+            contact_phone="" if values.get("anonymous") else values.get("contact_phone", ""),
+            photo=photo or None)
+        tip = service.submit_tipoff(db, data, client_ip=_client_ip(request),
+                                    salt=settings.secret_key, data_dir=settings.data_dir)
+    except (InvalidInput, TooManyRequests) as exc:
+        return render(request, "tipoffs/public_form.html",
+                      {"values": values, "error": exc.message, **_tip_context(settings)},
+                      status_code=exc.status_code)
+    return render(request, "tipoffs/public_done.html", {"code": tip.receipt_code})
+
+
+@router.get("/tip/status", include_in_schema=False)
+def tip_status(request: Request, code: str = "", db: Session = Depends(get_db)):
+    status, error = None, None
+    if code.strip():
+        try:
+            status = service.tipoff_status(db, code[:40])
+        except NotFound as exc:
+            error = exc.message
+    return render(request, "tipoffs/public_status.html",
+                  {"code": code[:40], "status": status, "error": error})
+
+
+# --- office: inbox ---------------------------------------------------------------------------
+
+
+@router.get("/tipoffs/", include_in_schema=False)
+def inbox(request: Request, status: str = "", db: Session = Depends(get_db),
+          user: User = Depends(current_user)):
+    rows = service.list_tipoffs(db, user, status)
+    return render(request, "tipoffs/inbox.html",
+                  {"rows": rows, "status": status, "statuses": TIPOFF_STATUS})
+
+
+@router.get("/tipoffs/{tipoff_id}", include_in_schema=False)
+def detail(request: Request, tipoff_id: int, show: str = "", db: Session = Depends(get_db),
+           user: User = Depends(current_user)):
+    tip = service.get_tipoff_for(db, user, tipoff_id)
+    identity = service.view_identity(db, user, tip.id) if show == "identity" else None
+    units = db.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id).all()
+    return render(request, "tipoffs/detail.html", {
+        "tip": tip, "identity": identity, "shown": show == "identity", "units": units,
+        "statuses": TIPOFF_STATUS})
+
+
+@router.get("/tipoffs/{tipoff_id}/photo", include_in_schema=False)
+def photo(tipoff_id: int, db: Session = Depends(get_db), user: User = Depends(current_user),
+          settings: Settings = Depends(get_settings)):
+    tip = service.get_tipoff_for(db, user, tipoff_id)
+    if not tip.photo_path:
+        raise NotFound("没有照片")
+    path = (settings.data_dir / tip.photo_path).resolve()
+    if settings.data_dir.resolve() not in path.parents or not path.is_file():
+        raise NotFound("照片不存在")
+    return FileResponse(path)
+
+
+@router.post("/tipoffs/{tipoff_id}/convert", include_in_schema=False)
+async def convert(request: Request, tipoff_id: int, db: Session = Depends(get_db),
+                  user: User = Depends(current_user)):
+    form = await request.form()
+    clue = service.convert_to_clue(db, user, tipoff_id, unit_key=str(form.get("unit_key", "")),
+                                   reliability=str(form.get("reliability", "F")))
+    return RedirectResponse(f"/clues/{clue.id}", status_code=303)
+
+
+@router.post("/tipoffs/{tipoff_id}/status", include_in_schema=False)
+async def change_status(request: Request, tipoff_id: int, db: Session = Depends(get_db),
+                        user: User = Depends(current_user)):
+    form = await request.form()
+    service.set_status(db, user, tipoff_id, str(form.get("status", "")),
+                       str(form.get("reply", "")))
+    return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
+
+
+@router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
+async def reward(request: Request, tipoff_id: int, db: Session = Depends(get_db),
+                 user: User = Depends(current_user)):
+    form = await request.form()
+    action = str(form.get("action", "propose"))
+    if action == "propose":
+        service.propose_reward(db, user, tipoff_id, str(form.get("amount", "")),
+                               str(form.get("note", "")))
+    elif action == "approve":
+        service.approve_reward(db, user, int(str(form.get("reward_id", "0"))))
+    elif action == "pay":
+        service.pay_reward(db, user, int(str(form.get("reward_id", "0"))))
+    return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
+
+
+# --- JSON API --------------------------------------------------------------------------------
+
+
+class TipOffOut(BaseModel):
+    id: int
+    receipt_code: str
+    content: str
+    place: str
+    lon: float | None
+    lat: float | None
+    occurred_at: datetime | None
+    status: str
+    has_photo: bool
+    anonymous: bool
+    clue_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, t: TipOff) -> TipOffOut:
+        return cls(id=t.id, receipt_code=t.receipt_code, content=t.content, place=t.place,
+                   lon=t.lon, lat=t.lat, occurred_at=t.occurred_at, status=t.status,
+                   has_photo=bool(t.photo_path), anonymous=t.anonymous, clue_id=t.clue_id,
+                   created_at=t.created_at)
+
+
+@router.get("/api/tipoffs")
+def api_list(status: str = "", db: Session = Depends(get_db),
+             user: User = Depends(current_user)) -> list[TipOffOut]:
+    return [TipOffOut.of(t) for t in service.list_tipoffs(db, user, status)]
+
+
+@router.get("/api/tipoffs/{tipoff_id}")
+def api_get(tipoff_id: int, db: Session = Depends(get_db),
+            user: User = Depends(current_user)) -> TipOffOut:
+    return TipOffOut.of(service.get_tipoff_for(db, user, tipoff_id))
+
+
+class ConvertIn(BaseModel):
+    unit_key: str = ""
+    reliability: str = "F"
+
+
+@router.post("/api/tipoffs/{tipoff_id}/convert")
+def api_convert(tipoff_id: int, body: ConvertIn, db: Session = Depends(get_db),
+                user: User = Depends(current_user)) -> dict:
+    clue = service.convert_to_clue(db, user, tipoff_id, body.unit_key, body.reliability)
+    return {"clue_id": clue.id}
+
