@@ -1,0 +1,414 @@
+"""Clues, link proposals and cases: pages and the JSON API. Thin: parse, call a cases
+service or query, render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.cases import service
+from jinghai.cases.models import (
+    ENTITY_LABELS,
+    MEASURE_LABELS,
+    RELIABILITY,
+    SEIZURE_LABELS,
+    SOURCE_LABELS,
+    Case,
+    Clue,
+    ClueLink,
+)
+from jinghai.cases.queries import (
+    entity_view,
+    explain_link,
+    get_case_for,
+    get_clue_for,
+    list_cases,
+    list_clues,
+    list_links,
+    reveal_entity,
+)
+from jinghai.cases.service import ClueInput, EntityInput
+from jinghai.db import utcnow
+from jinghai.errors import InvalidInput
+from jinghai.org.service import get_operation, local_today
+from jinghai.web.deps import current_user, get_db
+from jinghai.web.render import register_nav, render
+
+router = APIRouter()
+register_nav("线索串并", "/clues/", {"office", "liaison"})
+register_nav("案件", "/cases/", {"office", "liaison"})
+
+LINK_STATUS = {"proposed": "待研判", "accepted": "已串并", "rejected": "已否决"}
+
+
+def _local(db: Session, value: str) -> datetime | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("时间格式有误") from None
+    return naive if naive.tzinfo else naive.replace(tzinfo=ZoneInfo(get_operation(db).timezone))
+
+
+def _float(value: str | None, label: str) -> float | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise InvalidInput(f"{label}应为数字") from None
+
+
+def _day(db: Session, value: str) -> date:
+    if not (value or "").strip():
+        return local_today(get_operation(db), utcnow())
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput("日期格式有误") from None
+
+
+def _labels() -> dict:
+    return {"sources": SOURCE_LABELS, "reliability": RELIABILITY, "entity_kinds": ENTITY_LABELS,
+            "link_status": LINK_STATUS, "seizure_labels": SEIZURE_LABELS,
+            "measure_labels": MEASURE_LABELS}
+
+
+def _link_rows(links: list[ClueLink]) -> list[dict]:
+    return [{"link": lk, "lines": explain_link(lk)} for lk in links]
+
+
+# --- pages: clues --------------------------------------------------------------------------
+
+
+@router.get("/clues/", include_in_schema=False)
+def clues_page(request: Request, status: str = "", db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    return render(request, "cases/clues.html",
+                  {"rows": list_clues(db, user, status=status), "status": status, **_labels()})
+
+
+@router.get("/clues/new", include_in_schema=False)
+def new_clue_page(request: Request, user: User = Depends(current_user)):
+    return render(request, "cases/clue_form.html", {"values": {}, "error": None, **_labels()})
+
+
+def _entities_from_form(form) -> list[EntityInput]:
+    out = []
+    for i in range(5):
+        kind, value = str(form.get(f"e{i}_kind", "")), str(form.get(f"e{i}_value", "")).strip()
+        if not value:
+            continue
+        fields = {k: str(form.get(f"e{i}_{k}", "")).strip()
+                  for k in ("id_number", "phone", "nationality", "mmsi", "registry_number")}
+        out.append(EntityInput(kind, value, {k: v for k, v in fields.items() if v}))
+    return out
+
+
+@router.post("/clues/new", include_in_schema=False)
+async def new_clue_submit(request: Request, db: Session = Depends(get_db),
+                          user: User = Depends(current_user)):
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        clue = service.create_clue(db, user, ClueInput(
+            source_kind=values.get("source_kind", ""), content=values.get("content", ""),
+            reliability=values.get("reliability", "F"), title=values.get("title", ""),
+            source_detail=values.get("source_detail", ""),
+            occurred_at=_local(db, values.get("occurred_at", "")),
+            place=values.get("place", ""), lon=_float(values.get("lon"), "经度"),
+            lat=_float(values.get("lat"), "纬度"), entities=_entities_from_form(form)))
+    except InvalidInput as exc:
+        return render(request, "cases/clue_form.html",
+                      {"values": values, "error": exc.message, **_labels()}, status_code=422)
+    return RedirectResponse(f"/clues/{clue.id}", status_code=303)
+
+
+@router.get("/clues/links", include_in_schema=False)
+def links_page(request: Request, status: str = "proposed", db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    return render(request, "cases/links.html", {
+        "rows": _link_rows(list_links(db, user, status=status)), "status": status,
+        "flash": request.query_params.get("flash", ""), **_labels()})
+
+
+@router.post("/clues/links/propose", include_in_schema=False)
+def propose_page(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    new = service.propose_links(db, user)
+    return RedirectResponse(f"/clues/links?flash={len(new)}", status_code=303)
+
+
+@router.post("/clues/links/{link_id}/{action}", include_in_schema=False)
+async def decide_page(request: Request, link_id: int, action: str,
+                      db: Session = Depends(get_db), user: User = Depends(current_user)):
+    _decide(db, user, link_id, action)
+    form = await request.form()
+    back = str(form.get("next", "/clues/links"))
+    return RedirectResponse(back if back.startswith("/") and not back.startswith("//")
+                            else "/clues/links", status_code=303)
+
+
+def _decide(db: Session, user: User, link_id: int, action: str) -> ClueLink:
+    verbs = {"accept": service.accept_link, "reject": service.reject_link,
+             "undo": service.undo_link}
+    if action not in verbs:
+        raise InvalidInput("未知操作")
+    return verbs[action](db, user, link_id)
+
+
+@router.get("/clues/{clue_id}", include_in_schema=False)
+def clue_page(request: Request, clue_id: int, reveal: int | None = None,
+              db: Session = Depends(get_db), user: User = Depends(current_user)):
+    clue = get_clue_for(db, user, clue_id)
+    revealed = reveal_entity(db, user, reveal) if reveal else None
+    if revealed is not None and revealed.clue_id != clue.id:
+        revealed = None
+    links = list_links(db, user, clue_id=clue.id)
+    linked = [lk.clue_b if lk.clue_a_id == clue.id else lk.clue_a
+              for lk in links if lk.status == "accepted"]
+    return render(request, "cases/clue_detail.html", {
+        "clue": clue, "entities": [entity_view(e) for e in clue.entities],
+        "revealed": revealed, "links": _link_rows(links), "linked": linked, **_labels()})
+
+
+# --- pages: cases ----------------------------------------------------------------------------
+
+
+@router.get("/cases/", include_in_schema=False)
+def cases_page(request: Request, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    return render(request, "cases/cases.html", {"rows": list_cases(db, user)})
+
+
+@router.post("/cases/new", include_in_schema=False)
+async def new_case_submit(request: Request, db: Session = Depends(get_db),
+                          user: User = Depends(current_user)):
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("clue_ids") if str(v).isdigit()]
+    case = service.open_case(db, user, str(form.get("title", "")), ids,
+                             summary=str(form.get("summary", "")))
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.get("/cases/{case_id}", include_in_schema=False)
+def case_page(request: Request, case_id: int, db: Session = Depends(get_db),
+              user: User = Depends(current_user)):
+    case = get_case_for(db, user, case_id)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "today": _day(db, "").isoformat(), **_labels()})
+
+
+@router.post("/cases/{case_id}/measures", include_in_schema=False)
+async def measure_submit(request: Request, case_id: int, db: Session = Depends(get_db),
+                         user: User = Depends(current_user)):
+    form = await request.form()
+    service.add_measure(db, user, case_id, str(form.get("person_name", "")),
+                        str(form.get("kind", "")), _day(db, str(form.get("day", ""))),
+                        id_number=str(form.get("id_number", "")))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/seizures", include_in_schema=False)
+async def seizure_submit(request: Request, case_id: int, db: Session = Depends(get_db),
+                         user: User = Depends(current_user)):
+    form = await request.form()
+    qty = str(form.get("quantity", "") or "0").strip()
+    if not qty.isdigit():
+        raise InvalidInput("数量应为整数")
+    service.record_seizure(db, user, case_id, str(form.get("category", "")),
+                           _day(db, str(form.get("day", ""))), quantity=int(qty),
+                           tonnes=str(form.get("tonnes", "") or "0"),
+                           description=str(form.get("description", "")))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+
+class EntityIn(BaseModel):
+    kind: str
+    value: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class ClueIn(BaseModel):
+    source_kind: str
+    content: str
+    reliability: str = "F"
+    title: str = ""
+    source_detail: str = ""
+    occurred_at: datetime | None = None
+    place: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    entities: list[EntityIn] = Field(default_factory=list)
+
+
+class EntityOut(BaseModel):
+    id: int
+    kind: str
+    value: str
+    masked: bool
+
+
+class ClueOut(BaseModel):
+    id: int
+    source_kind: str
+    reliability: str
+    title: str
+    content: str
+    occurred_at: datetime | None
+    place: str
+    lon: float | None
+    lat: float | None
+    unit: str
+    status: str
+    entities: list[EntityOut]
+
+    @classmethod
+    def of(cls, c: Clue) -> ClueOut:
+        return cls(id=c.id, source_kind=c.source_kind, reliability=c.reliability,
+                   title=c.title, content=c.content, occurred_at=c.occurred_at, place=c.place,
+                   lon=c.lon, lat=c.lat, unit=c.unit.key, status=c.status,
+                   entities=[EntityOut(id=v.id, kind=v.kind, value=v.value, masked=v.masked)
+                             for v in map(entity_view, c.entities)])
+
+
+class LinkOut(BaseModel):
+    id: int
+    clue_a: int
+    clue_b: int
+    score: float
+    status: str
+    explanation: list[str]
+
+    @classmethod
+    def of(cls, lk: ClueLink) -> LinkOut:
+        return cls(id=lk.id, clue_a=lk.clue_a_id, clue_b=lk.clue_b_id, score=lk.score,
+                   status=lk.status, explanation=explain_link(lk))
+
+
+class CaseIn(BaseModel):
+    title: str
+    clue_ids: list[int]
+    summary: str = ""
+
+
+class CaseOut(BaseModel):
+    id: int
+    number: str
+    title: str
+    opened_at: datetime
+    unit: str
+    clue_ids: list[int]
+    measures: int
+    seizures: int
+
+    @classmethod
+    def of(cls, c: Case) -> CaseOut:
+        return cls(id=c.id, number=c.number, title=c.title, opened_at=c.opened_at,
+                   unit=c.unit.key, clue_ids=[x.id for x in c.clues],
+                   measures=len(c.measures), seizures=len(c.seizures))
+
+
+class MeasureIn(BaseModel):
+    person_name: str
+    kind: str
+    day: date
+    id_number: str = ""
+
+
+class SeizureIn(BaseModel):
+    category: str
+    day: date
+    quantity: int = 0
+    tonnes: str = "0"
+    description: str = ""
+
+
+@router.get("/api/clues")
+def api_clues(status: str = "", db: Session = Depends(get_db),
+              user: User = Depends(current_user)) -> list[ClueOut]:
+    return [ClueOut.of(c) for c in list_clues(db, user, status=status)]
+
+
+@router.post("/api/clues", status_code=201)
+def api_create_clue(body: ClueIn, db: Session = Depends(get_db),
+                    user: User = Depends(current_user)) -> ClueOut:
+    data = ClueInput(**{**body.model_dump(exclude={"entities"}),
+                        "entities": [EntityInput(e.kind, e.value, e.fields)
+                                     for e in body.entities]})
+    return ClueOut.of(service.create_clue(db, user, data))
+
+
+@router.get("/api/clues/links")
+def api_links(status: str = "", db: Session = Depends(get_db),
+              user: User = Depends(current_user)) -> list[LinkOut]:
+    return [LinkOut.of(lk) for lk in list_links(db, user, status=status)]
+
+
+@router.post("/api/clues/links/propose")
+def api_propose(db: Session = Depends(get_db),
+                user: User = Depends(current_user)) -> list[LinkOut]:
+    return [LinkOut.of(lk) for lk in service.propose_links(db, user)]
+
+
+@router.post("/api/clues/links/{link_id}/{action}")
+def api_decide(link_id: int, action: str, db: Session = Depends(get_db),
+               user: User = Depends(current_user)) -> LinkOut:
+    return LinkOut.of(_decide(db, user, link_id, action))
+
+
+@router.get("/api/clues/{clue_id}")
+def api_clue(clue_id: int, db: Session = Depends(get_db),
+             user: User = Depends(current_user)) -> ClueOut:
+    return ClueOut.of(get_clue_for(db, user, clue_id))
+
+
+@router.get("/api/clues/entities/{entity_id}/unmasked")
+def api_reveal(entity_id: int, db: Session = Depends(get_db),
+               user: User = Depends(current_user)) -> dict:
+    e = reveal_entity(db, user, entity_id)
+    return {"id": e.id, "kind": e.kind, "value": e.value, "raw": e.raw}
+
+
+@router.get("/api/cases")
+def api_cases(db: Session = Depends(get_db),
+              user: User = Depends(current_user)) -> list[CaseOut]:
+    return [CaseOut.of(c) for c in list_cases(db, user)]
+
+
+@router.post("/api/cases", status_code=201)
+def api_open_case(body: CaseIn, db: Session = Depends(get_db),
+                  user: User = Depends(current_user)) -> CaseOut:
+    return CaseOut.of(service.open_case(db, user, body.title, body.clue_ids, body.summary))
+
+
+@router.get("/api/cases/{case_id}")
+def api_case(case_id: int, db: Session = Depends(get_db),
+             user: User = Depends(current_user)) -> CaseOut:
+    return CaseOut.of(get_case_for(db, user, case_id))
+
+
+@router.post("/api/cases/{case_id}/measures", status_code=201)
+def api_measure(case_id: int, body: MeasureIn, db: Session = Depends(get_db),
+                user: User = Depends(current_user)) -> dict:
+    m = service.add_measure(db, user, case_id, body.person_name, body.kind, body.day,
+                            id_number=body.id_number)
+    return {"id": m.id}
+
+
+@router.post("/api/cases/{case_id}/seizures", status_code=201)
+def api_seizure(case_id: int, body: SeizureIn, db: Session = Depends(get_db),
+                user: User = Depends(current_user)) -> dict:
+    s = service.record_seizure(db, user, case_id, body.category, body.day, body.quantity,
+                               body.tonnes, body.description)
+    return {"id": s.id}
