@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from jinghai.audit.models import AuditEvent
 from jinghai.cases import service
+from jinghai.cases.access import mask_text
 from jinghai.cases.queries import (
     entity_view,
     explain_link,
@@ -18,6 +19,7 @@ from jinghai.cases.queries import (
     get_clue_for,
     list_clues,
     list_links,
+    reveal_clue_text,
     reveal_entity,
 )
 from jinghai.cases.service import ClueInput, EntityInput
@@ -170,3 +172,16 @@ def test_bad_clue_input_is_rejected_with_a_message(session, office):
         service.create_clue(session, office, ClueInput(source_kind="rumour", content="x"))
     with pytest.raises(InvalidInput, match="经度和纬度"):
         clue(session, office, "x", lon=121.0)
+
+
+def test_free_text_is_masked_and_showing_the_original_is_logged(session, office):
+    c = clue(session, office, "电话13812345678，身份证110105199003071239，船名浙象渔12345")
+    plain = clue(session, office, "浙象渔12345夜间关闭AIS")
+
+    assert mask_text(c.content) == "电话138****5678，身份证11************1239，船名浙象渔12345"
+    reveal_clue_text(session, office, c.id)
+    reveal_clue_text(session, office, plain.id)
+
+    logged = session.scalars(select(AuditEvent.entity_id).where(
+        AuditEvent.action == "view_unmasked", AuditEvent.entity_type == "clue")).all()
+    assert logged == [str(c.id)]

@@ -33,7 +33,9 @@ def test_tipoff_to_clue_to_case_through_the_api_and_pages(client, login):
                 f"/clues/{clue_b['id']}", "/cases/", f"/cases/{case['id']}",
                 f"/tipoffs/{tip['id']}"]:
         assert client.get(url).status_code == 200, url
-    assert "138****5678" in client.get(f"/clues/{clue_b['id']}").text
+    masked = client.get(f"/clues/{clue_b['id']}").text
+    assert "138****5678" in masked and "13812345678" not in masked.replace(" ", "")
+    assert "110105199003071239" in client.get(f"/clues/{clue_b['id']}?show=original").text
 
     login("cg1")
     assert client.get(f"/api/cases/{case['id']}").status_code == 403

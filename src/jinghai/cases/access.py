@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
+from jinghai.cases.entities import extract_entities
 from jinghai.errors import PermissionDenied
 from jinghai.org.models import Unit
 
@@ -72,3 +73,22 @@ def mask_value(kind: str, value: str) -> str:
     if kind == "phone":
         return v[:3] + "*" * (len(v) - 7) + v[-4:]
     return v[:2] + "*" * (len(v) - 6) + v[-4:]
+
+
+def has_sensitive_text(text: str) -> bool:
+    return any(span.kind in ("phone", "landline", "id_number") for span in extract_entities(text))
+
+
+def mask_text(text: str) -> str:
+    """Free text with every recognised phone and ID number masked, for lists and for
+    pages until someone deliberately shows the original (which is logged)."""
+    out, last = [], 0
+    for span in sorted(extract_entities(text)):
+        if span.kind not in ("phone", "landline", "id_number") or span.start < last:
+            continue
+        out.append(text[last:span.start])
+        kind = "id_number" if span.kind == "id_number" else "phone"
+        out.append(mask_value(kind, text[span.start:span.end]))
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)

@@ -13,6 +13,7 @@ from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
 from jinghai.cases.access import (
     SENSITIVE_KINDS,
+    has_sensitive_text,
     mask_value,
     may_see_unit_data,
     require_unit_data,
@@ -133,3 +134,13 @@ def reveal_entity(session: Session, user: User, entity_id: int) -> ClueEntity:
 def explain_link(link: ClueLink, mask: bool = True) -> list[str]:
     """One line per piece of evidence, masked by default (lists are never unmasked)."""
     return [Evidence(**e).explain(mask) for e in link.explanation or []]
+
+
+def reveal_clue_text(session: Session, user: User, clue_id: int) -> Clue:
+    """The clue whose original text (with phone and ID numbers) is about to be shown;
+    logged when the text holds any, like :func:`reveal_entity`."""
+    clue = get_clue_for(session, user, clue_id)
+    if has_sensitive_text(f"{clue.title}\n{clue.content}"):
+        record(session, user, "view_unmasked", "clue", clue.id, field="content")
+        session.flush()
+    return clue

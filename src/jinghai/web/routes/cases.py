@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.cases import service
+from jinghai.cases.access import mask_text
 from jinghai.cases.models import (
     ENTITY_LABELS,
     MEASURE_LABELS,
@@ -31,6 +32,7 @@ from jinghai.cases.queries import (
     list_cases,
     list_clues,
     list_links,
+    reveal_clue_text,
     reveal_entity,
 )
 from jinghai.cases.service import ClueInput, EntityInput
@@ -38,11 +40,13 @@ from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.service import get_operation, local_today
 from jinghai.web.deps import current_user, get_db
-from jinghai.web.render import register_nav, render
+from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
 register_nav("线索串并", "/clues/", {"office", "liaison"})
 register_nav("案件", "/cases/", {"office", "liaison"})
+
+templates.env.filters["masktext"] = mask_text
 
 LINK_STATUS = {"proposed": "待研判", "accepted": "已串并", "rejected": "已否决"}
 
@@ -165,9 +169,11 @@ def _decide(db: Session, user: User, link_id: int, action: str) -> ClueLink:
 
 
 @router.get("/clues/{clue_id}", include_in_schema=False)
-def clue_page(request: Request, clue_id: int, reveal: int | None = None,
+def clue_page(request: Request, clue_id: int, reveal: int | None = None, show: str = "",
               db: Session = Depends(get_db), user: User = Depends(current_user)):
     clue = get_clue_for(db, user, clue_id)
+    if show == "original":
+        reveal_clue_text(db, user, clue.id)
     revealed = reveal_entity(db, user, reveal) if reveal else None
     if revealed is not None and revealed.clue_id != clue.id:
         revealed = None
@@ -176,7 +182,8 @@ def clue_page(request: Request, clue_id: int, reveal: int | None = None,
               for lk in links if lk.status == "accepted"]
     return render(request, "cases/clue_detail.html", {
         "clue": clue, "entities": [entity_view(e) for e in clue.entities],
-        "revealed": revealed, "links": _link_rows(links), "linked": linked, **_labels()})
+        "revealed": revealed, "links": _link_rows(links), "linked": linked,
+        "original": show == "original", **_labels()})
 
 
 # --- pages: cases ----------------------------------------------------------------------------
@@ -276,7 +283,7 @@ class ClueOut(BaseModel):
     @classmethod
     def of(cls, c: Clue) -> ClueOut:
         return cls(id=c.id, source_kind=c.source_kind, reliability=c.reliability,
-                   title=c.title, content=c.content, occurred_at=c.occurred_at, place=c.place,
+                   title=mask_text(c.title), content=mask_text(c.content), occurred_at=c.occurred_at, place=c.place,
                    lon=c.lon, lat=c.lat, unit=c.unit.key, status=c.status,
                    entities=[EntityOut(id=v.id, kind=v.kind, value=v.value, masked=v.masked)
                              for v in map(entity_view, c.entities)])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from jinghai.accounts.models import User
+from jinghai.cases.access import mask_text
 from jinghai.errors import InvalidInput, NotFound, TooManyRequests
 from jinghai.org.models import Unit
 from jinghai.org.service import get_operation
@@ -20,9 +21,10 @@ from jinghai.settings import Settings
 from jinghai.tipoffs import service
 from jinghai.tipoffs.models import TIPOFF_STATUS, TipOff
 from jinghai.web.deps import current_user, get_db, get_settings
-from jinghai.web.render import register_nav, render
+from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
+templates.env.filters["masktext"] = mask_text
 register_nav("群众举报", "/tipoffs/", {"office"})
 
 LEAFLET = resources.files("jinghai.web") / "static" / "vendor" / "leaflet" / "leaflet.js"
