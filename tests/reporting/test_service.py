@@ -131,17 +131,21 @@ def test_nil_report_is_distinct_and_carries_stocks(session, office, make_liaison
 def test_running_totals_follow_corrections(session, office, make_liaison):
     liaison = make_liaison("transport")
     days = [DAY + timedelta(days=i) for i in range(3)]
+    # Both figures are counted from incidents (none recorded here): typed values are
+    # overrides and carry a reason, as a liaison reporting persons handled off-system would.
+    reasons = {"illegal_entrants_today": "移交前已处置，未录入个案", "sea_rescue_today": "同上"}
     for day, n in zip(days, ["2", "0", "3"], strict=True):
-        save_section(session, liaison, "transport", "case_handling", day,
-                     {"illegal_entrants_today": n, "sea_rescue_today": "1"}, submit=True,
-                     now=ON_TIME + timedelta(days=2))
+        result = save_section(session, liaison, "transport", "case_handling", day,
+                              {"illegal_entrants_today": n, "sea_rescue_today": "1"},
+                              reasons=reasons, submit=True, now=ON_TIME + timedelta(days=2))
+        assert result.submitted, result.problems
     reports = compile_range(session, office, days[0], days[-1])
     assert [r.values["case_handling.illegal_entrants_total"] for r in reports] == [2, 2, 5]
     assert reports[-1].values["case_handling.sea_rescue_total"] == 3
     # correct the first day: every later total follows
     save_section(session, liaison, "transport", "case_handling", days[0],
-                 {"illegal_entrants_today": "4", "sea_rescue_today": "1"}, submit=True,
-                 now=ON_TIME)
+                 {"illegal_entrants_today": "4", "sea_rescue_today": "1"}, reasons=reasons,
+                 submit=True, now=ON_TIME)
     reports = compile_range(session, office, days[0], days[-1])
     assert [r.values["case_handling.illegal_entrants_total"] for r in reports] == [4, 4, 7]
     weeks = summarize(reports, "week")
