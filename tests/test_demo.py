@@ -4,13 +4,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jinghai.accounts.models import User
 from jinghai.accounts.service import authenticate
 from jinghai.demo import build_demo
 from jinghai.org.service import get_operation, reporting_slots
-from jinghai.reporting.queries import compile_daily_report, completeness_board
+from jinghai.cases.models import Clue
+from jinghai.cases.queries import local_day_bounds
+from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board
 
 TODAY = date(2026, 11, 28)
 
@@ -48,6 +50,15 @@ def test_demo_builds_a_living_month(session):
     assert past.values["coastal.personnel"] > 50
     assert 250 <= past.values["vessel_control.fishing_vessels"] <= 300
     assert past.values["crackdown.clues_collected"] > 0
+    # 集中打击/反走私/个案处置 are counted from the month's records, not typed
+    month = compile_range(session, office, TODAY - timedelta(days=29), TODAY - timedelta(days=3))
+    start, end = local_day_bounds(session, TODAY - timedelta(days=10))
+    assert past.values["crackdown.clues_collected"] == session.scalar(
+        select(func.count(Clue.id)).where(Clue.created_at >= start, Clue.created_at < end))
+    assert sum(r.values["crackdown.clues_linked"] for r in month) > 0
+    assert sum(r.values["crackdown.cases_opened"] for r in month) > 0
+    assert sum(r.values["anti_smuggling.goods_tonnes"] for r in month) > 0
+    assert sum(r.values["case_handling.illegal_entrants_today"] for r in month) > 0
     assert past.cumulative["sea_patrol.personnel"] > 20 * 15
 
     warned = compile_daily_report(session, office, TODAY - timedelta(days=1))

@@ -144,27 +144,10 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
             "abnormal_departures": _rare(rng, 0.05),
             "abnormal_arrivals": _rare(rng, 0.05),
         }
-    if section == "crackdown":
-        return {
-            "clues_collected": rng.randint(2, 12),
-            "clues_linked": rng.randint(0, 5),
-            "cases_opened": _rare(rng, 0.1),
-            "coercive_measures": _rare(rng, 0.1, 1, 3),
-            "prosecution_referrals": _rare(rng, 0.05),
-        }
-    if section == "anti_smuggling":
-        return {
-            "vehicles_seized": _rare(rng, 0.1),
-            "vessels_seized": _rare(rng, 0.08),
-            "persons_seized": _rare(rng, 0.12, 1, 3),
-            "goods_tonnes": (Decimal(rng.randint(500, 18000)) / 1000
-                             if rng.random() < 0.12 else Decimal(0)),
-        }
-    if section == "case_handling":
-        return {
-            "illegal_entrants_today": _rare(rng, 0.05, 1, 3),
-            "sea_rescue_today": _rare(rng, 0.03, 1, 4),
-        }
+    if section in ("crackdown", "anti_smuggling", "case_handling"):
+        # Counted from the month's clues, cases, seizures and incidents (seed_casework);
+        # a submission takes the counted values, nobody types them.
+        return {}
     raise ValueError(f"no demo figures for section {section}")
 
 
@@ -223,6 +206,7 @@ def build_demo(
                 "office" if login.role == Role.OFFICE.value else None),
         )
     _seed_registry(session, rng)
+    _seed_casework(session, rng, [start + timedelta(days=i) for i in range(days)], users)
 
     slots = reporting_slots(session)
     liaison_of = {u.unit_id: u for u in users.values() if u.role == Role.LIAISON.value}
@@ -275,3 +259,14 @@ def _seed_registry(session: Session, rng: random.Random) -> None:
         return
     if session.scalar(select(Unit.id).where(Unit.key == "agriculture")) is not None:
         seed_vessels(session, rng)
+
+
+def _seed_casework(session: Session, rng: random.Random, days: list[date],
+                   users: dict[str, User]) -> None:
+    """Clues, cases and incidents, so the 集中打击/反走私/个案处置 figures are counted."""
+    try:
+        from jinghai.cases.demo import seed_casework
+    except ModuleNotFoundError:  # casework is optional for the demo
+        return
+    if {"police", "services", "transport"} <= users.keys():
+        seed_casework(session, rng, days, users, TZ)
