@@ -41,3 +41,45 @@ def test_tipoff_to_clue_to_case_through_the_api_and_pages(client, login):
     assert client.get(f"/api/cases/{case['id']}").status_code == 403
     assert client.get(f"/cases/{case['id']}").status_code == 403
     assert client.get("/api/clues").json() == []
+
+
+def test_graph_shows_linked_clues_masked_and_only_to_those_who_may_see(client, login):
+    h = {"X-CSRF-Token": login("office1")}
+    ids = []
+    for text in ["船东王海波电话13812345678，夜间出海", "王海波 138-1234-5678 招募人员",
+                 "浙甬渔12345 在郭巨岙口停靠，电话 +86 138 1234 5678", "无关线索：大榭码头货车"]:
+        r = client.post("/api/clues", headers=h, json={"source_kind": "agency", "content": text})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    proposals = client.post("/api/clues/links/propose", headers=h).json()
+    pairs = {(p["clue_a"], p["clue_b"]) for p in proposals}
+    assert {(ids[0], ids[1]), (ids[0], ids[2]), (ids[1], ids[2])} <= pairs
+    for p in proposals:
+        if ids[3] not in (p["clue_a"], p["clue_b"]):
+            client.post(f"/api/clues/links/{p['id']}/accept", headers=h)
+
+    graph = client.get("/api/clues/graph", params={"field": "phone", "value": "138 1234 5678"})
+    assert graph.status_code == 200, graph.text
+    nodes = graph.json()["nodes"]
+    assert sorted(n["clue_id"] for n in nodes if n["category"] == 0) == sorted(ids[:3])
+    labels = {n["name"] for n in nodes}
+    assert "138****5678" in labels and "13812345678" not in labels
+    networks = client.get("/api/clues/networks").json()
+    assert [sorted(n["clue_ids"]) for n in networks] == [sorted(ids[:3])]
+
+    page = client.get("/clues/graph", params={"field": "phone", "value": "13812345678"})
+    assert page.status_code == 200 and 'id="graph-data"' in page.text
+    assert "13812345678" not in page.text.split('id="graph-data"')[1]
+    assert client.get("/clues/graph", params={"field": "bogus", "value": "x"}).status_code == 200
+    assert "不支持的关系图中心类型" in client.get(
+        "/clues/graph", params={"field": "bogus", "value": "x"}).text
+    entity = next(e for e in client.get(f"/api/clues/{ids[0]}").json()["entities"]
+                  if e["kind"] == "phone")
+    by_entity = client.get("/clues/graph", params={"entity": entity["id"], "hops": 2})
+    assert by_entity.status_code == 200 and "138****5678" in by_entity.text
+
+    login("cg1")  # another unit's liaison sees none of the office's clues
+    assert client.get("/api/clues/networks").json() == []
+    other = client.get("/api/clues/graph", params={"field": "phone", "value": "13812345678"})
+    assert other.json()["nodes"] == []
+    assert client.get("/clues/graph", params={"entity": entity["id"]}).status_code == 403

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import User
 from jinghai.cases import service
 from jinghai.cases.access import mask_text
+from jinghai.cases.graph import FOCUS_FIELDS, clue_graph, clue_networks, entity_focus
 from jinghai.cases.models import (
     ENTITY_LABELS,
     MEASURE_LABELS,
@@ -166,6 +167,26 @@ def _decide(db: Session, user: User, link_id: int, action: str) -> ClueLink:
     if action not in verbs:
         raise InvalidInput("未知操作")
     return verbs[action](db, user, link_id)
+
+
+@router.get("/clues/graph", include_in_schema=False)
+def graph_page(request: Request, field: str = "phone", value: str = "", hops: int = 1,
+               entity: int | None = None, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    """关系图: the clues, entities and accepted links around one focus, and every network.
+    ``entity`` centres on a stored entity; its full number is not put in the form."""
+    graph, error, focus_label = None, "", ""
+    if entity is not None and not value.strip():
+        field, value, focus_label = entity_focus(db, user, entity)
+    if value.strip():
+        try:
+            graph = clue_graph(db, user, field, value, hops)
+        except InvalidInput as exc:
+            error = exc.message
+    return render(request, "cases/graph.html", {
+        "fields": FOCUS_FIELDS, "field": field, "value": "" if focus_label else value,
+        "hops": hops, "entity": entity, "focus_label": focus_label,
+        "graph": graph, "error": error, "networks": clue_networks(db, user)})
 
 
 @router.get("/clues/{clue_id}", include_in_schema=False)
@@ -372,6 +393,22 @@ def api_propose(db: Session = Depends(get_db),
 def api_decide(link_id: int, action: str, db: Session = Depends(get_db),
                user: User = Depends(current_user)) -> LinkOut:
     return LinkOut.of(_decide(db, user, link_id, action))
+
+
+@router.get("/api/clues/graph")
+def api_graph(field: str, value: str, hops: int = 1, db: Session = Depends(get_db),
+              user: User = Depends(current_user)) -> dict:
+    """The graph around a phone, ID number, name, vessel or plate (ECharts nodes/edges);
+    identity and phone numbers masked."""
+    return clue_graph(db, user, field, value, hops)
+
+
+@router.get("/api/clues/networks")
+def api_networks(db: Session = Depends(get_db), user: User = Depends(current_user)
+                 ) -> list[dict]:
+    """Connected groups of clues (团伙) by accepted links, largest first."""
+    return [{"clue_ids": list(n.clue_ids), "titles": [mask_text(t) for t in n.titles]}
+            for n in clue_networks(db, user)]
 
 
 @router.get("/api/clues/{clue_id}")
