@@ -23,7 +23,7 @@ from jinghai.cases.queries import (
     reveal_entity,
 )
 from jinghai.cases.service import ClueInput, EntityInput
-from jinghai.errors import PermissionDenied
+from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.reporting.service import entry_view
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -185,3 +185,27 @@ def test_free_text_is_masked_and_showing_the_original_is_logged(session, office)
     logged = session.scalars(select(AuditEvent.entity_id).where(
         AuditEvent.action == "view_unmasked", AuditEvent.entity_type == "clue")).all()
     assert logged == [str(c.id)]
+
+
+def test_illegal_employers_and_foreign_workers_are_recorded_masked_and_need_to_know(
+        session, office, police, make_liaison):
+    c = clue(session, police, "某水产公司雇用外籍人员加工冻品")
+    case = service.open_case(session, police, "非法用工案", [c.id])
+    employer = service.add_party(session, police, case.id, "illegal_employer", "宁波某水产有限公司",
+                                 T0.date(), document="91330206MA2XXXXX1Y", place="小港")
+    worker = service.add_party(session, police, case.id, "illegal_foreign_worker", "NGUYEN VAN A",
+                               T0.date(), nationality="越南", document="C1234567",
+                               employer="宁波某水产有限公司")
+    assert [p.kind for p in case.parties] == ["illegal_employer", "illegal_foreign_worker"]
+    assert worker.document_masked == "C1****67" and "1234" not in worker.document_masked
+    assert employer.kind_label == "非法用工单位"
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "case_party")).all()
+    assert len(audit) == 2 and all("C1234567" not in (e.new_value or "") for e in audit)
+
+    customs = make_liaison("cu_beilun", "cu1")
+    with pytest.raises(PermissionDenied):
+        service.add_party(session, customs, case.id, "illegal_employer", "x", T0.date())
+    with pytest.raises(InvalidInput):
+        service.add_party(session, police, case.id, "smuggler", "x", T0.date())
+    with pytest.raises(InvalidInput):
+        service.add_party(session, police, case.id, "illegal_employer", "  ", T0.date())

@@ -83,3 +83,23 @@ def test_graph_shows_linked_clues_masked_and_only_to_those_who_may_see(client, l
     other = client.get("/api/clues/graph", params={"field": "phone", "value": "13812345678"})
     assert other.json()["nodes"] == []
     assert client.get("/clues/graph", params={"entity": entity["id"]}).status_code == 403
+
+
+def test_case_parties_through_the_api_and_page(client, login):
+    h = {"X-CSRF-Token": login("office1")}
+    clue = client.post("/api/clues", headers=h, json={"source_kind": "agency",
+                                                      "content": "某厂雇用外籍务工人员"}).json()
+    case = client.post("/api/cases", headers=h, json={"title": "非法用工案",
+                                                      "clue_ids": [clue["id"]]}).json()
+    r = client.post(f"/api/cases/{case['id']}/parties", headers=h, json={
+        "kind": "illegal_foreign_worker", "name": "NGUYEN VAN A", "day": "2026-11-28",
+        "nationality": "越南", "document": "C1234567", "employer": "某水产公司"})
+    assert r.status_code == 201, r.text
+    assert r.json()["document"] == "C1****67"
+    bad = client.post(f"/api/cases/{case['id']}/parties", headers=h, json={
+        "kind": "nobody", "name": "x", "day": "2026-11-28"})
+    assert bad.status_code == 422 and "类型" in bad.text
+    [party] = client.get(f"/api/cases/{case['id']}").json()["parties"]
+    assert party["document"] == "C1****67"
+    page = client.get(f"/cases/{case['id']}").text
+    assert "NGUYEN VAN A" in page and "C1****67" in page and "C1234567" not in page

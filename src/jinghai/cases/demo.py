@@ -20,6 +20,7 @@ from jinghai.cases.models import Clue
 from jinghai.cases.service import (
     ClueInput,
     add_measure,
+    add_party,
     link_clues,
     open_case,
     record_seizure,
@@ -104,7 +105,8 @@ def seed_casework(session: Session, rng: random.Random, days: list[date],
                 place, lon, lat = rng.choice(PLACES)
                 open_incident(session, transport, IncidentInput(
                     kind=kind, persons=rng.randint(1, 4), occurred_at=_at(day, tz, rng),
-                    place=place, lon=lon, lat=lat, nationalities=rng.choice(["越南", "缅甸", "不明"]),
+                    place=place, lon=lon, lat=lat,
+                    nationalities=rng.choice(["越南", "缅甸", "不明"]),
                     health_state=rng.choice(["well", "unknown", "sick"])))
         recent = (recent + todays)[-20:]
     session.flush()
@@ -119,6 +121,14 @@ def _case(session: Session, rng: random.Random, day: date, user: User, clues: li
     for _ in range(rng.randint(1, 3)):
         add_measure(session, user, case.id, rng.choice(SURNAMES) + rng.choice(GIVEN),
                     "coercive", day)
+    if rng.random() < 0.3:
+        company = rng.choice(["宁波某水产加工有限公司", "北仑某船舶修造厂", "某冷链物流公司"])
+        add_party(session, user, case.id, "illegal_employer", company, day, place="小港")
+        for _ in range(rng.randint(1, 3)):
+            add_party(session, user, case.id, "illegal_foreign_worker",
+                      rng.choice(["NGUYEN VAN A", "TRAN THI B", "AUNG KYAW"]), day,
+                      nationality=rng.choice(["越南", "缅甸"]), employer=company,
+                      document=f"C{rng.randint(1000000, 9999999)}")
     if rng.random() < 0.4:
         add_measure(session, user, case.id, rng.choice(SURNAMES) + rng.choice(GIVEN),
                     "prosecution_referral", day + timedelta(days=0))

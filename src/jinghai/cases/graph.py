@@ -78,4 +78,4 @@ def entity_focus(session: Session, user: User, entity_id: int) -> tuple[str, str
     get_clue_for(session, user, entity.clue_id)  # need to know: raises if not visible
     field = ENTITY_FOCUS[entity.kind]
     value = entity.value
-    return field, value, linking._mask(field, value)  # noqa: SLF001 - the graph's own masking
+    return field, value, linking._mask(field, value)

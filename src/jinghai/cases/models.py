@@ -89,6 +89,8 @@ SEIZURE_LABELS = {
 }
 
 MEASURE_LABELS = {"coercive": "采取强制措施", "prosecution_referral": "起诉审查起诉"}
+#: Parties the plan asks the crackdown to find behind illegal work (依法查处非法用工企业).
+PARTY_LABELS = {"illegal_employer": "非法用工单位", "illegal_foreign_worker": "非法务工外籍人员"}
 
 
 class Clue(Base):
@@ -200,6 +202,8 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="CaseMeasure.id")
     seizures: Mapped[list[Seizure]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Seizure.id")
+    parties: Mapped[list[CaseParty]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseParty.id")
 
 
 class CaseMeasure(Base):
@@ -244,3 +248,33 @@ class Seizure(Base):
     @property
     def category_label(self) -> str:
         return SEIZURE_LABELS.get(self.category, self.category)
+
+
+class CaseParty(Base):
+    """An illegal employer or an illegal foreign worker found in a case. ``document`` is
+    a passport, ID or company credit code: personal data, masked on pages."""
+
+    __tablename__ = "case_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))  # illegal_employer | illegal_foreign_worker
+    name: Mapped[str] = mapped_column(String(200))
+    nationality: Mapped[str] = mapped_column(String(60), default="")
+    document: Mapped[str] = mapped_column(String(60), default="")
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+    @property
+    def kind_label(self) -> str:
+        return PARTY_LABELS.get(self.kind, self.kind)
+
+    @property
+    def document_masked(self) -> str:
+        d = self.document.strip()
+        return d if len(d) <= 4 else d[:2] + "*" * (len(d) - 4) + d[-2:]

@@ -29,9 +29,11 @@ from jinghai.cases.entities import (
 )
 from jinghai.cases.models import (
     ENTITY_KINDS,
+    PARTY_LABELS,
     RELIABILITY,
     Case,
     CaseMeasure,
+    CaseParty,
     Clue,
     ClueEntity,
     ClueLink,
@@ -313,6 +315,30 @@ def add_measure(session: Session, user: User, case_id: int, person_name: str, ki
     record(session, user, "create", "case_measure", measure.id, new=kind,
            reason=f"case {case.number}")
     return measure
+
+
+def add_party(session: Session, user: User, case_id: int, kind: str, name: str, day: date,
+              *, nationality: str = "", document: str = "", employer: str = "",
+              place: str = "", note: str = "") -> CaseParty:
+    """An illegal employer (依法查处非法用工企业) or an illegal foreign worker (境外非法务工
+    人员) found in a case; audited without the document number."""
+    require_staff_writer(user)
+    case = get_case_for(session, user, case_id)
+    if kind not in PARTY_LABELS:
+        raise InvalidInput("类型应为非法用工单位或非法务工外籍人员")
+    if not name.strip():
+        raise InvalidInput("请填写单位名称或人员姓名")
+    if len(document.strip()) > 60:
+        raise InvalidInput("证件号码过长")
+    party = CaseParty(case_id=case.id, kind=kind, name=name.strip()[:200],
+                      nationality=nationality.strip()[:60], document=document.strip(),
+                      employer=employer.strip()[:200], place=place.strip()[:200], day=day,
+                      note=note.strip()[:2000], created_by_id=user.id)
+    session.add(party)
+    session.flush()
+    record(session, user, "create", "case_party", party.id, new=f"{kind} {party.name}",
+           reason=f"case {case.number}")
+    return party
 
 
 GOODS = {c.value for c in SeizureCategory} - {"vehicle", "vessel", "person"}

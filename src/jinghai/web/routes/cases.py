@@ -18,6 +18,7 @@ from jinghai.cases.graph import FOCUS_FIELDS, clue_graph, clue_networks, entity_
 from jinghai.cases.models import (
     ENTITY_LABELS,
     MEASURE_LABELS,
+    PARTY_LABELS,
     RELIABILITY,
     SEIZURE_LABELS,
     SOURCE_LABELS,
@@ -84,7 +85,7 @@ def _day(db: Session, value: str) -> date:
 def _labels() -> dict:
     return {"sources": SOURCE_LABELS, "reliability": RELIABILITY, "entity_kinds": ENTITY_LABELS,
             "link_status": LINK_STATUS, "seizure_labels": SEIZURE_LABELS,
-            "measure_labels": MEASURE_LABELS}
+            "measure_labels": MEASURE_LABELS, "party_labels": PARTY_LABELS}
 
 
 def _link_rows(links: list[ClueLink]) -> list[dict]:
@@ -244,6 +245,18 @@ async def measure_submit(request: Request, case_id: int, db: Session = Depends(g
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+@router.post("/cases/{case_id}/parties", include_in_schema=False)
+async def party_submit(request: Request, case_id: int, db: Session = Depends(get_db),
+                       user: User = Depends(current_user)):
+    form = await request.form()
+    service.add_party(db, user, case_id, str(form.get("kind", "")), str(form.get("name", "")),
+                      _day(db, str(form.get("day", ""))),
+                      nationality=str(form.get("nationality", "")),
+                      document=str(form.get("document", "")),
+                      employer=str(form.get("employer", "")), place=str(form.get("place", "")))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
 @router.post("/cases/{case_id}/seizures", include_in_schema=False)
 async def seizure_submit(request: Request, case_id: int, db: Session = Depends(get_db),
                          user: User = Depends(current_user)):
@@ -304,7 +317,8 @@ class ClueOut(BaseModel):
     @classmethod
     def of(cls, c: Clue) -> ClueOut:
         return cls(id=c.id, source_kind=c.source_kind, reliability=c.reliability,
-                   title=mask_text(c.title), content=mask_text(c.content), occurred_at=c.occurred_at, place=c.place,
+                   title=mask_text(c.title), content=mask_text(c.content),
+                   occurred_at=c.occurred_at, place=c.place,
                    lon=c.lon, lat=c.lat, unit=c.unit.key, status=c.status,
                    entities=[EntityOut(id=v.id, kind=v.kind, value=v.value, masked=v.masked)
                              for v in map(entity_view, c.entities)])
@@ -339,12 +353,17 @@ class CaseOut(BaseModel):
     clue_ids: list[int]
     measures: int
     seizures: int
+    parties: list[dict]
 
     @classmethod
     def of(cls, c: Case) -> CaseOut:
         return cls(id=c.id, number=c.number, title=c.title, opened_at=c.opened_at,
                    unit=c.unit.key, clue_ids=[x.id for x in c.clues],
-                   measures=len(c.measures), seizures=len(c.seizures))
+                   measures=len(c.measures), seizures=len(c.seizures),
+                   parties=[{"id": p.id, "kind": p.kind, "name": p.name,
+                             "nationality": p.nationality, "document": p.document_masked,
+                             "employer": p.employer, "day": p.day.isoformat()}
+                            for p in c.parties])
 
 
 class MeasureIn(BaseModel):
@@ -352,6 +371,16 @@ class MeasureIn(BaseModel):
     kind: str
     day: date
     id_number: str = ""
+
+
+class PartyIn(BaseModel):
+    kind: str
+    name: str = Field(max_length=200)
+    day: date
+    nationality: str = ""
+    document: str = ""
+    employer: str = ""
+    place: str = ""
 
 
 class SeizureIn(BaseModel):
@@ -456,3 +485,13 @@ def api_seizure(case_id: int, body: SeizureIn, db: Session = Depends(get_db),
     s = service.record_seizure(db, user, case_id, body.category, body.day, body.quantity,
                                body.tonnes, body.description)
     return {"id": s.id}
+
+
+@router.post("/api/cases/{case_id}/parties", status_code=201)
+def api_party(case_id: int, body: PartyIn, db: Session = Depends(get_db),
+              user: User = Depends(current_user)) -> dict:
+    """Record an illegal employer or illegal foreign worker found in the case."""
+    p = service.add_party(db, user, case_id, body.kind, body.name, body.day,
+                          nationality=body.nationality, document=body.document,
+                          employer=body.employer, place=body.place)
+    return {"id": p.id, "document": p.document_masked}
