@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "jinghai.notify.models",
     "jinghai.reporting.models",
     "jinghai.vessels.models",
+    "jinghai.portcalls.models",
     "jinghai.geo.models",
     "jinghai.alerts.models",
     "jinghai.cases.models",
