@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
@@ -268,11 +269,14 @@ def undo_link(session: Session, user: User, link_id: int) -> ClueLink:
     return _decide(session, user, link, LinkStatus.PROPOSED)
 
 
+_CASE_NUMBER_ATTEMPTS = 5
+
+
 def _next_case_number(session: Session, when: datetime) -> str:
     year = when.year
     prefix = f"JH{year}-"
-    count = session.scalar(select(func.count(Case.id)).where(Case.number.like(f"{prefix}%")))
-    return f"{prefix}{(count or 0) + 1:04d}"
+    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(f"{prefix}%")))
+    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:04d}"
 
 
 def open_case(session: Session, user: User, title: str, clue_ids: list[int],
@@ -285,13 +289,23 @@ def open_case(session: Session, user: User, title: str, clue_ids: list[int],
         raise InvalidInput("立案须至少关联一条线索")
     clues = [get_clue_for(session, user, cid) for cid in dict.fromkeys(clue_ids)]
     when = opened_at or utcnow()
-    case = Case(number=_next_case_number(session, when), title=title.strip()[:200],
-                summary=summary.strip(), opened_at=when,
+    case = Case(title=title.strip()[:200], summary=summary.strip(), opened_at=when,
                 unit_id=owning_unit_id(session, user), created_by_id=user.id)
+    # Two offices opening a case at the same moment may draw the same number; the unique
+    # constraint refuses the second, which then takes the next free number.
+    for attempt in range(_CASE_NUMBER_ATTEMPTS):
+        case.number = _next_case_number(session, when)
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == _CASE_NUMBER_ATTEMPTS - 1:
+                raise Conflict("案件编号分配冲突，请重试") from None
     case.clues.extend(clues)
     for c in clues:
         c.status = "in_case"
-    session.add(case)
     session.flush()
     record(session, user, "create", "case", case.id, new=case.number,
            reason="clues " + ",".join(str(c.id) for c in clues))
