@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -14,6 +15,14 @@ class FeedSetting(BaseSettings):
 
     url: str
     name: str = ""
+
+
+class WebhookTarget(BaseSettings):
+    """An outside channel for alerts: ``json`` (a plain POST), ``dingtalk`` or ``wecom``
+    (the group-robot markdown formats of DingTalk and WeCom)."""
+
+    url: str
+    format: str = "json"
 
 
 class Settings(BaseSettings):
@@ -35,6 +44,15 @@ class Settings(BaseSettings):
     map_tile_url: str = ""
     # Outgoing notifications (alerts, incidents)
     webhook_urls: list[str] = Field(default_factory=list)
+    # Detection and alerts (jinghai.detect, jinghai.alerts)
+    detector_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    own_mmsis: list[int] = Field(default_factory=list)
+    alert_escalation_minutes: int = 15
+    alert_webhooks: list[WebhookTarget] = Field(default_factory=list)
+    alert_worker: bool = True
+    alert_worker_interval_s: float = 30.0
+    webhook_max_attempts: int = 6
+    webhook_backoff_s: float = 30.0
 
     @property
     def tz(self) -> ZoneInfo:

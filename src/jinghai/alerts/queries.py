@@ -1,0 +1,149 @@
+"""Permission-checked reads: the inbox, the live feed, per-detector statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from jinghai.accounts.models import User
+from jinghai.alerts.access import can_act, require_office, visible_clause
+from jinghai.alerts.models import Alert, AlertDisposition, AlertRoute
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def list_alerts(session: Session, user: User, *, state: str = "", severity: str = "",
+                detector: str = "", group_id: int | None = None, limit: int = 200
+                ) -> list[Alert]:
+    q = (select(Alert).where(visible_clause(session, user))
+         .options(selectinload(Alert.routes).selectinload(AlertRoute.group),
+                  selectinload(Alert.routes).selectinload(AlertRoute.unit))
+         .order_by(Alert.id.desc()).limit(limit))
+    if state == "open":
+        q = q.where(Alert.state != "closed")
+    elif state:
+        q = q.where(Alert.state == state)
+    if severity:
+        q = q.where(Alert.severity == severity)
+    if detector:
+        q = q.where(Alert.detector == detector)
+    if group_id is not None:
+        q = q.where(Alert.id.in_(select(AlertRoute.alert_id).where(AlertRoute.group_id == group_id)))
+    return list(session.scalars(q))
+
+
+def open_count(session: Session, user: User) -> int:
+    return session.scalar(select(func.count(Alert.id)).where(
+        visible_clause(session, user), Alert.state == "new")) or 0
+
+
+def changed_since(session: Session, user: User, since: datetime | None, limit: int = 100
+                  ) -> list[Alert]:
+    """Alerts created or changed after ``since`` (the live feed's cursor)."""
+    q = select(Alert).where(visible_clause(session, user))
+    if since is not None:
+        q = q.where(Alert.updated_at > since)
+    return list(session.scalars(q.order_by(Alert.updated_at, Alert.id).limit(limit)))
+
+
+def alert_row(alert: Alert) -> dict[str, Any]:
+    return {
+        "id": alert.id, "event_id": alert.event_id, "detector": alert.detector,
+        "kind": alert.kind, "kind_label": alert.kind_label, "severity": alert.severity,
+        "severity_label": alert.severity_label, "title": alert.title, "summary": alert.summary,
+        "vessels": list(alert.vessels or []), "lon": alert.lon, "lat": alert.lat,
+        "zone_id": alert.zone_id, "sub_district": alert.sub_district,
+        "event_status": alert.event_status, "start": alert.event_start.isoformat(),
+        "end": alert.event_end.isoformat(), "state": alert.state,
+        "state_label": alert.state_label, "outcome": alert.outcome,
+        "close_reason": alert.close_reason, "clue_id": alert.clue_id,
+        "escalated": alert.escalated, "updates": alert.updates,
+        "created_at": alert.created_at.isoformat(), "updated_at": alert.updated_at.isoformat(),
+        "groups": [r.group.name for r in alert.routes if r.group is not None],
+        "units": [r.unit.name for r in alert.routes if r.unit is not None],
+    }
+
+
+def alert_detail(session: Session, user: User, alert: Alert) -> dict[str, Any]:
+    row = alert_row(alert)
+    row["track"] = (alert.event or {}).get("track", [])
+    row["details"] = (alert.event or {}).get("details", {})
+    row["params"] = (alert.event or {}).get("params", {})
+    row["version"] = (alert.event or {}).get("version")
+    row["refs"] = (alert.event or {}).get("refs", [])[:200]
+    row["history"] = [{"at": h.at.isoformat(), "action": h.action, "note": h.note,
+                       "user": h.user.display_name if h.user else None}
+                      for h in alert.history]
+    row["can_act"] = can_act(session, user, alert)
+    return row
+
+
+# -- statistics --------------------------------------------------------------------------
+@dataclass
+class DetectorStats:
+    detector: str
+    by_state: dict[str, int]
+    confirmed: int
+    false_alarm: int
+    clue: int
+
+    @property
+    def precision(self) -> float | None:
+        judged = self.confirmed + self.false_alarm
+        return self.confirmed / judged if judged else None
+
+
+def _week(d: datetime) -> str:
+    iso = d.astimezone(TZ).isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def detector_stats(session: Session, user: User) -> list[DetectorStats]:
+    """Counts by state and all dispositions ever made, per detector (office only)."""
+    require_office(user)
+    states: dict[str, dict[str, int]] = {}
+    for det, state, n in session.execute(
+            select(Alert.detector, Alert.state, func.count(Alert.id))
+            .group_by(Alert.detector, Alert.state)):
+        states.setdefault(det, {})[state] = n
+    outs: dict[str, dict[str, int]] = {}
+    for det, outcome, n in session.execute(
+            select(AlertDisposition.detector, AlertDisposition.outcome,
+                   func.count(AlertDisposition.id))
+            .group_by(AlertDisposition.detector, AlertDisposition.outcome)):
+        outs.setdefault(det, {})[outcome] = n
+    return [DetectorStats(d, states.get(d, {}), outs.get(d, {}).get("confirmed", 0),
+                          outs.get(d, {}).get("false_alarm", 0), outs.get(d, {}).get("clue", 0))
+            for d in sorted(set(states) | set(outs))]
+
+
+def precision_by_week(session: Session, user: User, weeks: int = 12,
+                      today: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Per detector, per ISO week (local time): confirmed, false alarms and precision
+    confirmed / (confirmed + false alarm); weeks with no judgement have precision None."""
+    require_office(user)
+    today = today or datetime.now(TZ).date()
+    start = datetime.combine(today - timedelta(weeks=weeks), datetime.min.time(), TZ)
+    rows = session.execute(select(AlertDisposition.detector, AlertDisposition.outcome,
+                                  AlertDisposition.decided_at)
+                           .where(AlertDisposition.decided_at >= start))
+    acc: dict[str, dict[str, dict[str, int]]] = {}
+    for det, outcome, at in rows:
+        wk = acc.setdefault(det, {}).setdefault(_week(at), {"confirmed": 0, "false_alarm": 0,
+                                                            "clue": 0})
+        wk[outcome] = wk.get(outcome, 0) + 1
+    out: dict[str, list[dict[str, Any]]] = {}
+    for det, wks in sorted(acc.items()):
+        series = []
+        for week in sorted(wks):
+            c, f = wks[week]["confirmed"], wks[week]["false_alarm"]
+            series.append({"week": week, "confirmed": c, "false_alarm": f,
+                           "clue": wks[week]["clue"],
+                           "precision": round(c / (c + f), 3) if c + f else None})
+        out[det] = series
+    return out

@@ -1,0 +1,316 @@
+"""The alert verbs: turn detector events into alerts, acknowledge, close, escalate.
+
+``record_event`` is the only way in for detector findings, live or batch: keyed by the
+event's deterministic id, the first sight of an event creates its alert (routed, notified,
+queued for webhooks) and every later sight updates it — so an encounter that goes on for
+an hour is one alert whose end time moves, not sixty alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.alerts.access import get_alert_for, require_actor
+from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, Alert, AlertDisposition, AlertEvent, AlertRoute
+from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
+from jinghai.alerts.webhooks import enqueue
+from jinghai.audit.service import record
+from jinghai.db import utcnow
+from jinghai.detect.events import Event
+from jinghai.errors import Conflict, InvalidInput
+from jinghai.geo.models import ZoneRecord
+from jinghai.notify.models import Notification
+from jinghai.org.models import Unit, WorkGroup
+
+log = logging.getLogger(__name__)
+
+SEVERITY_RANK = {"yellow": 0, "orange": 1, "red": 2}
+OUTCOMES = tuple(OUTCOME_LABELS)
+
+
+@dataclass
+class AlertConfig:
+    """What the alert side needs from settings (kept apart so tests pass plain values)."""
+
+    webhooks: list[tuple[str, str]] = field(default_factory=list)  # (url, format)
+    escalation_minutes: int = 15
+    base_url: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> AlertConfig:
+        hooks = [(w.url, w.format) for w in getattr(settings, "alert_webhooks", [])]
+        hooks += [(u, "json") for u in getattr(settings, "webhook_urls", [])]
+        return cls(webhooks=hooks,
+                   escalation_minutes=getattr(settings, "alert_escalation_minutes", 15))
+
+
+# -- from events -------------------------------------------------------------------------
+def _vessel_label(session: Session, mmsi: int) -> str:
+    from jinghai.vessels.models import FishingVessel
+
+    v = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
+    if v is not None:
+        return f"{v.name}（{v.registry_no}）"
+    try:
+        from jinghai.ais.models import AisVessel  # the sea-picture domain, once present
+    except ImportError:
+        return str(mmsi)
+    av = session.get(AisVessel, mmsi)
+    name = getattr(av, "name", None) if av is not None else None
+    return f"{name}（{mmsi}）" if name else str(mmsi)
+
+
+def _sub_district_unit(session: Session, name: str | None) -> Unit | None:
+    if not name:
+        return None
+    return session.scalar(select(Unit).where(Unit.kind == "sub_district",
+                                             Unit.name.startswith(name)).order_by(Unit.id))
+
+
+def _departure(session: Session, event: Event) -> Event | None:
+    """A finished port visit with no exit report is an unreported departure (未报告出港)."""
+    from jinghai.portcalls.service import has_exit_report
+
+    if event.status != "closed" or not event.zone_id:
+        return None
+    mmsi = event.vessels[0]
+    if has_exit_report(session, mmsi, event.zone_id, str(event.details.get("port", "")),
+                       event.end):
+        return None
+    details = {**event.details, "derived_from": "port_visit"}
+    return Event(**{**event.__dict__, "kind": "unreported_departure", "details": details,
+                    "score": 0.7, "severity": "high"})
+
+
+def _summary(event: Event, labels: list[str], zone: ZoneRecord | None) -> str:
+    d = event.details
+    where = zone.name if zone else (d.get("port") or d.get("landing_point") or d.get("zone") or "")
+    parts = [f"{KIND_LABELS.get(event.kind, event.kind)}：{'、'.join(labels)}"]
+    if where:
+        parts.append(f"地点 {where}")
+    mins = round(event.duration_s / 60)
+    if mins:
+        parts.append(f"持续约 {mins} 分钟")
+    if "closest_m" in d:
+        parts.append(f"最近距离 {d['closest_m']} 米")
+    if "min_distance_m" in d:
+        parts.append(f"最近距离 {d['min_distance_m']} 米")
+    if d.get("night"):
+        parts.append("夜间")
+    return "，".join(parts)
+
+
+def _routes(session: Session, alert: Alert, groups: Sequence[str], unit: Unit | None) -> None:
+    for key in groups:
+        group = session.scalar(select(WorkGroup).where(WorkGroup.key == key))
+        if group is None:
+            log.warning("routing names an unknown group", extra={"group": key})
+            continue
+        alert.routes.append(AlertRoute(group_id=group.id))
+    if unit is not None:
+        alert.routes.append(AlertRoute(unit_id=unit.id))
+
+
+def _report_unit(session: Session, kind: str, zone: ZoneRecord | None) -> int | None:
+    """The border-control reporting unit an abnormal arrival/departure counts for: the
+    customs unit the port names (zone param ``report_unit``), else the group's lead."""
+    if kind not in ("unreported_arrival", "unreported_departure"):
+        return None
+    key = (zone.params or {}).get("report_unit") if zone else None
+    if key:
+        uid = session.scalar(select(Unit.id).where(Unit.key == key))
+        if uid is not None:
+            return uid
+    return session.scalar(select(WorkGroup.lead_unit_id).where(WorkGroup.key == "border_control"))
+
+
+def _notify(session: Session, alert: Alert, now: datetime, escalated: bool = False) -> None:
+    title = f"{'【升级】' if escalated else ''}{alert.severity_label}预警：{alert.title}"[:200]
+    link = f"/alerts/{alert.id}"
+    if escalated:
+        session.add(Notification(role="office", kind="alert", title=title, body=alert.summary,
+                                 link=link, created_at=now))
+        return
+    units: set[int] = set()
+    for r in alert.routes:
+        if r.unit_id is not None:
+            units.add(r.unit_id)
+        elif r.group_id is not None:
+            g = session.get(WorkGroup, r.group_id)
+            if g is not None:
+                units.add(g.lead_unit_id)
+    for uid in sorted(units):
+        session.add(Notification(unit_id=uid, kind="alert", title=title, body=alert.summary,
+                                 link=link, created_at=now))
+    if alert.severity == "red":
+        session.add(Notification(role="office", kind="alert", title=title, body=alert.summary,
+                                 link=link, created_at=now))
+
+
+def record_event(session: Session, event: Event, *, now: datetime | None = None,
+                 config: AlertConfig | None = None) -> Alert | None:
+    """Create or update the alert of one detector event. Returns None for events that are
+    records, not findings (a port visit that was reported)."""
+    now = now or utcnow()
+    config = config or AlertConfig()
+    if event.kind in NOT_ALERTED:
+        if event.kind != "port_visit":
+            return None
+        derived = _departure(session, event)
+        if derived is None:
+            return None
+        event = derived
+    alert = session.scalar(select(Alert).where(Alert.event_id == event.id))
+    zone = session.get(ZoneRecord, event.zone_id) if event.zone_id else None
+    rule = rule_for(event.kind, zone.kind if zone else event.details.get("zone_kind"))
+    severity = severity_for(rule, event)
+    snapshot = event.to_dict()
+    if alert is not None:
+        closed_now = alert.event_status != event.status
+        alert.event_end = event.end
+        alert.event_status = event.status
+        alert.score = max(alert.score, event.score)
+        if SEVERITY_RANK[severity] > SEVERITY_RANK.get(alert.severity, 0):
+            alert.severity = severity
+        alert.event = snapshot
+        alert.updates += 1
+        alert.updated_at = now
+        if event.lon is not None and alert.lon is None:
+            alert.lon, alert.lat = event.lon, event.lat
+        if closed_now:
+            alert.history.append(AlertEvent(at=now, action="event_" + event.status,
+                                            note="检测事件已结束" if event.status == "closed"
+                                            else "检测事件再次持续"))
+        return alert
+    labels = [_vessel_label(session, m) for m in event.vessels]
+    sub_name = (zone.sub_district if zone else None) or event.details.get("sub_district")
+    unit = _sub_district_unit(session, sub_name) if rule.sub_district else None
+    alert = Alert(
+        event_id=event.id, detector=event.detector, kind=event.kind, severity=severity,
+        title=f"{KIND_LABELS.get(event.kind, event.kind)} · {'、'.join(labels)}"[:200],
+        summary=_summary(event, labels, zone), vessels=list(event.vessels), lon=event.lon,
+        lat=event.lat, zone_id=event.zone_id, sub_district=sub_name,
+        event_status=event.status, event_start=event.start, event_end=event.end,
+        score=event.score, event=snapshot, updates=0, state="new", close_reason="",
+        report_unit_id=_report_unit(session, event.kind, zone), escalated=False,
+        created_at=now, updated_at=now)
+    _routes(session, alert, rule.groups, unit)
+    alert.history.append(AlertEvent(at=now, action="created", note=alert.summary))
+    session.add(alert)
+    session.flush()
+    record(session, None, "create", "alert", alert.id, new=f"{alert.kind} {alert.event_id}")
+    _notify(session, alert, now)
+    enqueue(session, alert, config.webhooks, "created", now, config.base_url)
+    return alert
+
+
+def record_events(session: Session, events: Iterable[Event], *, now: datetime | None = None,
+                  config: AlertConfig | None = None) -> list[Alert]:
+    out = []
+    for e in events:
+        a = record_event(session, e, now=now, config=config)
+        if a is not None:
+            out.append(a)
+    return out
+
+
+# -- the workflow ------------------------------------------------------------------------
+def acknowledge_alert(session: Session, user: User, alert_id: int, note: str = "", *,
+                      now: datetime | None = None) -> Alert:
+    """The group has seen it and is on it (签收)."""
+    now = now or utcnow()
+    alert = get_alert_for(session, user, alert_id)
+    require_actor(session, user, alert)
+    if alert.state != "new":
+        raise Conflict(f"预警已是“{alert.state_label}”状态，不能再签收")
+    alert.state = "acknowledged"
+    alert.acknowledged_at = now
+    alert.acknowledged_by_id = user.id
+    alert.updated_at = now
+    alert.history.append(AlertEvent(at=now, user_id=user.id, action="acknowledged",
+                                    note=note.strip()[:2000]))
+    record(session, user, "update", "alert", alert.id, field="state", old="new",
+           new="acknowledged", reason=note.strip())
+    return alert
+
+
+def close_alert(session: Session, user: User, alert_id: int, outcome: str, reason: str, *,
+                now: datetime | None = None) -> Alert:
+    """Close with a judgement: confirmed, false alarm, or turned into a clue (a clue with
+    the alert as its source is created for the user's unit). A reason is required: the
+    judgement is what each detector's precision is computed from."""
+    now = now or utcnow()
+    alert = get_alert_for(session, user, alert_id)
+    require_actor(session, user, alert)
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写关闭理由")
+    if alert.state == "closed":
+        raise Conflict("预警已关闭")
+    old = alert.state
+    if outcome == "clue":
+        from jinghai.cases.service import ClueInput, create_clue
+
+        clue = create_clue(session, user, ClueInput(
+            source_kind="alert", source_detail=f"系统预警 #{alert.id}（{alert.kind_label}）",
+            title=alert.title[:200], content=f"{alert.summary}\n船舶MMSI：" + "、".join(
+                str(v) for v in alert.vessels or []) + f"\n处置意见：{reason}",
+            occurred_at=alert.event_start, lon=alert.lon, lat=alert.lat,
+            place=alert.sub_district or ""))
+        alert.clue_id = clue.id
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = now
+        alert.acknowledged_by_id = user.id
+    alert.state = "closed"
+    alert.outcome = outcome
+    alert.close_reason = reason[:2000]
+    alert.closed_at = now
+    alert.closed_by_id = user.id
+    alert.updated_at = now
+    alert.history.append(AlertEvent(at=now, user_id=user.id, action="closed",
+                                    note=f"{OUTCOME_LABELS[outcome]}：{reason}"[:2000]))
+    session.add(AlertDisposition(alert_id=alert.id, detector=alert.detector, kind=alert.kind,
+                                 outcome=outcome, reason=reason[:2000], decided_at=now,
+                                 user_id=user.id))
+    record(session, user, "update", "alert", alert.id, field="state", old=old,
+           new=f"closed:{outcome}", reason=reason)
+    return alert
+
+
+def escalate_due(session: Session, now: datetime | None = None, *,
+                 minutes: int | None = None, config: AlertConfig | None = None) -> list[Alert]:
+    """Red alerts still unacknowledged ``minutes`` after they were raised go to the office:
+    flagged, an office notification, and a webhook message. Each alert escalates once."""
+    now = now or utcnow()
+    config = config or AlertConfig()
+    minutes = config.escalation_minutes if minutes is None else minutes
+    cutoff = now - timedelta(minutes=minutes)
+    due = list(session.scalars(select(Alert).where(
+        Alert.severity == "red", Alert.state == "new", Alert.escalated.is_(False),
+        Alert.created_at <= cutoff).order_by(Alert.id)))
+    for alert in due:
+        alert.escalated = True
+        alert.escalated_at = now
+        alert.updated_at = now
+        alert.history.append(AlertEvent(at=now, action="escalated",
+                                        note=f"红色预警 {minutes} 分钟未签收，已升级至专班办公室"))
+        record(session, None, "escalate", "alert", alert.id, field="escalated", old=False,
+               new=True, reason=f"{minutes} 分钟未签收")
+        _notify(session, alert, now, escalated=True)
+        enqueue(session, alert, config.webhooks, "escalated", now, config.base_url)
+    session.flush()
+    return due
+
+
+__all__ = ["AlertConfig", "acknowledge_alert", "close_alert", "escalate_due", "record_event",
+           "record_events"]

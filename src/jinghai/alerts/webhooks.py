@@ -1,0 +1,140 @@
+"""Alerts to outside channels through an outbox: write now, deliver later, retry.
+
+Creating an alert only adds :class:`WebhookOutbox` rows in the same transaction; the app's
+background worker (or ``jinghai`` tests) calls :func:`deliver_due`, which POSTs each due
+row and on failure schedules the next try after ``backoff_s × 2^(attempts-1)`` (capped at an
+hour), giving up after ``max_attempts``. So a dead DingTalk robot never slows a detector
+down or loses an alert, and a restart resumes where delivery stopped.
+
+Formats: ``json`` (our own plain object), ``dingtalk`` (DingTalk custom robot,
+``{"msgtype": "markdown", "markdown": {"title", "text"}}``) and ``wecom`` (WeCom group
+robot, ``{"msgtype": "markdown", "markdown": {"content"}}``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.alerts.models import Alert, WebhookOutbox
+from jinghai.db import utcnow
+
+log = logging.getLogger(__name__)
+
+Poster = Callable[[str, dict[str, Any]], None]
+FORMATS = ("json", "dingtalk", "wecom")
+MAX_BACKOFF_S = 3600.0
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def http_post(url: str, payload: dict[str, Any]) -> None:
+    """POST JSON; raises on a network error, a non-2xx answer, or a robot's error code
+    (DingTalk and WeCom answer HTTP 200 with ``errcode`` ≠ 0 when they refuse)."""
+    r = httpx.post(url, json=payload, timeout=5.0)
+    r.raise_for_status()
+    if r.headers.get("content-type", "").startswith("application/json"):
+        body = r.json()
+        if isinstance(body, dict) and body.get("errcode") not in (None, 0):
+            raise RuntimeError(f"robot refused: {body.get('errcode')} {body.get('errmsg')}")
+
+
+def alert_json(alert: Alert, event: str = "created") -> dict[str, Any]:
+    return {
+        "type": "alert", "event": event, "id": alert.id, "event_id": alert.event_id,
+        "detector": alert.detector, "kind": alert.kind, "kind_label": alert.kind_label,
+        "severity": alert.severity, "title": alert.title, "summary": alert.summary,
+        "vessels": list(alert.vessels or []), "lon": alert.lon, "lat": alert.lat,
+        "zone_id": alert.zone_id, "start": alert.event_start.isoformat(),
+        "end": alert.event_end.isoformat(), "state": alert.state,
+        "groups": [r.group.name for r in alert.routes if r.group is not None],
+        "link": f"/alerts/{alert.id}",
+    }
+
+
+def _markdown(alert: Alert, event: str, base_url: str) -> tuple[str, str]:
+    head = "【预警升级】" if event == "escalated" else "【净海预警】"
+    title = f"{head}{alert.severity_label}·{alert.kind_label}"
+    start = alert.event_start.astimezone(TZ).strftime("%m-%d %H:%M")
+    groups = "、".join(r.group.name for r in alert.routes if r.group is not None)
+    lines = [f"### {title}", f"**{alert.title}**", "", f"- 时间：{start}（北京时间）",
+             f"- 船舶：{', '.join(str(v) for v in alert.vessels or [])}"]
+    if alert.lat is not None and alert.lon is not None:
+        lines.append(f"- 位置：{alert.lat:.4f}N {alert.lon:.4f}E")
+    if groups:
+        lines.append(f"- 处置：{groups}")
+    lines.append(f"- 详情：{base_url.rstrip('/')}/alerts/{alert.id}" if base_url
+                 else f"- 编号：#{alert.id}")
+    return title, "\n".join(lines)
+
+
+def format_payload(alert: Alert, fmt: str, event: str = "created", base_url: str = ""
+                   ) -> dict[str, Any]:
+    if fmt == "json":
+        return alert_json(alert, event)
+    title, text = _markdown(alert, event, base_url)
+    if fmt == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+    if fmt == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": text}}
+    raise ValueError(f"unknown webhook format {fmt!r}; use one of {FORMATS}")
+
+
+def enqueue(session: Session, alert: Alert, targets: Sequence[tuple[str, str]],
+            event: str = "created", now: datetime | None = None, base_url: str = ""
+            ) -> list[WebhookOutbox]:
+    """One outbox row per (url, format) target, due now."""
+    now = now or utcnow()
+    rows = []
+    for url, fmt in targets:
+        row = WebhookOutbox(alert_id=alert.id, url=url[:500], format=fmt,
+                            payload=format_payload(alert, fmt, event, base_url),
+                            status="pending", attempts=0, next_attempt_at=now, created_at=now,
+                            last_error="")
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def backoff(attempts: int, base_s: float) -> timedelta:
+    return timedelta(seconds=min(base_s * (2 ** max(attempts - 1, 0)), MAX_BACKOFF_S))
+
+
+def deliver_due(session: Session, now: datetime | None = None, *, post: Poster = http_post,
+                max_attempts: int = 6, backoff_s: float = 30.0, limit: int = 50
+                ) -> list[WebhookOutbox]:
+    """Try every due pending row once. Never raises for a receiver's failure."""
+    now = now or utcnow()
+    rows = list(session.scalars(
+        select(WebhookOutbox).where(WebhookOutbox.status == "pending",
+                                    WebhookOutbox.next_attempt_at <= now)
+        .order_by(WebhookOutbox.next_attempt_at, WebhookOutbox.id).limit(limit)))
+    for row in rows:
+        row.attempts += 1
+        try:
+            post(row.url, row.payload)
+        except Exception as exc:  # noqa: BLE001 - any failure of the receiver
+            row.last_error = f"{exc.__class__.__name__}: {exc}"[:1000]
+            if row.attempts >= max_attempts:
+                row.status = "failed"
+            else:
+                row.next_attempt_at = now + backoff(row.attempts, backoff_s)
+            log.warning("alert webhook failed", extra={
+                "url": row.url, "outbox_id": row.id, "attempt": row.attempts,
+                "error": row.last_error})
+            continue
+        row.status = "sent"
+        row.sent_at = now
+        row.last_error = ""
+    session.flush()
+    return rows
+
+
+__all__ = ["FORMATS", "alert_json", "backoff", "deliver_due", "enqueue", "format_payload",
+           "http_post"]

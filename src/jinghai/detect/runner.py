@@ -1,0 +1,264 @@
+"""Running the detectors over the AIS store (batch) and over the live feed, into alerts.
+
+Both paths build the same suite from the same database facts (zones, the registry's
+fishing vessels, entry reports, the task force's own boats, parameters from settings) and
+hand every event to :func:`jinghai.alerts.service.record_event`, which keys alerts by the
+event's deterministic id. Because the detectors themselves give identical events whether
+fed at once or in pieces (see :mod:`jinghai.detect.base`), a re-run over the archive and
+the live service end with identical alerts.
+
+Batch reads the store one UTC day partition at a time (``positions/day=YYYY-MM-DD``, the
+AIS contract) with :mod:`pyarrow.dataset` and feeds the same detector objects day after
+day, so their state crosses midnight: a transfer from 23:40 to 00:30 is one event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.detect.base import Detector
+from jinghai.detect.events import Event
+from jinghai.detect.port import UnreportedArrivalDetector
+from jinghai.detect.positions import Fleet
+from jinghai.detect.suite import build_detectors
+
+log = logging.getLogger(__name__)
+
+SessionScope = Callable[[], AbstractContextManager[Session]]
+
+
+# -- what the detectors need from the database -------------------------------------------
+def detector_params(overrides: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """Params dataclasses from settings (``detector_params: {name: {field: value}}``);
+    unknown names or fields are an error, so a typo in the settings is not silently ignored."""
+    from jinghai.errors import InvalidInput
+
+    defaults = {name: det.Params() for name, det in build_detectors([]).items()}
+    out: dict[str, Any] = {}
+    for name, fields in (overrides or {}).items():
+        if name not in defaults:
+            raise InvalidInput(f"detector_params: unknown detector {name!r}")
+        base = defaults[name]
+        known = {f.name for f in dataclasses.fields(base)}
+        bad = set(fields) - known
+        if bad:
+            raise InvalidInput(f"detector_params.{name}: unknown fields {sorted(bad)}")
+        out[name] = dataclasses.replace(base, **fields)
+    return out
+
+
+def load_fleet(session: Session, own_mmsis: list[int] | tuple[int, ...] = (),
+               static: dict[int, dict[str, Any]] | None = None) -> Fleet:
+    """Own boats from settings, fishing vessels from the registry, static facts from the
+    registry (and from AIS static data once the sea-picture domain stores it)."""
+    from jinghai.vessels.models import OUT_OF_ROSTER, FishingVessel
+
+    static = {int(k): dict(v) for k, v in (static or {}).items()}
+    try:
+        from jinghai.ais.models import AisVessel
+    except ImportError:
+        AisVessel = None  # noqa: N806
+    if AisVessel is not None:
+        for v in session.scalars(select(AisVessel)):
+            static.setdefault(int(v.mmsi), {"name": v.name, "callsign": v.callsign,
+                                   "ship_type": v.ship_type, "length": v.length})
+    fishing = []
+    for v in session.scalars(select(FishingVessel).where(FishingVessel.mmsi.is_not(None),
+                                                         FishingVessel.status.not_in(OUT_OF_ROSTER))):
+        m = int(v.mmsi)
+        fishing.append(m)
+        rec = static.setdefault(m, {"name": v.name})
+        if rec.get("length") is None and v.length_m is not None:
+            rec["length"] = float(v.length_m)
+        rec.setdefault("ship_type", 30)
+    return Fleet.build(own_mmsis, fishing, static)
+
+
+def build_suite(session: Session, settings: Any = None,
+                static: dict[int, dict[str, Any]] | None = None) -> dict[str, Detector]:
+    """The detectors with today's database facts; ``static`` adds vessel facts known
+    elsewhere (a recording's own static messages)."""
+    from jinghai.geo.service import load_zones
+    from jinghai.portcalls.service import entry_reports_for_detector
+
+    return build_detectors(
+        load_zones(session), load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
+        reports=entry_reports_for_detector(session),
+        params=detector_params(getattr(settings, "detector_params", None)))
+
+
+def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
+    """Reports filed since the suite was built (an owner reporting on arrival) count."""
+    from jinghai.portcalls.service import entry_reports_for_detector
+
+    for det in suite.values():
+        if isinstance(det, UnreportedArrivalDetector):
+            fresh = UnreportedArrivalDetector(det.params, reports=entry_reports_for_detector(
+                session), zones=det.zones, fleet=det.fleet)
+            det._reports = fresh._reports  # noqa: SLF001 - same class, rebuilt index
+
+
+# -- reading the store -------------------------------------------------------------------
+def _dataset(store_root: Path) -> ds.Dataset | None:
+    root = Path(store_root) / "positions"
+    if not root.exists():
+        return None
+    part = ds.partitioning(pa.schema([("day", pa.string())]), flavor="hive")
+    return ds.dataset(str(root), format="parquet", partitioning=part)
+
+
+def iter_days(store_root: Path, start: datetime, end: datetime) -> Iterator[pa.Table]:
+    """Positions in ``[start, end)`` one UTC day at a time, each sorted by time."""
+    dataset = _dataset(store_root)
+    if dataset is None:
+        return
+    day = start.astimezone(UTC).date()
+    last = (end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    ts_type = dataset.schema.field("ts").type
+    lo = pa.scalar(start.astimezone(UTC), type=ts_type)
+    hi = pa.scalar(end.astimezone(UTC), type=ts_type)
+    while day <= last:
+        flt = ((ds.field("day") == day.isoformat()) & (ds.field("ts") >= lo)
+               & (ds.field("ts") < hi))
+        table = dataset.to_table(filter=flt)
+        if table.num_rows:
+            table = table.drop_columns([c for c in ("day",) if c in table.column_names])
+            yield table.take(pc.sort_indices(table, [("ts", "ascending")]))
+        day += timedelta(days=1)
+
+
+def store_days(store_root: Path) -> list[date]:
+    root = Path(store_root) / "positions"
+    if not root.exists():
+        return []
+    return sorted(date.fromisoformat(p.name[4:]) for p in root.glob("day=*") if p.is_dir())
+
+
+# -- batch -------------------------------------------------------------------------------
+@dataclass
+class RunResult:
+    positions: int
+    events: dict[str, list[Event]]
+    alerts: int
+    seconds: float
+
+    @property
+    def event_count(self) -> int:
+        return sum(len(v) for v in self.events.values())
+
+
+def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: SessionScope,
+              settings: Any = None, config: Any = None,
+              suite: dict[str, Detector] | None = None) -> RunResult:
+    """Every detector over ``[start, end)`` of the store; every event into alerts."""
+    from jinghai.alerts.service import AlertConfig, record_events
+
+    t0 = time.perf_counter()
+    if suite is None:
+        with session_scope() as s:
+            suite = build_suite(s, settings)
+    n = 0
+    for table in iter_days(store_root, start, end):
+        n += table.num_rows
+        for det in suite.values():
+            det.feed(table)
+    for det in suite.values():
+        det.flush()
+    events = {name: det.events() for name, det in suite.items()}
+    config = config or (AlertConfig.from_settings(settings) if settings else AlertConfig())
+    with session_scope() as s:
+        alerts = record_events(s, [e for evs in events.values() for e in evs], config=config)
+    return RunResult(n, events, len(alerts), time.perf_counter() - t0)
+
+
+# -- live --------------------------------------------------------------------------------
+class LiveRunner:
+    """Feeds every batch of new positions to the suite and records what changed.
+
+    Attach with :meth:`attach` (through ``jinghai.ais.runtime.register_live_consumer``
+    once the live runtime exists) or call :meth:`on_positions` with each new batch (a
+    pyarrow Table of the position schema). A failed batch is logged and the runner goes
+    on: the next batch must not be lost because one failed.
+    """
+
+    def __init__(self, session_scope: SessionScope, settings: Any = None, *,
+                 suite: dict[str, Detector] | None = None, config: Any = None,
+                 reports_every_s: float = 60.0) -> None:
+        from jinghai.alerts.service import AlertConfig
+
+        self._scope = session_scope
+        self._settings = settings
+        if suite is None:
+            with session_scope() as s:
+                suite = build_suite(s, settings)
+        self.suite = suite
+        self.config = config or (AlertConfig.from_settings(settings) if settings
+                                 else AlertConfig())
+        self._lock = threading.Lock()
+        self._reports_every_s = reports_every_s
+        self._reports_at = time.monotonic()
+        self.positions = 0
+        self.failures = 0
+        self.last_latency_s: float | None = None
+
+    def on_positions(self, table: Any) -> list[Event]:
+        with self._lock:
+            t0 = time.perf_counter()
+            try:
+                changed: list[Event] = []
+                for det in self.suite.values():
+                    changed += det.feed(table)
+                self.positions += len(table)
+                self._record(changed)
+            except Exception:
+                self.failures += 1
+                log.exception("live detection batch failed")
+                return []
+            self.last_latency_s = time.perf_counter() - t0
+            return changed
+
+    def flush(self) -> list[Event]:
+        with self._lock:
+            changed: list[Event] = []
+            for det in self.suite.values():
+                changed += det.flush()
+            self._record(changed)
+            return changed
+
+    def _record(self, events: list[Event]) -> None:
+        from jinghai.alerts.service import record_events
+
+        with self._scope() as s:
+            if time.monotonic() - self._reports_at >= self._reports_every_s:
+                refresh_reports(self.suite, s)
+                self._reports_at = time.monotonic()
+            if events:
+                record_events(s, events, config=self.config)
+
+    def attach(self) -> bool:
+        """Register with the live AIS runtime; False when it is not there (yet)."""
+        try:
+            from jinghai.ais.runtime import register_live_consumer
+        except ImportError:
+            return False
+        register_live_consumer(self.on_positions)
+        return True
+
+
+__all__ = ["LiveRunner", "RunResult", "build_suite", "detector_params", "iter_days",
+           "load_fleet", "refresh_reports", "run_batch", "store_days"]
