@@ -25,6 +25,7 @@ https://gpsd.gitlab.io/gpsd/AIVDM.html for the fields.
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 import math
 import random
@@ -47,13 +48,13 @@ from jinghai.geo.metric import KNOT_MS, haversine_m, offset_lonlat
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "FishingSpec",
     "PATROL_MMSIS",
-    "Simulation",
+    "FeedServer",
+    "FishingSpec",
     "SimVessel",
+    "Simulation",
     "iter_sentences",
     "serve_feed",
-    "FeedServer",
 ]
 
 #: Plans repeat from this instant, so a position depends only on (seed, time).
@@ -136,8 +137,8 @@ class WaterGrid:
     dist: np.ndarray   # metres to land of each cell centre
 
     def cell(self, lon: float, lat: float) -> tuple[int, int]:
-        return (int(round((lat - self.lats[0]) / GRID_STEP)),
-                int(round((lon - self.lons[0]) / GRID_STEP)))
+        return (round((lat - self.lats[0]) / GRID_STEP),
+                round((lon - self.lons[0]) / GRID_STEP))
 
     def centre(self, c: tuple[int, int]) -> tuple[float, float]:
         return float(self.lons[c[1]]), float(self.lats[c[0]])
@@ -291,7 +292,7 @@ def _stay(at: tuple[float, float], seconds: float, nav_status: int) -> Leg:
 
 def _route(*places: tuple[float, float]) -> list[tuple[float, float]]:
     pts: list[tuple[float, float]] = []
-    for a, b in zip(places, places[1:], strict=False):
+    for a, b in itertools.pairwise(places):
         leg = list(water_route(a, b))
         pts.extend(leg if not pts else leg[1:])
     return pts
@@ -365,7 +366,7 @@ class SimVessel:
         cog_n = (cog + rng.uniform(-2.0, 2.0)) % 360.0
         return {"lon": float(lon), "lat": float(lat),
                 "sog": round(max(leg.speed_kn + rng.uniform(-0.4, 0.4), 0.1), 1),
-                "cog": round(cog_n, 1), "heading": int(round(cog + rng.uniform(-3, 3))) % 360,
+                "cog": round(cog_n, 1), "heading": round(cog + rng.uniform(-3, 3)) % 360,
                 "status": leg.nav_status, "moving": True}
 
     def interval(self, state: dict) -> float:
