@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.alerts.access import get_alert_for, require_actor
-from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, Alert, AlertDisposition, AlertEvent, AlertRoute
+from jinghai.alerts.models import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    Alert,
+    AlertDisposition,
+    AlertEvent,
+    AlertRoute,
+)
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
 from jinghai.alerts.webhooks import enqueue
 from jinghai.audit.service import record

@@ -72,7 +72,7 @@ def load_fleet(session: Session, own_mmsis: list[int] | tuple[int, ...] = (),
     try:
         from jinghai.ais.models import AisVessel
     except ImportError:
-        AisVessel = None  # noqa: N806
+        AisVessel = None
     if AisVessel is not None:
         for v in session.scalars(select(AisVessel)):
             static.setdefault(int(v.mmsi), {"name": v.name, "callsign": v.callsign,
@@ -110,7 +110,7 @@ def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
         if isinstance(det, UnreportedArrivalDetector):
             fresh = UnreportedArrivalDetector(det.params, reports=entry_reports_for_detector(
                 session), zones=det.zones, fleet=det.fleet)
-            det._reports = fresh._reports  # noqa: SLF001 - same class, rebuilt index
+            det._reports = fresh._reports
 
 
 # -- reading the store -------------------------------------------------------------------
