@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "jinghai.vessels.models",
     "jinghai.portcalls.models",
     "jinghai.geo.models",
+    "jinghai.ais.models",
     "jinghai.alerts.models",
     "jinghai.cases.models",
     "jinghai.incidents.models",

@@ -1,0 +1,464 @@
+"""The ingestor: lines in, de-duplicated positions in the store, static data and quarantine
+in the database, listeners told after each durable batch.
+
+Per line the work is plain Python (framing, checksum, assembly, de-dup: a few dict and
+string operations); decoding of position reports waits for the batch and is vectorised
+(:mod:`jinghai.ais.fastpath`), which is what makes a full ingest faster than a plain pyais
+loop. Other message types are decoded by pyais (:mod:`jinghai.ais.decode`).
+
+Durability (``ingest_file`` with a checkpoint): a batch is written as Parquet parts named
+after (file, batch number), renamed into place, and only then is the checkpoint replaced
+(atomically) with the line up to which everything is durable, the line a resume must
+re-read from (the first fragment of a message still being assembled), the de-dup window and
+the counts. After a kill -9 the run restarts from the checkpoint: a batch written but not
+checkpointed is written again under the same name (replacing it), quarantine rows past the
+checkpoint are deleted and written again, so the result equals one clean run.
+
+Accounting: every line fed is either ignored (blank, comment, other NMEA) or yields
+sentences, and every sentence ends in exactly one of ``stored``, ``duplicate``, ``other``
+(decoded, nothing to store: static data, base stations, "no position") or a quarantine
+reason. ``IngestStats.balanced()`` checks that once the assembler is drained.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from jinghai.ais import fastpath
+from jinghai.ais.decode import (
+    POSITION_TYPES,
+    STATIC_TYPES,
+    Decoded,
+    decode_payload,
+    position_problem,
+    position_row,
+    static_fields,
+)
+from jinghai.ais.dedup import Deduper
+from jinghai.ais.nmea import Assembler, LineParser, Message, Reject
+from jinghai.ais.quarantine import Reason, cut_raw, forget_quarantine_after, record_quarantine
+from jinghai.ais.schema import POSITION_SCHEMA
+from jinghai.ais.store import PositionStore
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("stored", "duplicate", "other")
+
+
+@dataclass
+class IngestStats:
+    lines: int = 0
+    ignored: int = 0  # lines without an AIS sentence (blank, comments, GPS sentences)
+    sentences: int = 0
+    positions: int = 0  # rows written to the store
+    outcomes: Counter = field(default_factory=Counter)  # per sentence: OUTCOMES + reasons
+    tag_blocks_ignored: int = 0
+
+    @property
+    def quarantined(self) -> dict[str, int]:
+        return {k: v for k, v in self.outcomes.items() if k not in OUTCOMES}
+
+    def balanced(self) -> bool:
+        return sum(self.outcomes.values()) == self.sentences
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"lines": self.lines, "ignored": self.ignored, "sentences": self.sentences,
+                "positions": self.positions, "outcomes": dict(self.outcomes),
+                "tag_blocks_ignored": self.tag_blocks_ignored}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> IngestStats:
+        return cls(d["lines"], d["ignored"], d["sentences"], d["positions"],
+                   Counter(d["outcomes"]), d.get("tag_blocks_ignored", 0))
+
+
+class _Batch:
+    """Rows waiting for the next write; the fast-path ones still as raw payloads."""
+
+    def __init__(self) -> None:
+        self.fast_payloads: list[str] = []
+        self.fast_ts: list[float] = []
+        self.fast_receivers: list[list[str]] = []
+        self.fast_raws: list[tuple[list[str], int, int]] = []  # raws, line, sentences
+        self.slow_rows: list[dict[str, Any]] = []
+        self.index: dict[str, tuple[bool, int]] = {}  # payload -> (fast?, row)
+        self.quarantine: list[tuple[str, str, str, int | None, float]] = []
+        self.statics: list[tuple[int, float, dict[str, Any]]] = []
+        self.started = 0.0
+
+    def __len__(self) -> int:
+        return len(self.fast_payloads) + len(self.slow_rows)
+
+
+class Ingestor:
+    """See the module docstring. ``session_factory`` (a sessionmaker) enables the database
+    side (static data and quarantine); without it those are only counted."""
+
+    def __init__(self, store: PositionStore, session_factory: Callable | None = None, *,
+                 checkpoint: Path | str | None = None, batch_rows: int = 50_000,
+                 max_delay: float | None = None, dedup_window: float = 30.0,
+                 fragment_gap: int = 100) -> None:
+        self.store = store
+        self.session_factory = session_factory
+        self.checkpoint = Path(checkpoint) if checkpoint else None
+        self.batch_rows = batch_rows
+        self.max_quarantine = 10_000
+        self.max_delay = max_delay
+        self.parser = LineParser()
+        self.assembler = Assembler(fragment_gap)
+        self.dedup = Deduper(dedup_window)
+        self.stats = IngestStats()
+        self._batch = _Batch()
+        self._listeners: list[Callable[[pa.Table], None]] = []
+        self._static_listeners: list[Callable[[list[int]], None]] = []
+        self._lock = threading.RLock()
+        self._line_no = 0
+        # file-ingest state (see ingest_file)
+        self._origin = ""
+        self._committed = -1
+        self._batch_no = 0
+
+    # -- listeners -----------------------------------------------------------------------
+    def add_listener(self, fn: Callable[[pa.Table], None]) -> None:
+        self._listeners.append(fn)
+
+    def add_static_listener(self, fn: Callable[[list[int]], None]) -> None:
+        self._static_listeners.append(fn)
+
+    # -- feeding -------------------------------------------------------------------------
+    def feed_line(self, line: str, arrived: datetime | float | None = None,
+                  source: str = "") -> None:
+        """One line from a live feed; ``arrived`` is used when the line carries no time."""
+        if isinstance(arrived, datetime):
+            arrived = arrived.timestamp()
+        with self._lock:
+            self._line_no += 1
+            self._feed(line, arrived if arrived is not None else time.time(), source,
+                       self._line_no)
+            if self.max_delay is not None and len(self._batch) and \
+                    time.monotonic() - self._batch.started >= self.max_delay:
+                self.flush()
+
+    def _feed(self, line: str, arrived: float, source: str, line_no: int) -> None:
+        skip = line_no < self._committed  # replayed only to rebuild fragments after a resume
+        items = self.parser.parse(line, source)
+        if not skip:
+            self.stats.lines += 1
+            if not items:
+                self.stats.ignored += 1
+        for item in items:
+            if isinstance(item, Reject):
+                if not skip:
+                    self.stats.sentences += 1
+                    self._quarantine([item.raw], item.reason, source, line_no, arrived)
+                continue
+            if not skip:
+                self.stats.sentences += 1
+            msg, orphans = self.assembler.add(item, line_no)
+            for raw, n in orphans:
+                if n >= self._committed:
+                    self._quarantine([raw], Reason.ORPHAN_FRAGMENT, source, n, arrived)
+            if msg is not None and msg.last_line >= self._committed:
+                self._message(msg, arrived)
+        batch = self._batch
+        if len(batch) >= self.batch_rows or len(batch.quarantine) >= self.max_quarantine:
+            self._flush(line_no + 1)
+
+    def _message(self, msg: Message, arrived: float) -> None:
+        ts = msg.ts if msg.ts is not None else arrived
+        payload, n = msg.payload, len(msg.raws)
+        batch = self._batch
+        if not batch.started:
+            batch.started = time.monotonic()
+        if not self.dedup.first_time(payload, ts):
+            self.stats.outcomes["duplicate"] += n
+            where = batch.index.get(payload)
+            if where is not None and msg.source:
+                fast, row = where
+                receivers = batch.fast_receivers[row] if fast else batch.slow_rows[row]["rx"]
+                if msg.source not in receivers:
+                    receivers.append(msg.source)
+            return
+        first = payload[0]
+        if first in fastpath.FAST_FIRST_CHARS and len(payload) * 6 - msg.fill >= 168:
+            batch.index[payload] = (True, len(batch.fast_payloads))
+            batch.fast_payloads.append(payload)
+            batch.fast_ts.append(ts)
+            batch.fast_receivers.append([msg.source] if msg.source else [])
+            batch.fast_raws.append((msg.raws, msg.first_line, n))
+            return
+        decoded = decode_payload(payload, msg.fill)
+        if isinstance(decoded, Reason):
+            self._quarantine(msg.raws, decoded, msg.source, msg.first_line, ts)
+            return
+        mt = decoded.msg_type
+        if mt in STATIC_TYPES:
+            facts = static_fields(decoded)
+            mmsi = int(decoded.fields.get("mmsi") or 0)
+            if facts and mmsi > 0:
+                batch.statics.append((mmsi, ts, facts))
+        if mt in POSITION_TYPES:
+            self._slow_position(decoded, msg, ts, payload)
+            return
+        self.stats.outcomes["other"] += n
+
+    def _slow_position(self, decoded: Decoded, msg: Message, ts: float, payload: str) -> None:
+        n = len(msg.raws)
+        row = position_row(decoded)
+        if row is None:
+            self._quarantine(msg.raws, Reason.TRUNCATED, msg.source, msg.first_line, ts)
+            return
+        problem = position_problem(row["mmsi"], row["lon"], row["lat"])
+        if problem is False:
+            self.stats.outcomes["other"] += n
+            return
+        if problem is not None:
+            self._quarantine(msg.raws, problem, msg.source, msg.first_line, ts)
+            return
+        row["ts"] = ts
+        row["rx"] = [msg.source] if msg.source else []
+        row["n"] = n
+        self._batch.index[payload] = (False, len(self._batch.slow_rows))
+        self._batch.slow_rows.append(row)
+
+    def _quarantine(self, raws: list[str], reason: Reason, source: str, line_no: int | None,
+                    ts: float) -> None:
+        self.stats.outcomes[str(reason)] += len(raws)
+        for raw in raws:
+            self._batch.quarantine.append((cut_raw(raw), str(reason), source, line_no, ts))
+
+    # -- writing -------------------------------------------------------------------------
+    def flush(self) -> pa.Table:
+        """Write what is pending (positions, static data, quarantine); returns new rows."""
+        with self._lock:
+            return self._flush(self._line_no + 1)
+
+    def close(self) -> None:
+        """End of stream: waiting fragments become orphans, then a last flush."""
+        with self._lock:
+            self._drain_fragments(time.time())
+            self._flush(self._line_no + 1)
+
+    def _drain_fragments(self, ts: float) -> None:
+        for raw, n in self.assembler.drain():
+            if n >= self._committed:
+                self._quarantine([raw], Reason.ORPHAN_FRAGMENT, "", n, ts)
+
+    def _flush(self, next_line: int) -> pa.Table:
+        batch, self._batch = self._batch, _Batch()
+        table = self._positions_table(batch)
+        if self.session_factory is not None and (batch.quarantine or batch.statics):
+            changed = self._write_database(batch)
+        else:
+            changed = []
+        part = None
+        if self._origin:
+            part = f"{self._origin_id()}-{self._batch_no:08d}"
+        if table.num_rows:
+            self.store.append(table, part=part)
+        self.stats.positions += table.num_rows
+        self._batch_no += 1
+        if self._origin:
+            self._save_checkpoint(next_line)
+        self.stats.tag_blocks_ignored = self.parser.tag_blocks_ignored
+        for fn in self._listeners:
+            if table.num_rows:
+                _safe(fn, table)
+        for fn in self._static_listeners:
+            if changed:
+                _safe(fn, changed)
+        return table
+
+    def _positions_table(self, batch: _Batch) -> pa.Table:
+        cols: dict[str, list | np.ndarray] = {}
+        d = fastpath.decode_positions(batch.fast_payloads)
+        n_fast = len(batch.fast_payloads)
+        keep = np.ones(n_fast, dtype=bool)
+        if n_fast:
+            lon, lat, mmsi = d["lon"], d["lat"], d["mmsi"]
+            unavailable = (lat == 91) & (lon == 181)
+            impossible = ~unavailable & ((mmsi <= 0) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
+            for i in np.flatnonzero(unavailable):
+                self.stats.outcomes["other"] += batch.fast_raws[i][2]
+            for i in np.flatnonzero(impossible):
+                raws, line, _ = batch.fast_raws[i]
+                src = batch.fast_receivers[i][0] if batch.fast_receivers[i] else ""
+                self._quarantine_now(raws, Reason.IMPOSSIBLE_VALUE, src, line, batch)
+            keep = ~(unavailable | impossible)
+            for i in np.flatnonzero(keep):
+                self.stats.outcomes["stored"] += batch.fast_raws[i][2]
+        slow = batch.slow_rows
+        for row in slow:
+            self.stats.outcomes["stored"] += row["n"]
+        ts = np.concatenate([np.asarray(batch.fast_ts, dtype=np.float64)[keep],
+                             np.asarray([r["ts"] for r in slow], dtype=np.float64)])
+        cols["mmsi"] = np.concatenate([d["mmsi"][keep], [r["mmsi"] for r in slow]]).astype(np.int64)
+        cols["ts"] = pa.array(np.round(ts * 1e6).astype(np.int64), pa.timestamp("us", tz="UTC"))
+        for name in ("lon", "lat"):
+            cols[name] = np.concatenate([d[name][keep], [r[name] for r in slow]]).astype(np.float64)
+        cols["sog"] = _nullable(d["sog"][keep], [r["sog"] for r in slow], pa.float32())
+        cols["cog"] = _nullable(d["cog"][keep], [r["cog"] for r in slow], pa.float32())
+        cols["heading"] = np.concatenate([d["heading"][keep], [r["heading"] for r in slow]]).astype(np.int16)
+        cols["nav_status"] = np.concatenate([d["nav_status"][keep], [r["nav_status"] for r in slow]]).astype(np.int8)
+        cols["msg_type"] = np.concatenate([d["msg_type"][keep], [r["msg_type"] for r in slow]]).astype(np.int8)
+        rx = [",".join(batch.fast_receivers[i]) for i in np.flatnonzero(keep)]
+        rx += [",".join(r["rx"]) for r in slow]
+        cols["receivers"] = pa.array(rx, pa.string())
+        return pa.table(cols, schema=POSITION_SCHEMA)
+
+    def _quarantine_now(self, raws, reason, source, line, batch: _Batch) -> None:
+        self.stats.outcomes[str(reason)] += len(raws)
+        ts = time.time()
+        for raw in raws:
+            batch.quarantine.append((cut_raw(raw), str(reason), source, line, ts))
+
+    def _write_database(self, batch: _Batch) -> list[int]:
+        with self.session_factory() as session, session.begin():
+            record_quarantine(session, batch.quarantine, self._origin)
+            changed = apply_static(session, batch.statics)
+        return changed
+
+    # -- files and checkpoints -----------------------------------------------------------
+    def ingest_file(self, path: Path | str, source: str | None = None,
+                    progress: Callable[[int], None] | None = None) -> IngestStats:
+        """Ingest a whole file (plain or .gz), resuming from the checkpoint if one exists.
+
+        ``progress(n)`` is called every few thousand lines with the lines read so far."""
+        from jinghai.ais.sources import iter_file_lines
+
+        path = Path(path)
+        with self._lock:
+            self._origin = str(path.resolve())
+            state = self._load_checkpoint().get(self._origin)
+            self.stats, self._committed, resume, self._batch_no = IngestStats(), -1, 0, 0
+            self.parser, self.assembler = LineParser(), Assembler(self.assembler.max_gap)
+            if state:
+                if state.get("done"):
+                    self.stats = IngestStats.from_dict(state["stats"])
+                    self._origin = ""
+                    return self.stats
+                self.stats = IngestStats.from_dict(state["stats"])
+                self._committed, resume = state["committed_line"], state["resume_line"]
+                self._batch_no = state["batch_no"]
+                self.dedup.restore(state["dedup"])
+                self._forget_quarantine_after(self._committed)
+            src = source if source is not None else path.name
+            try:
+                for n, line in enumerate(iter_file_lines(path)):
+                    if n < resume:
+                        continue
+                    self._feed(line, time.time(), src, n)
+                    if progress is not None and n % 5000 == 0:
+                        progress(n)
+                    self._line_no = n
+                self._drain_fragments(time.time())
+                self._flush(self._line_no + 1)
+                self._save_checkpoint(self._line_no + 1, done=True)
+            finally:
+                self._origin, self._committed = "", -1
+            return self.stats
+
+    def _origin_id(self) -> str:
+        return hashlib.sha1(self._origin.encode()).hexdigest()[:12]
+
+    def _load_checkpoint(self) -> dict[str, Any]:
+        if self.checkpoint is None or not self.checkpoint.exists():
+            return {}
+        return json.loads(self.checkpoint.read_text())
+
+    def _save_checkpoint(self, next_line: int, done: bool = False) -> None:
+        if self.checkpoint is None:
+            return
+        pending = self.assembler.earliest_line()
+        state = self._load_checkpoint()
+        state[self._origin] = {
+            "committed_line": next_line,
+            "resume_line": min(next_line, pending) if pending is not None else next_line,
+            "batch_no": self._batch_no,
+            "positions_written": self.stats.positions,
+            "stats": self.stats.as_dict(),
+            "dedup": self.dedup.state(),
+            "done": done,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        self._committed = next_line
+        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w") as fh:
+            json.dump(state, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.checkpoint)
+
+    def _forget_quarantine_after(self, line: int) -> None:
+        if self.session_factory is None:
+            return
+        with self.session_factory() as session, session.begin():
+            forget_quarantine_after(session, self._origin, line)
+
+
+def apply_static(session, statics: list[tuple[int, float, dict[str, Any]]]) -> list[int]:
+    """Fold static reports (in arrival order) into ``AisVessel``; a field that changes from
+    a known value is recorded in ``AisStaticChange``. Returns the MMSIs that changed."""
+    from sqlalchemy import select
+
+    from jinghai.ais.models import AisStaticChange, AisVessel
+
+    if not statics:
+        return []
+    mmsis = sorted({m for m, _, _ in statics})
+    vessels = {v.mmsi: v for v in session.scalars(
+        select(AisVessel).where(AisVessel.mmsi.in_(mmsis)))}
+    changed: set[int] = set()
+    for mmsi, ts, facts in statics:
+        at = datetime.fromtimestamp(ts, UTC)
+        vessel = vessels.get(mmsi)
+        if vessel is None:
+            vessel = AisVessel(mmsi=mmsi, first_seen=at, last_seen=at)
+            session.add(vessel)
+            vessels[mmsi] = vessel
+        vessel.first_seen = min(vessel.first_seen, at)
+        vessel.last_seen = max(vessel.last_seen, at)
+        if vessel.last_static_at is not None and at < vessel.last_static_at:
+            continue  # an older report (a late file) does not overwrite newer facts
+        vessel.last_static_at = at
+        for name, new in facts.items():
+            old = getattr(vessel, name)
+            if old == new:
+                continue
+            if old is not None:
+                session.add(AisStaticChange(mmsi=mmsi, field=name, old=str(old)[:60],
+                                            new=str(new)[:60], at=at))
+            if isinstance(new, str):
+                new = new[:40]
+            setattr(vessel, name, new)
+            changed.add(mmsi)
+    session.flush()
+    return sorted(changed)
+
+
+def _nullable(fast: np.ndarray, slow: list, typ: pa.DataType) -> pa.Array:
+    values = np.concatenate([fast.astype(np.float64), np.asarray(
+        [np.nan if v is None else v for v in slow], dtype=np.float64)])
+    return pa.array(values.astype(np.float32), typ, mask=np.isnan(values))
+
+
+def _safe(fn: Callable, arg: Any) -> None:
+    try:
+        fn(arg)
+    except Exception:  # a listener's failure must not stop ingestion
+        log.exception("AIS listener %r failed", fn)
