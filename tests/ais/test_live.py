@@ -1,0 +1,150 @@
+"""LiveTracker: latest state per vessel, kinds, versions, search — fed with the simulated
+feed's real sentences decoded by pyais."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pyarrow as pa
+import pytest
+from pyais.stream import IterMessages
+
+from jinghai.ais.live import LiveTracker, RegistryRef, classify
+from jinghai.ais.simulate import PATROL_MMSIS, FishingSpec, Simulation, iter_sentences
+
+START = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+BOAT = FishingSpec(412401234, "浙甬渔60123", "郭巨")
+REGISTRY = {BOAT.mmsi: RegistryRef(17, "浙甬渔60123", "浙甬渔60123")}
+# The position contract's columns (jinghai.ais.schema.POSITION_SCHEMA).
+SCHEMA = pa.schema([("mmsi", pa.int64()), ("ts", pa.timestamp("us", tz="UTC")),
+                    ("lon", pa.float64()), ("lat", pa.float64()), ("sog", pa.float32()),
+                    ("cog", pa.float32()), ("heading", pa.int16()), ("nav_status", pa.int8()),
+                    ("msg_type", pa.int8()), ("receivers", pa.string())])
+
+
+def positions(lines: list[str]) -> pa.Table:
+    """Decode with pyais into the position schema, as the ingestor hands batches on."""
+    rows = []
+    for msg in IterMessages.from_strings(lines):
+        m = msg.decode()
+        if m.msg_type not in (1, 2, 3, 18):
+            continue
+        tb = msg.tag_block
+        tb.init()
+        rows.append({"mmsi": m.mmsi, "lon": m.lon, "lat": m.lat, "sog": m.speed,
+                     "cog": m.course, "heading": m.heading,
+                     "nav_status": getattr(m, "status", 15), "msg_type": m.msg_type,
+                     "ts": datetime.fromtimestamp(int(tb.receiver_timestamp), UTC),
+                     "receivers": tb.source_station})
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return Simulation(seed=11, fishing=[BOAT])
+
+
+@pytest.fixture(scope="module")
+def minutes(sim):
+    """Two consecutive 5-minute batches of the feed."""
+    lines = list(iter_sentences(START, timedelta(minutes=10), sim=sim))
+    cut = START + timedelta(minutes=5)
+    return (positions([s for t, s in lines if t < cut]),
+            positions([s for t, s in lines if t >= cut]))
+
+
+def test_kinds_follow_own_list_registry_and_mid():
+    assert classify(412900101, own={412900101}) == "own"
+    assert classify(412401234, registry=REGISTRY) == "fishing"
+    assert classify(413123456) == "chinese"
+    assert classify(414000001) == "chinese"
+    assert classify(477123456) == "foreign"   # Hong Kong has its own MID
+    assert classify(636012345) == "foreign"
+    assert classify(2_412_345_67) == "foreign"  # 241 Greece
+    assert classify(992_416_001) == "other"     # aid to navigation
+    assert classify(4_123_456) == "other"       # base station 00MIDxxxx
+
+
+def test_tracker_classifies_the_simulated_fleet(sim, minutes):
+    tracker = LiveTracker(own_mmsis=PATROL_MMSIS, registry=REGISTRY)
+    tracker.update(minutes[0])
+    kinds = {s.mmsi: s.kind for s in tracker.snapshot()}
+    assert kinds[BOAT.mmsi] == "fishing"
+    assert {kinds[m] for m in PATROL_MMSIS if m in kinds} == {"own"}
+    assert {"chinese", "foreign"} <= set(kinds.values())
+    boat = tracker.get(BOAT.mmsi)
+    assert (boat.registry_no, boat.vessel_id, boat.name) == ("浙甬渔60123", 17, "浙甬渔60123")
+    # Each vessel holds its newest report of the batch.
+    t = minutes[0].to_pandas()
+    newest = t.sort_values("ts").groupby("mmsi").tail(1).set_index("mmsi")
+    for st in tracker.snapshot():
+        assert st.ts == newest.loc[st.mmsi, "ts"].to_pydatetime()
+        assert st.lon == pytest.approx(newest.loc[st.mmsi, "lon"])
+
+
+def test_versions_give_only_what_changed(minutes):
+    tracker = LiveTracker()
+    tracker.update(minutes[0])
+    first = tracker.changes(0)
+    assert first["full"] and len(first["vessels"]) == len(tracker)
+    v1 = first["version"]
+    assert tracker.changes(v1) == {"version": v1, "full": False, "vessels": [], "removed": []}
+    moved = tracker.update(minutes[1])
+    delta = tracker.changes(v1)
+    assert not delta["full"] and delta["version"] == v1 + 1
+    assert {s.mmsi for s in delta["vessels"]} == set(minutes[1].column("mmsi").to_pylist())
+    assert len(delta["vessels"]) == moved
+    # A client that kept a version from before a restart gets everything again.
+    assert tracker.changes(v1 + 50)["full"]
+
+
+def test_an_older_report_does_not_move_a_vessel(minutes):
+    tracker = LiveTracker()
+    tracker.update(minutes[1])
+    before = {s.mmsi: s for s in tracker.snapshot()}
+    version = tracker.version
+    assert tracker.update(minutes[0]) == 0
+    assert tracker.version == version
+    assert {s.mmsi: s for s in tracker.snapshot()} == before
+
+
+def test_expired_vessels_are_reported_removed(minutes):
+    tracker = LiveTracker(max_age=timedelta(seconds=45))
+    tracker.update(minutes[0])
+    v = tracker.version
+    tracker.update(minutes[1])
+    v2 = tracker.version
+    now = START + timedelta(minutes=10)
+    quiet = {s.mmsi for s in tracker.snapshot() if s.ts < now - timedelta(seconds=45)}
+    gone = tracker.expire(now=now)
+    assert gone and set(gone) == quiet  # ships at anchor report every 3 minutes
+    delta = tracker.changes(v2)
+    assert set(delta["removed"]) == set(gone) and delta["vessels"] == []
+    assert all(tracker.get(m) is None for m in gone)
+    assert tracker.changes(v)["removed"] == delta["removed"]
+
+
+def test_registry_and_names_restamp_held_vessels(minutes):
+    tracker = LiveTracker()
+    tracker.update(minutes[0])
+    assert tracker.get(BOAT.mmsi).kind == "chinese"
+    v = tracker.version
+    tracker.set_registry(REGISTRY)
+    delta = tracker.changes(v)
+    assert [s.mmsi for s in delta["vessels"]] == [BOAT.mmsi]
+    assert delta["vessels"][0].kind == "fishing"
+    some = next(s.mmsi for s in tracker.snapshot() if s.kind == "foreign")
+    tracker.set_names({some: "OCEAN TRUST  "})
+    assert tracker.get(some).name == "OCEAN TRUST"
+    assert [s.mmsi for s in tracker.search("ocean trust")] == [some]
+    tracker.set_own([some])
+    assert tracker.get(some).kind == "own"
+
+
+def test_search_by_name_mmsi_and_registry_number(minutes):
+    tracker = LiveTracker(registry=REGISTRY)
+    tracker.update(minutes[0])
+    assert [s.mmsi for s in tracker.search("60123")] == [BOAT.mmsi]
+    assert [s.mmsi for s in tracker.search("浙甬渔60123")] == [BOAT.mmsi]
+    assert tracker.search(str(BOAT.mmsi))[0].mmsi == BOAT.mmsi
+    assert tracker.search("   ") == []
