@@ -184,7 +184,7 @@ def parse_sentence(text: str, ts: float | None, source: str,
                 continue
             if ts is None and extra[0].isdigit():
                 ts = epoch_value(extra)
-            elif extra[0] in "br" and extra[1:].isdigit():
+            elif extra[0] in "br" and len(extra) > 3 and extra[1:].isalnum():
                 source = extra
     f = body.split(",")
     if len(f) < 7:
