@@ -75,7 +75,7 @@ def ingest(
                       TimeElapsedColumn(), console=console, disable=quiet) as progress:
             task = progress.add_task(path.name, total=None if path.suffix == ".gz" else
                                      max(1, size // 60))
-            stats = ingestor.ingest_file(path, progress=lambda n: progress.update(task, completed=n))
+            stats = ingestor.ingest_file(path, progress=lambda n, t=task: progress.update(t, completed=n))
         _print_stats(str(path), stats)
 
 
