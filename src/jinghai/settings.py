@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     ais_store_dir: Path | None = None
     ais_feeds: list[FeedSetting] = Field(default_factory=list)
     map_tile_url: str = ""
+    # MMSIs of the task force's own patrol boats (shown as 本方巡逻船, never flagged)
+    own_mmsis: list[int] = Field(default_factory=list)
+    # `jinghai demo`: TCP port of the simulated AIS feed (0 = any free port)
+    demo_feed_port: int = 0
     # Outgoing notifications (alerts, incidents)
     webhook_urls: list[str] = Field(default_factory=list)
     # Detection and alerts (jinghai.detect, jinghai.alerts)

@@ -1,0 +1,237 @@
+"""Live AIS inside the web app: feeds → ingestor → store, and the live picture.
+
+The web app's lifespan (see ``jinghai.web.routes.map``) starts one :class:`AisRuntime`:
+
+* always a :class:`~jinghai.ais.live.LiveTracker`, seeded from the store's latest
+  positions, so the map shows where vessels were last seen even with no feed running;
+* when ``settings.ais_feeds`` lists feeds: their sources (TCP/UDP), one ingestor writing
+  de-duplicated positions to the Parquet store and static data to the database, and the
+  tracker listening to it; other domains (live detection) attach with
+  :func:`register_live_consumer` and get every new batch too.
+
+A consumer that raises is logged and the others still run: a failed detector must not
+stop the picture. Everything stops on shutdown, the ingestor flushed first.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+from sqlalchemy import select
+
+from jinghai.ais.live import LiveTracker, RegistryRef
+from jinghai.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AisRuntime", "current_runtime", "register_live_consumer",
+           "unregister_live_consumer"]
+
+Consumer = Callable[[pa.Table], Any]
+
+_consumers: list[Consumer] = []
+_consumers_lock = threading.Lock()
+_current: AisRuntime | None = None
+
+#: Housekeeping cadence (seconds): flush the ingestor's partial batch so the map is live,
+#: drop vessels gone quiet, re-read the registry (vessels added or given an MMSI).
+FLUSH_EVERY = 1.0
+EXPIRE_EVERY = 30.0
+REGISTRY_EVERY = 60.0
+
+
+def register_live_consumer(fn: Consumer) -> None:
+    """Call ``fn(positions)`` with every batch of new positions (the position schema),
+    after it is durably stored. Safe to call before or after the runtime starts."""
+    with _consumers_lock:
+        if fn not in _consumers:
+            _consumers.append(fn)
+
+
+def unregister_live_consumer(fn: Consumer) -> None:
+    with _consumers_lock:
+        if fn in _consumers:
+            _consumers.remove(fn)
+
+
+def current_runtime() -> AisRuntime | None:
+    return _current
+
+
+def load_registry(session) -> dict[int, RegistryRef]:
+    """Registry vessels still in the roster, by MMSI."""
+    from jinghai.vessels.models import OUT_OF_ROSTER, FishingVessel
+
+    rows = session.execute(select(
+        FishingVessel.id, FishingVessel.registry_no, FishingVessel.name, FishingVessel.mmsi,
+    ).where(FishingVessel.mmsi.is_not(None), FishingVessel.status.not_in(OUT_OF_ROSTER)))
+    out: dict[int, RegistryRef] = {}
+    for vid, no, name, mmsi in rows:
+        if mmsi and mmsi.isdigit():
+            out[int(mmsi)] = RegistryRef(vid, no, name)
+    return out
+
+
+def load_names(session, mmsis: list[int] | None = None) -> dict[int, str | None]:
+    """Names vessels give themselves over AIS (``AisVessel``), if the table exists."""
+    try:
+        from jinghai.ais.models import AisVessel
+    except ImportError:
+        return {}
+    query = select(AisVessel.mmsi, AisVessel.name)
+    if mmsis is not None:
+        query = query.where(AisVessel.mmsi.in_(mmsis))
+    return {int(m): n for m, n in session.execute(query)}
+
+
+def open_store(settings: Settings):
+    """The Parquet position store, or None while the store module is not installed."""
+    try:
+        from jinghai.ais.store import PositionStore
+    except ImportError:
+        return None
+    root = settings.resolved_ais_store_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    return PositionStore(root)
+
+
+class AisRuntime:
+    """Feeds, ingestor and live tracker for one web app process."""
+
+    def __init__(self, settings: Settings, session_factory) -> None:
+        self.settings = settings
+        self.session_factory = session_factory
+        self.tracker = LiveTracker(own_mmsis=settings.own_mmsis)
+        self.store = open_store(settings)
+        self.ingestor: Any = None
+        self.sources: list[Any] = []
+        self._ingest_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.started_at: datetime | None = None
+        self.batches = 0
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> AisRuntime:
+        global _current
+        self.started_at = datetime.now(UTC)
+        self._safely(self.refresh_registry)
+        self._safely(self._seed_from_store)
+        self._safely(lambda: self.tracker.set_names(self._names()))
+        if self.settings.ais_feeds:
+            self._start_feeds()
+        self._thread = threading.Thread(target=self._housekeeping, name="ais-runtime",
+                                        daemon=True)
+        self._thread.start()
+        _current = self
+        return self
+
+    def stop(self) -> None:
+        global _current
+        self._stop.set()
+        for src in self.sources:
+            self._safely(src.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self.ingestor is not None:
+            with self._ingest_lock:
+                self._safely(self.ingestor.flush)
+                self._safely(self.ingestor.close)
+        if _current is self:
+            _current = None
+
+    @staticmethod
+    def _safely(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except Exception:
+            log.exception("AIS runtime step failed: %s", getattr(fn, "__name__", fn))
+            return None
+
+    def _start_feeds(self) -> None:
+        from jinghai.ais.ingest import Ingestor
+        from jinghai.ais.sources import TcpSource, UdpSource
+
+        if self.store is None:
+            raise RuntimeError("AIS feeds are configured but the position store is missing")
+        self.ingestor = Ingestor(self.store, self.session_factory)
+        self.ingestor.add_listener(self._on_positions)
+        self.ingestor.add_static_listener(self._on_static)
+        for feed in self.settings.ais_feeds:
+            scheme = urlsplit(feed.url).scheme
+            name = feed.name or urlsplit(feed.url).netloc
+            cls = {"tcp": TcpSource, "udp": UdpSource}.get(scheme)
+            if cls is None:
+                log.error("AIS feed %s: unknown scheme %r (tcp:// or udp://)", feed.url, scheme)
+                continue
+            src = cls(feed.url, self._line_handler(name))
+            src.start()
+            self.sources.append(src)
+            log.info("AIS feed %s started (%s)", name, feed.url)
+
+    def _line_handler(self, source: str) -> Callable[..., None]:
+        def on_line(line: str | bytes, *args: Any, **kwargs: Any) -> None:
+            if isinstance(line, bytes):
+                line = line.decode("ascii", "replace")
+            with self._ingest_lock:
+                self.ingestor.feed_line(line, datetime.now(UTC), source=source)
+
+        return on_line
+
+    # -- listeners ---------------------------------------------------------------------------
+
+    def _on_positions(self, positions: pa.Table) -> None:
+        self.batches += 1
+        self._safely(lambda: self.tracker.update(positions))
+        with _consumers_lock:
+            consumers = list(_consumers)
+        for fn in consumers:
+            try:
+                fn(positions)
+            except Exception:
+                log.exception("live consumer %r failed on a batch of %d positions", fn,
+                              positions.num_rows)
+
+    def _on_static(self, mmsis: list[int]) -> None:
+        self.tracker.set_names(self._names(list(mmsis)))
+
+    # -- reads from the database and the store ---------------------------------------------
+
+    def _names(self, mmsis: list[int] | None = None) -> dict[int, str | None]:
+        with self.session_factory() as session:
+            return load_names(session, mmsis)
+
+    def refresh_registry(self) -> None:
+        with self.session_factory() as session:
+            self.tracker.set_registry(load_registry(session))
+
+    def _seed_from_store(self) -> None:
+        if self.store is None or not self.store.days():
+            return
+        since = datetime.now(UTC) - self.tracker.max_age
+        latest = self.store.latest(since)
+        if latest.num_rows:
+            self.tracker.update(latest)
+
+    def _housekeeping(self) -> None:
+        next_expire = time.monotonic() + EXPIRE_EVERY
+        next_registry = time.monotonic() + REGISTRY_EVERY
+        while not self._stop.wait(FLUSH_EVERY):
+            if self.ingestor is not None:
+                with self._ingest_lock:
+                    self._safely(self.ingestor.flush)
+            now = time.monotonic()
+            if now >= next_expire:
+                next_expire = now + EXPIRE_EVERY
+                self._safely(self.tracker.expire)
+            if now >= next_registry:
+                next_registry = now + REGISTRY_EVERY
+                self._safely(self.refresh_registry)
