@@ -16,6 +16,10 @@ class Issue:
     message: str
 
 
+#: Beyond any daily figure's sane bound (rules give the real ones); refused outright.
+ABSURD = Decimal(10) ** 11  # the figure column holds 14 digits, 3 after the point
+
+
 def parse_value(fig: Figure, raw: object) -> tuple[Decimal | None, Issue | None]:
     """Turn what a form or API sent into a number, or say what is wrong with it."""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -26,6 +30,9 @@ def parse_value(fig: Figure, raw: object) -> tuple[Decimal | None, Issue | None]
         return None, Issue(fig.key, Severity.ERROR, f"“{fig.short}”必须是数字")
     if not value.is_finite():
         return None, Issue(fig.key, Severity.ERROR, f"“{fig.short}”必须是数字")
+    if abs(value) >= ABSURD:
+        # Not even a draft: no daily figure comes near it, and the column could not hold it.
+        return None, Issue(fig.key, Severity.ERROR, f"“{fig.short}”数值过大，请核对")
     if value < 0:
         return value, Issue(fig.key, Severity.ERROR, f"“{fig.short}”不能为负数")
     if fig.whole and value != value.to_integral_value():

@@ -90,7 +90,9 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
         if _wants_json(request):
-            return JSONResponse({"detail": "请求内容有误", "errors": exc.errors()}, status_code=422)
+            # Where and what, never the input itself: it may be binary or hostile.
+            errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors()]
+            return JSONResponse({"detail": "请求内容有误", "errors": errors}, status_code=422)
         return render(request, "error.html", {"message": "提交的内容格式有误，请检查后重试"},
                       status_code=422)
 

@@ -12,9 +12,13 @@ from jinghai.accounts.models import ROLE_LABELS, Role, User
 from jinghai.accounts.service import add_user, list_users, set_active, set_password, set_role
 from jinghai.errors import JinghaiError
 from jinghai.org.models import Unit
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import get_db, require_roles
 from jinghai.web.render import render
 from jinghai.web.routes.auth import UserOut
+
+#: Users and roles are the admin's alone; checked before the request body is read, so
+#: nobody else learns anything from validation errors or echoes.
+ADMIN = require_roles(Role.ADMIN)
 
 router = APIRouter()
 
@@ -31,7 +35,7 @@ def _page(request: Request, db: Session, user: User, error: str | None = None, s
 
 @router.get("/admin/users", include_in_schema=False)
 def users_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+               user: User = Depends(ADMIN)):
     return _page(request, db, user)
 
 
@@ -44,7 +48,7 @@ def users_add(
     role: str = Form(...),
     unit: str = Form(""),
     db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    user: User = Depends(ADMIN),
 ):
     try:
         add_user(db, user, username=username, password=password, role=role,
@@ -65,7 +69,7 @@ def users_change(
     active: str = Form("on"),
     password: str = Form(""),
     db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    user: User = Depends(ADMIN),
 ):
     set_role(db, user, user_id, role, unit or None)
     target = db.get(User, user_id)
@@ -92,13 +96,13 @@ class UserPatch(BaseModel):
 
 
 @router.get("/api/users", response_model=list[UserOut], tags=["users"])
-def api_users(db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_users(db: Session = Depends(get_db), user: User = Depends(ADMIN)):
     return [UserOut.of(u) for u in list_users(db, user)]
 
 
 @router.post("/api/users", response_model=UserOut, status_code=201, tags=["users"])
 def api_add_user(body: UserIn, db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+                 user: User = Depends(ADMIN)):
     new = add_user(db, user, username=body.username, password=body.password, role=body.role,
                    display_name=body.display_name, unit_key=body.unit_key)
     db.refresh(new)
@@ -107,7 +111,7 @@ def api_add_user(body: UserIn, db: Session = Depends(get_db),
 
 @router.patch("/api/users/{user_id}", response_model=UserOut, tags=["users"])
 def api_change_user(user_id: int, body: UserPatch, db: Session = Depends(get_db),
-                    user: User = Depends(current_user)):
+                    user: User = Depends(ADMIN)):
     target = db.get(User, user_id)
     if body.role is not None:
         set_role(db, user, user_id, body.role, body.unit_key)

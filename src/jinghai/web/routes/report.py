@@ -30,11 +30,13 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import current_user, get_db, require_roles
 from jinghai.web.exports import export_response
 from jinghai.web.render import render
 
 router = APIRouter()
+#: Locking, unlocking and reminders are the office's; refused before the body is read.
+OFFICE = require_roles(Role.OFFICE)
 
 
 def _parse_day(value: str | None, default: date) -> date:
@@ -150,7 +152,7 @@ def board_page(
 
 @router.post("/report/remind", include_in_schema=False)
 def remind(day: str = Form(...), db: Session = Depends(get_db),
-           user: User = Depends(current_user)):
+           user: User = Depends(OFFICE)):
     the_day = _parse_day(day, _today(db))
     count = remind_missing(db, user, the_day)
     return RedirectResponse(f"/report/board?flash=reminded-{count}", status_code=303)
@@ -172,7 +174,7 @@ def daily_page(request: Request, day: str | None = None, db: Session = Depends(g
 
 @router.post("/report/lock", include_in_schema=False)
 def lock(day: str = Form(...), db: Session = Depends(get_db),
-         user: User = Depends(current_user)):
+         user: User = Depends(OFFICE)):
     the_day = _parse_day(day, _today(db))
     lock_day(db, user, the_day)
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=locked", status_code=303)
@@ -180,7 +182,7 @@ def lock(day: str = Form(...), db: Session = Depends(get_db),
 
 @router.post("/report/unlock", include_in_schema=False)
 def unlock(day: str = Form(...), reason: str = Form(""), db: Session = Depends(get_db),
-           user: User = Depends(current_user)):
+           user: User = Depends(OFFICE)):
     the_day = _parse_day(day, _today(db))
     unlock_day(db, user, the_day, reason)
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=unlocked",

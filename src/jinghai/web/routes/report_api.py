@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
+from jinghai.accounts.models import Role, User
 from jinghai.reporting.form import default_form
 from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board
 from jinghai.reporting.service import (
@@ -22,10 +22,12 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import current_user, get_db, require_roles
 from jinghai.web.exports import export_response
 
 router = APIRouter(prefix="/api/report", tags=["daily report"])
+#: Locking, unlocking and reminders are the office's; refused before the body is read.
+OFFICE = require_roles(Role.OFFICE)
 
 
 def _dec(v: Decimal | None) -> float | None:
@@ -58,7 +60,7 @@ def _view_json(view: EntryView) -> dict:
 
 
 @router.get("/form")
-def api_form():
+def api_form(user: User = Depends(current_user)):
     """The form definition: sections, figures (label, unit, kind) and validation rules."""
     form = default_form()
     return {
@@ -147,7 +149,7 @@ def api_series(figure: str, start: date, end: date, db: Session = Depends(get_db
 
 
 @router.post("/days/{day}/lock")
-def api_lock(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_lock(day: date, db: Session = Depends(get_db), user: User = Depends(OFFICE)):
     lock_day(db, user, day)
     return {"date": day.isoformat(), "locked": True}
 
@@ -158,13 +160,13 @@ class UnlockIn(BaseModel):
 
 @router.post("/days/{day}/unlock")
 def api_unlock(day: date, body: UnlockIn, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+               user: User = Depends(OFFICE)):
     unlock_day(db, user, day, body.reason)
     return {"date": day.isoformat(), "locked": False}
 
 
 @router.post("/days/{day}/remind")
-def api_remind(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_remind(day: date, db: Session = Depends(get_db), user: User = Depends(OFFICE)):
     return {"date": day.isoformat(), "units_reminded": remind_missing(db, user, day)}
 
 

@@ -1,0 +1,201 @@
+"""Every route, every role: who may not see or change something is refused, and a refused
+or hostile request changes nothing in the database.
+
+The routes are read from the app itself, so a route added later is checked too: a new
+state-changing route that a viewer (leader, read-only) can use will fail here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import MetaData, create_engine, select
+
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+#: Open to everyone: signing in and the public tip-off pages.
+PUBLIC = {"/login", "/api/auth/login", "/tip", "/tip/map.js", "/tip/status"}
+#: Personal actions any signed-in user may take (their own session and notifications).
+PERSONAL = {"/logout", "/api/auth/logout", "/notifications/read"}
+#: The vessel status page behind a QR code: public to read (the checkpoint's phone), but
+#: recording an inspection needs an account that may inspect.
+QR_PUBLIC_GET = {"/v/{token}"}
+ADMIN_ONLY = re.compile(r"^/(admin/users|api/users)")
+OFFICE_ONLY = re.compile(
+    r"^/(report/(lock|unlock|remind)|api/report/days/|audit|api/audit|tipoffs|api/tipoffs)")
+#: Tables whose rows change by signing in, not by the requests under test.
+VOLATILE = {"user_sessions", "login_attempts", "users"}
+
+
+def _routes(app) -> list[tuple[str, str]]:
+    def flat(routes):
+        for r in routes:
+            if isinstance(r, APIRoute):
+                yield r
+            elif hasattr(r, "original_router"):
+                yield from flat(r.original_router.routes)
+            elif hasattr(r, "routes"):
+                yield from flat(r.routes)
+
+    return sorted({(m, r.path) for r in flat(app.routes) for m in r.methods if m != "HEAD"})
+
+
+def _url(path: str) -> str:
+    values = {"day": TODAY.isoformat(), "unit": "bs_beilun", "section": "port_area",
+              "action": "accept", "token": "not-a-token"}
+
+    def fill(m: re.Match) -> str:
+        name = m.group(1).split(":")[0]
+        return values.get(name, "1")
+
+    return re.sub(r"\{([^}]+)\}", fill, path)
+
+
+def _snapshot(url: str) -> str:
+    """A digest of every row of every table but the volatile ones."""
+    engine = create_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for name in sorted(meta.tables):
+            if name in VOLATILE or name.startswith("alembic"):
+                continue
+            table = meta.tables[name]
+            rows = sorted(repr(tuple(r)) for r in conn.execute(select(table)))
+            digest.update(f"{name}:{len(rows)}:{''.join(rows)}".encode())
+    engine.dispose()
+    return digest.hexdigest()
+
+
+def _send(client, method: str, path: str, csrf: str | None):
+    url = _url(path)
+    headers = {"X-CSRF-Token": csrf} if csrf else {}
+    if method == "GET":
+        return client.get(url, follow_redirects=False)
+    if path.startswith("/api/"):
+        return client.request(method, url, headers=headers, json={}, follow_redirects=False)
+    data = {"csrf_token": csrf} if csrf else {}
+    return client.request(method, url, data=data, follow_redirects=False)
+
+
+@pytest.fixture()
+def seeded(client, login, site_url):
+    """A few records so that id 1 exists for clues, cases and drafts."""
+    h = {"X-CSRF-Token": login("office1")}
+    clue = client.post("/api/clues", headers=h, json={"source_kind": "agency",
+                                                      "content": "测试线索 13812345678"})
+    assert clue.status_code == 201, clue.text
+    case = client.post("/api/cases", headers=h, json={"title": "测试案", "clue_ids": [1]})
+    assert case.status_code == 201, case.text
+    h = {"X-CSRF-Token": login("bs1")}
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers=h,
+                   json={"values": {"inbound_vessels_checked": "3"}})
+    assert r.status_code == 200, r.text
+    client.post("/api/auth/logout", headers=h)
+    client.cookies.clear()
+    return site_url
+
+
+def test_anonymous_is_refused_everywhere_but_the_public_pages(app, client, seeded):
+    before = _snapshot(seeded)
+    opened = []
+    for method, path in _routes(app):
+        if path in PUBLIC or (method == "GET" and path in QR_PUBLIC_GET):
+            continue
+        r = _send(client, method, path, csrf=None)
+        if method == "GET":
+            ok = r.status_code in (401, 403) or (
+                r.status_code == 303 and r.headers["location"].startswith("/login"))
+        else:
+            ok = r.status_code in (401, 403)
+        if not ok:
+            opened.append((method, path, r.status_code))
+    assert opened == []
+    assert _snapshot(seeded) == before
+
+
+def test_unsafe_requests_without_csrf_token_change_nothing(app, client, login, seeded):
+    login("office1")
+    before = _snapshot(seeded)
+    passed = []
+    for method, path in _routes(app):
+        if method in UNSAFE and path not in {"/api/auth/login"}:
+            r = _send(client, method, path, csrf=None)
+            if r.status_code != 403:
+                passed.append((method, path, r.status_code))
+    assert passed == []
+    assert _snapshot(seeded) == before
+
+
+@pytest.mark.parametrize("username", ["leader1"])
+def test_read_only_viewer_changes_nothing_anywhere(app, client, login, seeded, username):
+    csrf = login(username)
+    before = _snapshot(seeded)
+    accepted = []
+    for method, path in _routes(app):
+        if method not in UNSAFE or path in PUBLIC | PERSONAL:
+            continue
+        r = _send(client, method, path, csrf=csrf)
+        if r.status_code < 400:
+            accepted.append((method, path, r.status_code))
+    assert accepted == []
+    assert _snapshot(seeded) == before
+
+
+@pytest.mark.parametrize("username", ["bs1", "office1"])
+def test_admin_routes_are_refused_to_others(app, client, login, seeded, username):
+    csrf = login(username)
+    before = _snapshot(seeded)
+    allowed = [(m, p, r.status_code) for m, p in _routes(app) if ADMIN_ONLY.match(p)
+               for r in [_send(client, m, p, csrf)] if r.status_code != 403]
+    assert allowed == []
+    assert _snapshot(seeded) == before
+
+
+def test_office_routes_are_refused_to_a_liaison(app, client, login, seeded):
+    csrf = login("bs1")
+    before = _snapshot(seeded)
+    allowed = [(m, p, r.status_code) for m, p in _routes(app) if OFFICE_ONLY.match(p)
+               for r in [_send(client, m, p, csrf)] if r.status_code not in (403, 404)]
+    assert allowed == []
+    assert _snapshot(seeded) == before
+
+
+def test_hostile_figures_are_refused_with_a_message_and_change_nothing(client, login, seeded):
+    h = {"X-CSRF-Token": login("bs1")}
+    url = f"/api/report/entries/bs_beilun/port_area/{TODAY}"
+    before = _snapshot(seeded)
+    hostile = [
+        {"values": "not a mapping"},
+        {"values": {"inbound_vessels_checked": "1e400"}},
+        {"values": {"inbound_vessels_checked": "9" * 400}},
+        {"values": {"inbound_vessels_checked": ["3"]}},
+        {"values": {"inbound_vessels_checked": "NaN"}},
+        {"values": {"no_such_figure": "1"}},
+        {"values": {"inbound_vessels_checked": "3"}, "submit": "yes please"},
+    ]
+    for body in hostile:
+        r = client.put(url, headers=h, json=body)
+        assert r.status_code in (400, 422), (body, r.status_code, r.text)
+        assert r.json().get("detail") or r.json().get("problems"), body
+    assert client.put(url, headers=h, content=b"\xff\xfe{", ).status_code in (400, 422)
+    assert _snapshot(seeded) == before
+
+
+def test_script_in_a_comment_is_stored_as_text_and_shown_escaped(client, login, seeded):
+    h = {"X-CSRF-Token": login("cg1")}
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
+                   json={"values": {"personnel": "5"}, "comments": {"personnel": attack}})
+    assert r.status_code == 200, r.text
+    page = client.get(f"/report/entry?unit=coast_guard&section=sea_patrol&day={TODAY}")
+    assert page.status_code == 200
+    assert attack not in page.text
+    assert "&lt;script&gt;" in page.text
