@@ -22,7 +22,7 @@ POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 #: Types that carry static or voyage data about a vessel (names, dimensions, destination).
 STATIC_TYPES = frozenset({5, 19, 21, 24})
 #: Bits a message type needs before its position fields are complete.
-MIN_BITS = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 27: 96}
+MIN_BITS = {1: 143, 2: 143, 3: 143, 18: 139, 19: 312, 27: 96}
 
 
 def message_type(payload: str) -> int:
@@ -34,6 +34,19 @@ def message_type(payload: str) -> int:
 class Decoded:
     msg_type: int
     fields: dict[str, Any]
+    bits: Any = None  # pyais bit vector, for raw fields pyais maps to enums
+
+    def raw(self, start: int, width: int) -> int | None:
+        try:
+            return int(self.bits.get(start, width))
+        except Exception:  # noqa: BLE001 - a short payload
+            return None
+
+
+#: Where the ship type sits (bit offset) per message type; pyais turns the reserved and
+#: undefined codes (e.g. 38) into 0 "not available", gpsd keeps them, and so do we.
+_SHIP_TYPE_BIT = {5: 232, 19: 263}
+_SHIP_TYPE_24B = 40
 
 
 def decode_payload(payload: str, fill: int) -> Decoded | Reason:
@@ -44,10 +57,11 @@ def decode_payload(payload: str, fill: int) -> Decoded | Reason:
     if len(payload) * 6 - fill < MIN_BITS.get(msg_type, 38):
         return Reason.TRUNCATED
     try:
-        fields = MSG_CLASS[msg_type].from_vector(bit_vector(payload.encode("ascii"), fill)).asdict()
+        bits = bit_vector(payload.encode("ascii"), fill)
+        fields = MSG_CLASS[msg_type].from_vector(bits).asdict()
     except Exception:  # noqa: BLE001 - any pyais failure is a property of the input
         return Reason.UNDECODABLE
-    return Decoded(msg_type, fields)
+    return Decoded(msg_type, fields, bits)
 
 
 def position_problem(mmsi: int, lon: float, lat: float) -> Reason | None | bool:
@@ -106,10 +120,10 @@ def static_fields(d: Decoded) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if t == 5:
         out = {"name": _text(f.get("shipname")), "callsign": _text(f.get("callsign")),
-               "imo": f.get("imo") or None, "ship_type": _int(f.get("ship_type")),
+               "imo": f.get("imo") or None, "ship_type": d.raw(_SHIP_TYPE_BIT[5], 8) or None,
                "destination": _text(f.get("destination")), **_dims(f)}
     elif t == 19:
-        out = {"name": _text(f.get("shipname")), "ship_type": _int(f.get("ship_type")),
+        out = {"name": _text(f.get("shipname")), "ship_type": d.raw(_SHIP_TYPE_BIT[19], 8) or None,
                **_dims(f)}
     elif t == 21:
         out = {"name": _text(f"{f.get('name') or ''}{f.get('name_ext') or ''}")}
@@ -117,7 +131,8 @@ def static_fields(d: Decoded) -> dict[str, Any]:
         if f.get("partno") == 0:
             out = {"name": _text(f.get("shipname"))}
         else:
-            out = {"callsign": _text(f.get("callsign")), "ship_type": _int(f.get("ship_type")),
+            out = {"callsign": _text(f.get("callsign")),
+                   "ship_type": d.raw(_SHIP_TYPE_24B, 8) or None,
                    **_dims(f)}
     return {k: v for k, v in out.items() if v is not None}
 

@@ -23,7 +23,9 @@ _TO_B64 = bytes(_B64[v] for v in _ARMOR)
 #: Message types the fast path decodes, and the first payload character of each.
 FAST_TYPES = frozenset({1, 2, 3, 18})
 FAST_FIRST_CHARS = frozenset("123B")
-NEEDED_BITS = 168
+#: Bits up to the end of the last field we keep (class A "second"); a report cut short in
+#: the radio status (real receivers send some, see gpsd's sample.aivdm) is still usable.
+NEEDED_BITS = 143
 
 #: (start bit, width, signed) per field; from the gpsd AIVDM tables.
 CLASS_A = {
@@ -46,7 +48,7 @@ _WORD_BITS = (64, 64, 40)
 
 def _words(payloads: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Three uint64 words per payload holding bits 0-63, 64-127 and 128-167."""
-    blob = "".join([p[:28] for p in payloads]).encode("ascii").translate(_TO_B64)
+    blob = "".join([p[:28].ljust(28, "0") for p in payloads]).encode("ascii").translate(_TO_B64)
     raw = np.frombuffer(b64decode(blob), dtype=np.uint8).reshape(-1, 21)
     w0 = raw[:, 0:8].copy().view(">u8").ravel().astype(np.uint64)
     w1 = raw[:, 8:16].copy().view(">u8").ravel().astype(np.uint64)
@@ -74,7 +76,7 @@ def _field(words, start: int, width: int, signed: bool) -> np.ndarray:
 
 
 def decode_raw(payloads: list[str], layout: dict) -> dict[str, np.ndarray]:
-    """Raw integer fields of ``layout`` for every payload (each at least 28 characters)."""
+    """Raw integer fields of ``layout`` for every payload (missing bits read as 0)."""
     if not payloads:
         return {name: np.empty(0, np.int64) for name in layout}
     words = _words(payloads)

@@ -194,7 +194,7 @@ class Ingestor:
                     receivers.append(msg.source)
             return
         first = payload[0]
-        if first in fastpath.FAST_FIRST_CHARS and len(payload) * 6 - msg.fill >= 168:
+        if first in fastpath.FAST_FIRST_CHARS and len(payload) * 6 - msg.fill >= fastpath.NEEDED_BITS:
             batch.index[payload] = (True, len(batch.fast_payloads))
             batch.fast_payloads.append(payload)
             batch.fast_ts.append(ts)
@@ -462,3 +462,41 @@ def _safe(fn: Callable, arg: Any) -> None:
         fn(arg)
     except Exception:  # a listener's failure must not stop ingestion
         log.exception("AIS listener %r failed", fn)
+
+
+def decode_stream(lines, source: str = ""):
+    """Decode lines without storing: yields ``(message, result)`` in stream order, where
+    result is the stored position columns (types 1-3, 18, 19, 27), the static facts
+    (types 5, 19, 21, 24; with ``mmsi``), ``None`` for other types, or a quarantine
+    :class:`Reason`. Uses the same fast path and pyais decoding as the ingestor."""
+    from jinghai.ais.nmea import iter_messages
+
+    for msg in iter_messages(lines, source):
+        if isinstance(msg, Reject):
+            yield msg, msg.reason
+            continue
+        payload = msg.payload
+        if payload[0] in fastpath.FAST_FIRST_CHARS and len(payload) * 6 - msg.fill >= fastpath.NEEDED_BITS:
+            d = fastpath.decode_positions([payload])
+            row = {k: v[0].item() for k, v in d.items()}
+            row["sog"] = None if np.isnan(row["sog"]) else row["sog"]
+            row["cog"] = None if np.isnan(row["cog"]) else row["cog"]
+            problem = position_problem(row["mmsi"], row["lon"], row["lat"])
+            yield msg, (problem if problem else row)
+            continue
+        decoded = decode_payload(payload, msg.fill)
+        if isinstance(decoded, Reason):
+            yield msg, decoded
+        elif decoded.msg_type in POSITION_TYPES and decoded.msg_type != 19:
+            row = position_row(decoded)
+            problem = None if row is None else position_problem(row["mmsi"], row["lon"],
+                                                                row["lat"])
+            yield msg, (Reason.TRUNCATED if row is None else problem if problem else row)
+        elif decoded.msg_type in STATIC_TYPES:
+            facts = static_fields(decoded)
+            if decoded.msg_type == 19:
+                facts.update(position_row(decoded) or {})
+            yield msg, {"mmsi": int(decoded.fields.get("mmsi") or 0),
+                        "msg_type": decoded.msg_type, **facts}
+        else:
+            yield msg, None
