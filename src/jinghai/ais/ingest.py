@@ -327,9 +327,10 @@ class Ingestor:
             batch.quarantine.append((cut_raw(raw), str(reason), source, line, ts))
 
     def _write_database(self, batch: _Batch) -> list[int]:
-        with self.session_factory() as session, session.begin():
+        with self.session_factory() as session:
             record_quarantine(session, batch.quarantine, self._origin)
             changed = apply_static(session, batch.statics)
+            session.commit()
         return changed
 
     # -- files and checkpoints -----------------------------------------------------------
@@ -407,8 +408,9 @@ class Ingestor:
     def _forget_quarantine_after(self, line: int) -> None:
         if self.session_factory is None:
             return
-        with self.session_factory() as session, session.begin():
+        with self.session_factory() as session:
             forget_quarantine_after(session, self._origin, line)
+            session.commit()
 
 
 def apply_static(session, statics: list[tuple[int, float, dict[str, Any]]]) -> list[int]:
