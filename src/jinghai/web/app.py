@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from contextlib import asynccontextmanager
 from importlib import resources
 from urllib.parse import quote
 
@@ -38,9 +40,35 @@ def _wants_json(request: Request) -> bool:
     ).split(",")[0]
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """Background work for the app's lifetime: the alerts worker (escalation, webhook
+    outbox) and live detection when AIS feeds are configured."""
+    settings: Settings = app.state.settings
+    tasks = []
+    if settings.alert_worker:
+        from jinghai.alerts.worker import alert_worker
+
+        tasks.append(asyncio.create_task(alert_worker(app.state.session_factory, settings)))
+    if settings.ais_feeds:
+        from jinghai.alerts.worker import start_live_detection
+
+        try:
+            app.state.live_detection = await asyncio.to_thread(
+                start_live_detection, app.state.session_factory, settings)
+        except Exception:
+            log.exception("live detection did not start")
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
 def create_app(settings: Settings, *, engine=None) -> FastAPI:
     engine = engine or make_engine(settings.resolved_database_url())
     app = FastAPI(
+        lifespan=_lifespan,
         title="净海 Jinghai API",
         description="防范打击非法入境“净海”行动平台的 JSON 接口。所有写操作需要登录会话和 X-CSRF-Token 头。",
         version="0.1.0",

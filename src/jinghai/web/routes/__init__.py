@@ -19,6 +19,8 @@ ROUTE_MODULES = [
     "jinghai.web.routes.map",
     "jinghai.web.routes.geo",
     "jinghai.web.routes.alerts",
+    "jinghai.web.routes.zones",
+    "jinghai.web.routes.portcalls",
     "jinghai.web.routes.cases",
     "jinghai.web.routes.incidents",
     "jinghai.web.routes.tipoffs",

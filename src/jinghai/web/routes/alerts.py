@@ -1,0 +1,233 @@
+"""Alert pages (inbox, detail with map replay, detector settings, statistics) and
+/api/alerts. Thin: parse, call jinghai.alerts, render."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.alerts import queries
+from jinghai.alerts.access import get_alert_for, require_office
+from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STATE_LABELS
+from jinghai.alerts.routing import routing_table
+from jinghai.alerts.service import acknowledge_alert, close_alert
+from jinghai.db import utcnow
+from jinghai.errors import InvalidInput
+from jinghai.org.models import WorkGroup
+from jinghai.settings import Settings
+from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.render import register_nav, render
+
+router = APIRouter()
+register_nav("预警", "/alerts/", {"office", "liaison", "viewer", "admin"})
+
+DETECTOR_LABELS = {
+    "encounter": "海上过驳/靠帮", "loitering": "海上徘徊", "going_dark": "关闭AIS",
+    "port_visit": "进出港（记录）", "unreported_arrival": "未报告进港",
+    "landing_approach": "登陆点接近", "zone_rule": "区域规则", "identity": "身份异常",
+}
+
+
+def _labels() -> dict[str, Any]:
+    return {"states": STATE_LABELS, "outcomes": OUTCOME_LABELS, "severities": SEVERITY_LABELS,
+            "kinds": KIND_LABELS, "detectors": DETECTOR_LABELS}
+
+
+def _fresh_cursor() -> datetime:
+    """A few seconds back, so an alert whose transaction commits just after a page was
+    drawn is still picked up; the page updates rows it already has instead of doubling."""
+    return utcnow() - timedelta(seconds=5)
+
+
+def _since(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("since 须为 ISO 8601 时间") from None
+
+
+# -- pages -------------------------------------------------------------------------------
+@router.get("/alerts/", include_in_schema=False)
+def inbox(request: Request, state: str = "open", severity: str = "", detector: str = "",
+          group: int | None = None, db: Session = Depends(get_db),
+          user: User = Depends(current_user)):
+    rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
+                               group_id=group)
+    groups = list(db.scalars(select(WorkGroup).order_by(WorkGroup.number)))
+    cursor = _fresh_cursor()
+    return render(request, "alerts/inbox.html", {
+        "rows": rows, "state": state, "severity": severity, "detector": detector,
+        "group": group, "groups": groups, "cursor": cursor.isoformat(),
+        **_labels()})
+
+
+@router.get("/alerts/settings", include_in_schema=False)
+def settings_page(request: Request, db: Session = Depends(get_db),
+                  user: User = Depends(current_user),
+                  settings: Settings = Depends(get_settings)):
+    require_office(user)
+    return render(request, "alerts/settings.html", {
+        "dets": detector_settings(settings), "routing": routing_table(),
+        "escalation_minutes": settings.alert_escalation_minutes,
+        "webhooks": [(w.url, w.format) for w in settings.alert_webhooks],
+        **_labels()})
+
+
+@router.get("/alerts/stats", include_in_schema=False)
+def stats_page(request: Request, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    stats = queries.detector_stats(db, user)
+    return render(request, "alerts/stats.html", {
+        "stats": stats, "weekly": queries.precision_by_week(db, user), **_labels()})
+
+
+@router.get("/alerts/{alert_id:int}", include_in_schema=False)
+def detail(request: Request, alert_id: int, db: Session = Depends(get_db),
+           user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+    alert = get_alert_for(db, user, alert_id)
+    data = queries.alert_detail(db, user, alert)
+    return render(request, "alerts/detail.html", {"a": alert, "data": data,
+                                                  "tile_url": settings.map_tile_url,
+                                                  **_labels()})
+
+
+@router.post("/alerts/{alert_id:int}/ack", include_in_schema=False)
+async def ack_form(request: Request, alert_id: int, db: Session = Depends(get_db),
+                   user: User = Depends(current_user)):
+    form = await request.form()
+    acknowledge_alert(db, user, alert_id, str(form.get("note", "")))
+    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+
+
+@router.post("/alerts/{alert_id:int}/close", include_in_schema=False)
+async def close_form(request: Request, alert_id: int, db: Session = Depends(get_db),
+                     user: User = Depends(current_user)):
+    form = await request.form()
+    alert = close_alert(db, user, alert_id, str(form.get("outcome", "")),
+                        str(form.get("reason", "")))
+    if alert.clue_id:
+        return RedirectResponse(f"/clues/{alert.clue_id}", status_code=303)
+    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+
+
+# -- detector settings -------------------------------------------------------------------
+def _param_docs(cls: type) -> dict[str, str]:
+    """``name: text`` paragraphs of a Params docstring (``a / b: text`` covers both)."""
+    out: dict[str, str] = {}
+    key: list[str] = []
+    for line in (cls.__doc__ or "").splitlines():
+        m = re.match(r"^\s{4}([a-z_]+(?:\s*/\s*[a-z_]+)*):\s*(.*)$", line)
+        if m:
+            key = [k.strip() for k in m.group(1).split("/")]
+            for k in key:
+                out[k] = m.group(2).strip()
+        elif key and line.strip():
+            for k in key:
+                out[k] += " " + line.strip()
+        elif not line.strip():
+            key = []
+    # docs of the shared timing parameters live on the base class
+    for base in cls.__mro__[1:]:
+        for k, v in (_param_docs(base) if base.__doc__ and base is not object else {}).items():
+            out.setdefault(k, v)
+    return out
+
+
+def detector_settings(settings: Settings) -> list[dict[str, Any]]:
+    from jinghai.detect.runner import detector_params
+    from jinghai.detect.suite import build_detectors
+
+    effective = detector_params(settings.detector_params)
+    out = []
+    for name, det in build_detectors([]).items():
+        default = det.Params()
+        current = effective.get(name, default)
+        docs = _param_docs(type(default))
+        fields = []
+        for f in dataclasses.fields(default):
+            d, c = getattr(default, f.name), getattr(current, f.name)
+            fields.append({"name": f.name, "default": _show(d), "value": _show(c),
+                           "changed": d != c, "doc": docs.get(f.name, "")})
+        out.append({"name": name, "label": DETECTOR_LABELS.get(name, name),
+                    "version": det.version, "doc": (type(det).__doc__ or "").strip()
+                    .split("\n\n")[0], "fields": fields})
+    return out
+
+
+def _show(value: Any) -> str:
+    if dataclasses.is_dataclass(value):
+        return str(dataclasses.asdict(value))
+    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+        return "; ".join(str({k: v for k, v in dataclasses.asdict(x).items() if v not in (None, (), "")})
+                         for x in value)
+    return str(value)
+
+
+# -- JSON API ----------------------------------------------------------------------------
+class AckIn(BaseModel):
+    note: str = ""
+
+
+class CloseIn(BaseModel):
+    outcome: str
+    reason: str
+
+
+@router.get("/api/alerts", tags=["alerts"])
+def api_list(state: str = "", severity: str = "", detector: str = "",
+             group: int | None = None, limit: int = Query(200, le=1000),
+             db: Session = Depends(get_db), user: User = Depends(current_user)):
+    rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
+                               group_id=group, limit=limit)
+    return {"alerts": [queries.alert_row(a) for a in rows]}
+
+
+@router.get("/api/alerts/poll", tags=["alerts"])
+def api_poll(since: str = "", db: Session = Depends(get_db),
+             user: User = Depends(current_user)):
+    """What changed after ``since`` (the last ``cursor``), and the count of new alerts for
+    the nav badge. The inbox polls this every few seconds."""
+    if not since:
+        rows, cursor = [], _fresh_cursor()
+    else:
+        rows = queries.changed_since(db, user, _since(since))
+        cursor = max((a.updated_at for a in rows), default=_since(since))
+    return {"alerts": [queries.alert_row(a) for a in rows], "cursor": cursor.isoformat(),
+            "new_count": queries.open_count(db, user)}
+
+
+@router.get("/api/alerts/stats", tags=["alerts"])
+def api_stats(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    stats = queries.detector_stats(db, user)
+    return {"detectors": [{"detector": s.detector, "by_state": s.by_state,
+                           "confirmed": s.confirmed, "false_alarm": s.false_alarm,
+                           "clue": s.clue, "precision": s.precision} for s in stats],
+            "weekly": queries.precision_by_week(db, user)}
+
+
+@router.get("/api/alerts/{alert_id}", tags=["alerts"])
+def api_detail(alert_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return queries.alert_detail(db, user, get_alert_for(db, user, alert_id))
+
+
+@router.post("/api/alerts/{alert_id}/acknowledge", tags=["alerts"])
+def api_ack(alert_id: int, body: AckIn, db: Session = Depends(get_db),
+            user: User = Depends(current_user)):
+    return queries.alert_row(acknowledge_alert(db, user, alert_id, body.note))
+
+
+@router.post("/api/alerts/{alert_id}/close", tags=["alerts"])
+def api_close(alert_id: int, body: CloseIn, db: Session = Depends(get_db),
+              user: User = Depends(current_user)):
+    return queries.alert_row(close_alert(db, user, alert_id, body.outcome, body.reason))

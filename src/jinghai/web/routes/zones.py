@@ -1,0 +1,74 @@
+"""Zone pages: the geography on a map, import from GeoJSON, switch a zone off; /api/zones."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.errors import InvalidInput, PermissionDenied
+from jinghai.geo.models import ZONE_KIND_LABELS
+from jinghai.geo.service import import_zones, list_zone_records, set_zone_active
+from jinghai.geo.zones import zones_to_geojson
+from jinghai.web.deps import current_user, get_db
+from jinghai.web.render import render
+
+router = APIRouter()
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _reader(user: User) -> None:
+    if not user.active:
+        raise PermissionDenied("账号已停用")
+
+
+@router.get("/zones/", include_in_schema=False)
+def zones_page(request: Request, db: Session = Depends(get_db),
+               user: User = Depends(current_user)):
+    _reader(user)
+    return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": None,
+                                               "error": None, "kinds": ZONE_KIND_LABELS})
+
+
+@router.post("/zones/import", include_in_schema=False)
+async def zones_import(request: Request, file: UploadFile | None = File(None),
+                       geojson: str = Form(""), db: Session = Depends(get_db),
+                       user: User = Depends(current_user)):
+    text = geojson
+    if file is not None and file.filename:
+        data = await file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise InvalidInput("文件不能超过 5 MB")
+        text = data.decode("utf-8-sig", errors="replace")
+    result, error = None, None
+    try:
+        if not text.strip():
+            raise InvalidInput("请上传 GeoJSON 文件或粘贴 GeoJSON 内容")
+        with db.begin_nested():
+            result = import_zones(db, user, text)
+    except InvalidInput as exc:
+        error = {"message": exc.message, "details": exc.details or []}
+    return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": result,
+                                               "error": error, "kinds": ZONE_KIND_LABELS},
+                  status_code=200 if error is None else 400)
+
+
+@router.post("/zones/{zone_id}/active", include_in_schema=False)
+async def zones_active(request: Request, zone_id: str, db: Session = Depends(get_db),
+                       user: User = Depends(current_user)):
+    form = await request.form()
+    set_zone_active(db, user, zone_id, form.get("active") == "1")
+    return RedirectResponse("/zones/", status_code=303)
+
+
+@router.get("/api/zones", tags=["zones"])
+def api_zones(all: bool = False, db: Session = Depends(get_db),
+              user: User = Depends(current_user)):
+    """The zones as a GeoJSON FeatureCollection (active ones unless ``all``)."""
+    _reader(user)
+    recs = list_zone_records(db, active_only=not all)
+    fc = zones_to_geojson([r.to_zone() for r in recs])
+    for f, r in zip(fc["features"], recs, strict=True):
+        f["properties"].update(kind_label=r.kind_label, active=r.active)
+    return fc

@@ -1,0 +1,161 @@
+"""Alert pages and /api/alerts through the real app: the inbox per group, the live poll,
+acknowledge/close over the API with CSRF, the office-only pages, zones and port reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+
+from jinghai.accounts.models import Role, User
+from jinghai.accounts.service import add_user
+from jinghai.alerts.service import record_event
+from jinghai.db import make_session_factory, session_scope, utcnow
+from jinghai.geo.service import seed_demo_zones
+from jinghai.vessels.service import add_vessel
+
+from ..alerts.factories import make_event
+from .conftest import PASSWORD
+
+
+@pytest.fixture()
+def alerts(app):
+    """A sea-patrol encounter and a coastal landing alert in the site's database."""
+    factory = make_session_factory(app.state.engine)
+    with session_scope(factory) as s:
+        seed_demo_zones(s)
+        earlier = utcnow() - timedelta(minutes=1)
+        enc = record_event(s, make_event("encounter"), now=earlier)
+        land = record_event(s, make_event("landing_approach", (413800001,), zone_id="lp-gj-01",
+                                          night=True), now=earlier)
+        ids = {"encounter": enc.id, "landing": land.id}
+        add_user(s, None, username="cu3", password=PASSWORD, role=Role.LIAISON,
+                 unit_key="cu_meishan")
+    return ids
+
+
+def test_inbox_per_group(client, login, alerts) -> None:
+    login("cg1")  # coast guard: sea patrol lead, coastal cooperating
+    r = client.get("/alerts/")
+    assert r.status_code == 200
+    assert f'/alerts/{alerts["encounter"]}"' in r.text and f'/alerts/{alerts["landing"]}"' in r.text
+    client.post("/logout", data={"csrf_token": ""})
+    client.cookies.clear()
+    login("bs2")  # 大榭边检站: cooperates in sea patrol and coastal
+    assert len(client.get("/api/alerts").json()["alerts"]) == 2
+    client.cookies.clear()
+    token = login("cu3")  # 梅山海关: in neither group
+    assert client.get("/api/alerts").json()["alerts"] == []
+    assert client.get(f"/api/alerts/{alerts['landing']}").status_code == 404
+    assert client.get(f"/alerts/{alerts['landing']}").status_code == 404
+    r = client.post(f"/api/alerts/{alerts['landing']}/close",
+                    json={"outcome": "false_alarm", "reason": "x"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 404
+
+
+def test_act_over_the_api_with_csrf(client, login, alerts) -> None:
+    token = login("cg1")
+    aid = alerts["encounter"]
+    assert client.post(f"/api/alerts/{aid}/acknowledge", json={}).status_code == 403  # no CSRF
+    r = client.post(f"/api/alerts/{aid}/acknowledge", json={"note": "前往"},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["state"] == "acknowledged"
+    r = client.post(f"/api/alerts/{aid}/close", json={"outcome": "confirmed", "reason": ""},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 422 and "理由" in r.json()["detail"]
+    r = client.post(f"/api/alerts/{aid}/close",
+                    json={"outcome": "false_alarm", "reason": "渔船正常补给"},
+                    headers={"X-CSRF-Token": token})
+    assert (r.json()["state"], r.json()["outcome"]) == ("closed", "false_alarm")
+    detail = client.get(f"/api/alerts/{aid}").json()
+    assert [h["action"] for h in detail["history"]] == ["created", "acknowledged", "closed"]
+    assert detail["track"] and detail["state"] == "closed"
+
+
+def test_leader_reads_but_cannot_act(client, login, alerts) -> None:
+    token = login("leader1")
+    assert len(client.get("/api/alerts").json()["alerts"]) == 2
+    r = client.post(f"/api/alerts/{alerts['encounter']}/acknowledge", json={},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 403
+    assert client.get("/alerts/settings").status_code == 403
+
+
+def test_poll_returns_what_changed_since_the_cursor(client, login, app, alerts) -> None:
+    login("office1")
+    first = client.get("/api/alerts/poll").json()
+    assert first["alerts"] == [] and first["new_count"] == 2
+    factory = make_session_factory(app.state.engine)
+    with session_scope(factory) as s:
+        new = record_event(s, make_event("going_dark", (413700001,), score=0.7),
+                           now=utcnow() + timedelta(seconds=1))
+        new_id = new.id
+    nxt = client.get("/api/alerts/poll?since=" + quote(first["cursor"])).json()
+    assert [a["id"] for a in nxt["alerts"]] == [new_id]
+    assert nxt["new_count"] == 3
+    again = client.get("/api/alerts/poll?since=" + quote(nxt["cursor"])).json()
+    assert again["alerts"] == []
+
+
+def test_office_pages_render(client, login, alerts) -> None:
+    login("office1")
+    settings = client.get("/alerts/settings")
+    assert settings.status_code == 200
+    assert "max_distance_m" in settings.text and "Miller" in settings.text  # units and source
+    stats = client.get("/alerts/stats")
+    assert stats.status_code == 200 and "准确率" in stats.text
+    detail = client.get(f"/alerts/{alerts['landing']}")
+    assert detail.status_code == 200 and 'id="replay"' in detail.text and "郭巨街道" in detail.text
+    assert client.get("/api/alerts/stats").json()["detectors"][0]["by_state"]
+
+
+def test_zones_page_import_and_api(client, login, alerts) -> None:
+    token = login("office1")
+    assert "北仑港" in client.get("/zones/").text
+    bad = ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+           '{"id":"x","kind":"harbour","name":"X"},"geometry":{"type":"Point","coordinates":[122,29.9]}}]}')
+    r = client.post("/zones/import", data={"geojson": bad, "csrf_token": token})
+    assert r.status_code == 400 and "harbour" in r.text
+    good = ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+            '{"id":"lp-new","kind":"landing_point","subtype":"岙口","name":"新岙口",'
+            '"sub_district":"郭巨","responsible_person":"黄勇","responsible_phone":"13800000000"},'
+            '"geometry":{"type":"Point","coordinates":[122.11,29.87]}}]}')
+    r = client.post("/zones/import", data={"geojson": good, "csrf_token": token})
+    assert r.status_code == 200 and "新增 1 个" in r.text
+    fc = client.get("/api/zones").json()
+    new = [f for f in fc["features"] if f["properties"]["id"] == "lp-new"]
+    assert new[0]["properties"]["responsible_phone"] == "13800000000"
+
+
+def test_only_office_imports_zones(client, login, alerts) -> None:
+    token = login("cg1")
+    r = client.post("/zones/import", data={"geojson": "{}", "csrf_token": token})
+    assert r.status_code == 403
+
+
+def test_port_report_form_link_and_owner_page(client, login, app, alerts) -> None:
+    factory = make_session_factory(app.state.engine)
+    with session_scope(factory) as s:
+        office = s.query(User).filter_by(username="office1").one()
+        add_vessel(s, office, {"registry_no": "浙甬渔60123", "name": "甬渔123",
+                               "mmsi": "412300123"})
+    token = login("office1")
+    r = client.post("/portcalls/new", data={
+        "csrf_token": token, "vessel": "浙甬渔60123", "direction": "entry", "port": "北仑港",
+        "event_time": "2026-11-20T08:30", "crew_count": "6"})
+    assert r.status_code == 200 and "已登记：浙甬渔60123 进港" in r.text
+    r = client.post("/portcalls/links", data={"csrf_token": token, "registry_no": "浙甬渔60123"})
+    link = r.text.split('data-testid="owner-link">')[1].split("<")[0]
+    path = link.split("testserver", 1)[1]
+    client.cookies.clear()  # the owner has no account
+    page = client.get(path)
+    assert page.status_code == 200 and "甬渔123" in page.text
+    anon = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    r = client.post(path, data={"csrf_token": anon, "direction": "exit", "port": "port-beilun",
+                                "event_time": "2026-11-20T18:00", "crew_count": "6"})
+    assert r.status_code == 200 and "已报告：出港 北仑港" in r.text
+    assert client.get("/r/not-a-token").status_code == 404
+    login("office1")
+    rows = client.get("/api/portcalls").json()["reports"]
+    assert [(x["direction"], x["via"]) for x in rows] == [("exit", "owner_link"), ("entry", "form")]
