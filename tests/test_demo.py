@@ -59,6 +59,11 @@ def test_demo_builds_a_living_month(session):
     assert sum(r.values["crackdown.cases_opened"] for r in month) > 0
     assert sum(r.values["anti_smuggling.goods_tonnes"] for r in month) > 0
     assert sum(r.values["case_handling.illegal_entrants_today"] for r in month) > 0
+    # a range that starts mid-operation carries the history in: same figures as the slice
+    tail = compile_range(session, office, TODAY - timedelta(days=12), TODAY - timedelta(days=3))
+    assert [(r.values, r.cumulative) for r in tail] == \
+        [(r.values, r.cumulative) for r in month[-10:]]
+    assert any(v for v in tail[0].cumulative.values())
     assert past.cumulative["sea_patrol.personnel"] > 20 * 15
 
     warned = compile_daily_report(session, office, TODAY - timedelta(days=1))

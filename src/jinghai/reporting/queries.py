@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
@@ -106,7 +106,7 @@ def completeness_board(
     return Board(days=days, rows=rows, locked_days=locked)
 
 
-def _entries_until(session: Session, end: date):
+def _entries_between(session: Session, start: date, end: date):
     return session.execute(
         select(
             Submission.report_date,
@@ -116,9 +116,31 @@ def _entries_until(session: Session, end: date):
             FigureEntry.value,
         )
         .join(FigureEntry, FigureEntry.submission_id == Submission.id)
-        .where(Submission.report_date <= end, Submission.status.in_(COUNTED_STATUSES))
+        .where(Submission.report_date.between(start, end),
+               Submission.status.in_(COUNTED_STATUSES), FigureEntry.value.is_not(None))
         .order_by(Submission.report_date)
     ).all()
+
+
+def _history_before(session: Session, start: date, stock_keys: set[str]):
+    """What came before ``start``, aggregated in the database: flow totals per figure, and
+    the stock figures' rows (few) so each unit's last value can be carried in."""
+    counted = (Submission.report_date < start, Submission.status.in_(COUNTED_STATUSES),
+               FigureEntry.value.is_not(None))
+    totals = session.execute(
+        select(Submission.section, FigureEntry.figure_key, func.sum(FigureEntry.value))
+        .join(FigureEntry, FigureEntry.submission_id == Submission.id)
+        .where(*counted)
+        .group_by(Submission.section, FigureEntry.figure_key)
+    ).all()
+    stocks = session.execute(
+        select(Submission.unit_id, Submission.section, FigureEntry.figure_key,
+               FigureEntry.value)
+        .join(FigureEntry, FigureEntry.submission_id == Submission.id)
+        .where(*counted, FigureEntry.figure_key.in_(stock_keys))
+        .order_by(Submission.report_date)
+    ).all() if stock_keys else []
+    return totals, stocks
 
 
 def compile_range(
@@ -129,27 +151,35 @@ def compile_range(
     Flows are summed over units; running totals and cumulative figures add every counted
     day since the operation began, so a corrected past day changes every later total.
     A stock (point-in-time) figure is each unit's latest value on or before the day,
-    summed over units.
+    summed over units. The days before ``start`` are summed by the database, so one day's
+    report costs the same after a year as after a week.
     """
     require_district_reader(user)
     form = form or default_form()
     op = get_operation(session)
-    days = _days(start, end)
     kinds = {f.code: f.kind for f in form.figures}
-    by_day: dict[date, list] = defaultdict(list)
-    for row in _entries_until(session, end):
-        by_day[row.report_date].append(row)
-    locked = _locked_days(session, start, end)
+    stock_codes = {c for c, k in kinds.items() if k == FigureKind.STOCK}
     running: dict[str, Decimal] = defaultdict(Decimal)
     last_stock: dict[tuple[int, str], Decimal] = {}
+    totals, stocks = _history_before(session, start, {c.split(".", 1)[1] for c in stock_codes})
+    for section, key, total in totals:
+        code = f"{section}.{key}"
+        if code in kinds and code not in stock_codes and total is not None:
+            running[code] += Decimal(total)
+    for unit_id, section, key, value in stocks:
+        code = f"{section}.{key}"
+        if code in stock_codes:
+            last_stock[(unit_id, code)] = Decimal(value)
+    by_day: dict[date, list] = defaultdict(list)
+    for row in _entries_between(session, start, end):
+        by_day[row.report_date].append(row)
+    locked = _locked_days(session, start, end)
     out: list[CompiledReport] = []
-    first = min([op.start_date, *by_day.keys()]) if by_day else op.start_date
-    day = min(first, start)
-    while day <= end:
+    for day in _days(start, end):
         today: dict[str, Decimal] = defaultdict(Decimal)
         for row in by_day.get(day, []):
             code = f"{row.section}.{row.figure_key}"
-            if code not in kinds or row.value is None:
+            if code not in kinds:
                 continue
             value = Decimal(row.value)
             if kinds[code] == FigureKind.STOCK:
@@ -157,35 +187,34 @@ def compile_range(
             else:
                 today[code] += value
                 running[code] += value
-        if day >= start:
-            values: dict[str, Decimal] = {}
-            cumulative: dict[str, Decimal] = {}
-            for fig in form.figures:
-                if fig.kind == FigureKind.STOCK:
-                    v = sum((val for (u, c), val in last_stock.items() if c == fig.code),
-                            Decimal(0))
-                    values[fig.code] = cumulative[fig.code] = v
-                elif fig.kind == FigureKind.RUNNING_TOTAL:
-                    base = f"{fig.section}.{fig.of}"
-                    values[fig.code] = cumulative[fig.code] = running[base]
-                else:
-                    values[fig.code] = today[fig.code]
-                    cumulative[fig.code] = running[fig.code]
-            out.append(
-                CompiledReport(
-                    form=form,
-                    office_name=op.office_name,
-                    caption=op.report_caption,
-                    operation_name=op.name,
-                    district=op.district,
-                    report_date=day,
-                    values=values,
-                    cumulative=cumulative,
-                    locked=day in locked,
-                    compiled_at=utcnow(),
-                )
+        stock_sums: dict[str, Decimal] = defaultdict(Decimal)
+        for (_, code), v in last_stock.items():
+            stock_sums[code] += v
+        values: dict[str, Decimal] = {}
+        cumulative: dict[str, Decimal] = {}
+        for fig in form.figures:
+            if fig.kind == FigureKind.STOCK:
+                values[fig.code] = cumulative[fig.code] = stock_sums[fig.code]
+            elif fig.kind == FigureKind.RUNNING_TOTAL:
+                base = f"{fig.section}.{fig.of}"
+                values[fig.code] = cumulative[fig.code] = running[base]
+            else:
+                values[fig.code] = today[fig.code]
+                cumulative[fig.code] = running[fig.code]
+        out.append(
+            CompiledReport(
+                form=form,
+                office_name=op.office_name,
+                caption=op.report_caption,
+                operation_name=op.name,
+                district=op.district,
+                report_date=day,
+                values=values,
+                cumulative=cumulative,
+                locked=day in locked,
+                compiled_at=utcnow(),
             )
-        day += timedelta(days=1)
+        )
     return out
 
 
