@@ -112,7 +112,6 @@ class AisRuntime:
         self.store = open_store(settings)
         self.ingestor: Any = None
         self.sources: list[Any] = []
-        self._ingest_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.started_at: datetime | None = None
@@ -142,9 +141,7 @@ class AisRuntime:
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self.ingestor is not None:
-            with self._ingest_lock:
-                self._safely(self.ingestor.flush)
-                self._safely(self.ingestor.close)
+            self._safely(self.ingestor.close)
         if _current is self:
             _current = None
 
@@ -158,31 +155,29 @@ class AisRuntime:
 
     def _start_feeds(self) -> None:
         from jinghai.ais.ingest import Ingestor
-        from jinghai.ais.sources import TcpSource, UdpSource
+        from jinghai.ais.sources import make_source
 
         if self.store is None:
             raise RuntimeError("AIS feeds are configured but the position store is missing")
-        self.ingestor = Ingestor(self.store, self.session_factory)
+        # A live feed is flushed every FLUSH_EVERY by the housekeeping thread, and by the
+        # ingestor itself when a second has passed since the batch began (max_delay).
+        self.ingestor = Ingestor(self.store, self.session_factory, max_delay=FLUSH_EVERY)
         self.ingestor.add_listener(self._on_positions)
         self.ingestor.add_static_listener(self._on_static)
         for feed in self.settings.ais_feeds:
             scheme = urlsplit(feed.url).scheme
-            name = feed.name or urlsplit(feed.url).netloc
-            cls = {"tcp": TcpSource, "udp": UdpSource}.get(scheme)
-            if cls is None:
+            if scheme not in ("tcp", "udp"):
                 log.error("AIS feed %s: unknown scheme %r (tcp:// or udp://)", feed.url, scheme)
                 continue
-            src = cls(feed.url, self._line_handler(name))
+            name = feed.name or urlsplit(feed.url).netloc
+            src = make_source(feed.url, self._line_handler(), name=name)
             src.start()
             self.sources.append(src)
             log.info("AIS feed %s started (%s)", name, feed.url)
 
-    def _line_handler(self, source: str) -> Callable[..., None]:
-        def on_line(line: str | bytes, *args: Any, **kwargs: Any) -> None:
-            if isinstance(line, bytes):
-                line = line.decode("ascii", "replace")
-            with self._ingest_lock:
-                self.ingestor.feed_line(line, datetime.now(UTC), source=source)
+    def _line_handler(self) -> Callable[[str, float, str], None]:
+        def on_line(line: str, arrived: float, source: str) -> None:
+            self.ingestor.feed_line(line, arrived, source=source)
 
         return on_line
 
@@ -226,8 +221,7 @@ class AisRuntime:
         next_registry = time.monotonic() + REGISTRY_EVERY
         while not self._stop.wait(FLUSH_EVERY):
             if self.ingestor is not None:
-                with self._ingest_lock:
-                    self._safely(self.ingestor.flush)
+                self._safely(self.ingestor.flush)
             now = time.monotonic()
             if now >= next_expire:
                 next_expire = now + EXPIRE_EVERY
