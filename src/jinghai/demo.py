@@ -141,8 +141,7 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
     if section == "border_control":
         return {
             "abnormal_containers": _rare(rng, 0.15, 1, 2),
-            "abnormal_departures": _rare(rng, 0.05),
-            "abnormal_arrivals": _rare(rng, 0.05),
+            # abnormal departures/arrivals are counted from confirmed alerts
         }
     if section in ("crackdown", "anti_smuggling", "case_handling"):
         # Counted from the month's clues, cases, seizures and incidents (seed_casework);
@@ -235,6 +234,7 @@ def build_demo(
     office = users["office"]
     for offset in range(days - 1, 2, -1):
         lock_day(session, office, today - timedelta(days=offset))
+    _seed_alerts(session, rng, today)
     session.flush()
     return logins
 
@@ -270,3 +270,12 @@ def _seed_casework(session: Session, rng: random.Random, days: list[date],
         return
     if {"police", "services", "transport"} <= users.keys():
         seed_casework(session, rng, days, users, TZ)
+
+
+def _seed_alerts(session: Session, rng: random.Random, today: date) -> None:
+    """Zones and yesterday's detector findings as alerts, so the inbox has real work."""
+    try:
+        from jinghai.alerts.demo import seed_alerts
+    except ModuleNotFoundError:  # alerts are optional for the demo
+        return
+    seed_alerts(session, rng, today)
