@@ -50,7 +50,6 @@ class Settings(BaseSettings):
     webhook_urls: list[str] = Field(default_factory=list)
     # Detection and alerts (jinghai.detect, jinghai.alerts)
     detector_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    own_mmsis: list[int] = Field(default_factory=list)
     alert_escalation_minutes: int = 15
     alert_webhooks: list[WebhookTarget] = Field(default_factory=list)
     alert_worker: bool = True

@@ -50,7 +50,7 @@ async def _lifespan(app: FastAPI):
         from jinghai.alerts.worker import alert_worker
 
         tasks.append(asyncio.create_task(alert_worker(app.state.session_factory, settings)))
-    if settings.ais_feeds:
+    if settings.ais_feeds or getattr(settings, "demo_feed_port", 0):
         from jinghai.alerts.worker import start_live_detection
 
         try:
