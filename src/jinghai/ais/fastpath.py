@@ -126,3 +126,87 @@ def decode_positions(payloads: list[str]) -> dict[str, np.ndarray]:
         "heading": np.where(heading >= 360, 511, heading).astype(np.int16),
         "nav_status": status.astype(np.int8),
     }
+
+
+# -- framing a chunk of lines ---------------------------------------------------------------
+_FILL = {str(i): i for i in range(6)}
+
+
+def frame_simple(lines: list[str], tag_of) -> tuple[list[str | None], list[int], list, list]:
+    """Frame the lines that are one whole single-part ``!xxVDM`` sentence, bare or behind
+    one tag block: returns per line (payload or None, fill, tag time or None, tag source).
+
+    This is the common shape of a recording or an aggregator's feed. The checksums of the
+    whole chunk are checked at once (``np.bitwise_xor.reduceat`` over the joined sentence
+    bodies). Any other line (fragments, USCG suffixes, $PGHP, a bad checksum or tag block,
+    anything odd) gets None and goes through :class:`jinghai.ais.nmea.LineParser`, which
+    says exactly what is wrong with it. ``tag_of(text)`` parses (and caches) tag blocks.
+    """
+    from jinghai.ais.nmea import _PAYLOAD_OK
+
+    n = len(lines)
+    payloads: list[str | None] = [None] * n
+    fills = [0] * n
+    times: list = [None] * n
+    sources: list = [""] * n
+    bodies: list[str] = []
+    sums: list[str] = []
+    where: list[int] = []
+    ok = _PAYLOAD_OK.match
+    for j, line in enumerate(lines):
+        if not line:
+            continue
+        first = line[0]
+        if first == "\\":
+            k = line.find("\\", 1)
+            if k < 0:
+                continue
+            tag = tag_of(line[1:k])
+            if not tag.ok or tag.group:
+                continue
+            sentence = line[k + 1:].rstrip()
+            times[j], sources[j] = tag.ts, tag.source
+        elif first == "!":
+            sentence = line.rstrip()
+        else:
+            continue
+        star = sentence.find("*")
+        if star < 14 or "\\" in sentence:
+            continue
+        if len(sentence) != star + 3:
+            # fields after the checksum (a receiver epoch): the tag block's time wins, as
+            # in the line parser; a station id there names the source, so leave it to it
+            rest = sentence[star + 3:]
+            if times[j] is None or rest[0] != "," or "b" in rest or "r" in rest:
+                continue
+        body = sentence[1:star]
+        f = body.split(",")
+        if len(f) != 7 or f[1] != "1" or f[2] != "1" or f[0][2:] != "VDM":
+            continue
+        payload, fill = f[5], _FILL.get(f[6])
+        if fill is None or not payload or not ok(payload):
+            continue
+        payloads[j], fills[j] = payload, fill
+        bodies.append(body)
+        sums.append(sentence[star + 1:star + 3])
+        where.append(j)
+    if not where:
+        return payloads, fills, times, sources
+    data = np.frombuffer("".join(bodies).encode("latin-1"), dtype=np.uint8)
+    lengths = np.fromiter(map(len, bodies), dtype=np.int64, count=len(bodies))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    got = np.bitwise_xor.reduceat(data, starts)
+    try:
+        want = np.frombuffer(bytes.fromhex("".join(sums)), dtype=np.uint8)
+    except ValueError:  # a non-hex checksum somewhere: judge them one by one
+        want = np.array([_hex(s) for s in sums], dtype=np.int16)
+    for i in np.flatnonzero(got != want):
+        payloads[where[i]] = None  # the line parser will reject it with its reason
+    return payloads, fills, times, sources
+
+
+def _hex(text: str) -> int:
+    try:
+        return int(text, 16) if text.isalnum() else -1
+    except ValueError:
+        return -1

@@ -44,6 +44,7 @@ from jinghai.ais.decode import (
     STATIC_TYPES,
     Decoded,
     decode_payload,
+    message_type,
     position_problem,
     position_row,
     static_fields,
@@ -57,6 +58,9 @@ from jinghai.ais.store import PositionStore
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("stored", "duplicate", "other")
+#: Message types the ingestor decodes; the others are counted as "other".
+USED_TYPES = POSITION_TYPES | STATIC_TYPES
+STATIC_ONLY = STATIC_TYPES - POSITION_TYPES
 
 
 @dataclass
@@ -92,8 +96,9 @@ class _Batch:
     def __init__(self) -> None:
         self.fast_payloads: list[str] = []
         self.fast_ts: list[float] = []
-        self.fast_receivers: list[list[str]] = []
-        self.fast_raws: list[tuple[list[str], int, int]] = []  # raws, line, sentences
+        self.fast_receivers: list[str] = []  # comma-joined
+        self.fast_sentences: list[int] = []
+        self.fast_raws: list[tuple[list[str], int]] = []  # raws, first line
         self.slow_rows: list[dict[str, Any]] = []
         self.index: dict[str, tuple[bool, int]] = {}  # payload -> (fast?, row)
         self.quarantine: list[tuple[str, str, str, int | None, float]] = []
@@ -127,6 +132,7 @@ class Ingestor:
         self._static_listeners: list[Callable[[list[int]], None]] = []
         self._lock = threading.RLock()
         self._line_no = 0
+        self._static_seen: dict[str, None] = {}
         # file-ingest state (see ingest_file)
         self._origin = ""
         self._committed = -1
@@ -152,6 +158,41 @@ class Ingestor:
             if self.max_delay is not None and len(self._batch) and \
                     time.monotonic() - self._batch.started >= self.max_delay:
                 self.flush()
+
+    def feed_lines(self, lines: list[str], arrived: datetime | float | None = None,
+                   source: str = "") -> None:
+        """Many lines at once (a chunk of a file or a burst from a feed); same result as
+        calling :meth:`feed_line` for each, faster."""
+        if isinstance(arrived, datetime):
+            arrived = arrived.timestamp()
+        with self._lock:
+            first = self._line_no + 1
+            self._line_no += len(lines)
+            self._feed_chunk(lines, arrived if arrived is not None else time.time(), source,
+                             first)
+
+    def _feed_chunk(self, lines: list[str], arrived: float, source: str, first: int) -> None:
+        """Plain single-part sentences take a lean lane (framed for the whole chunk by
+        :func:`fastpath.frame_simple`); every other line goes through :meth:`_feed`. Lines
+        are still handled in order, so de-dup and assembly see the same sequence."""
+        payloads, fills, times, sources = fastpath.frame_simple(lines, self.parser._tag)
+        parser, stats, committed = self.parser, self.stats, self._committed
+        for j, payload in enumerate(payloads):
+            n = first + j
+            if payload is None or parser._pghp is not None:
+                self._feed(lines[j], arrived, source, n)
+                continue
+            if n < committed:
+                continue
+            stats.lines += 1
+            stats.sentences += 1
+            ts = times[j]
+            self._message(Message(payload, fills[j], arrived if ts is None else ts,
+                                  sources[j] or source, [lines[j]], n, n), arrived)
+            batch = self._batch
+            if len(batch.fast_payloads) + len(batch.slow_rows) >= self.batch_rows or \
+                    len(batch.quarantine) >= self.max_quarantine:
+                self._flush(n + 1)
 
     def _feed(self, line: str, arrived: float, source: str, line_no: int) -> None:
         skip = line_no < self._committed  # replayed only to rebuild fragments after a resume
@@ -189,23 +230,40 @@ class Ingestor:
             where = batch.index.get(payload)
             if where is not None and msg.source:
                 fast, row = where
-                receivers = batch.fast_receivers[row] if fast else batch.slow_rows[row]["rx"]
-                if msg.source not in receivers:
-                    receivers.append(msg.source)
+                if fast:
+                    rx = batch.fast_receivers[row]
+                    if msg.source not in rx.split(","):
+                        batch.fast_receivers[row] = f"{rx},{msg.source}" if rx else msg.source
+                elif msg.source not in batch.slow_rows[row]["rx"]:
+                    batch.slow_rows[row]["rx"].append(msg.source)
             return
         first = payload[0]
         if first in fastpath.FAST_FIRST_CHARS and len(payload) * 6 - msg.fill >= fastpath.NEEDED_BITS:
             batch.index[payload] = (True, len(batch.fast_payloads))
             batch.fast_payloads.append(payload)
             batch.fast_ts.append(ts)
-            batch.fast_receivers.append([msg.source] if msg.source else [])
-            batch.fast_raws.append((msg.raws, msg.first_line, n))
+            batch.fast_receivers.append(msg.source)
+            batch.fast_sentences.append(n)
+            batch.fast_raws.append((msg.raws, msg.first_line))
+            return
+        mt = message_type(payload)
+        if mt not in USED_TYPES and 1 <= mt <= 27:
+            # base stations, binary messages, safety text...: valid AIS we do not keep, so
+            # we do not spend a pyais decode on them
+            self.stats.outcomes["other"] += n
+            return
+        if mt in STATIC_ONLY and payload in self._static_seen:
+            # vessels repeat the same static report every few minutes: nothing new in it
+            self.stats.outcomes["other"] += n
             return
         decoded = decode_payload(payload, msg.fill)
         if isinstance(decoded, Reason):
             self._quarantine(msg.raws, decoded, msg.source, msg.first_line, ts)
             return
-        mt = decoded.msg_type
+        if mt in STATIC_ONLY:
+            if len(self._static_seen) >= 200_000:
+                self._static_seen.clear()
+            self._static_seen[payload] = None
         if mt in STATIC_TYPES:
             facts = static_fields(decoded)
             mmsi = int(decoded.fields.get("mmsi") or 0)
@@ -292,15 +350,14 @@ class Ingestor:
             lon, lat, mmsi = d["lon"], d["lat"], d["mmsi"]
             unavailable = (lat == 91) & (lon == 181)
             impossible = ~unavailable & ((mmsi <= 0) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
-            for i in np.flatnonzero(unavailable):
-                self.stats.outcomes["other"] += batch.fast_raws[i][2]
+            sentences = np.asarray(batch.fast_sentences)
+            self.stats.outcomes["other"] += int(sentences[unavailable].sum())
             for i in np.flatnonzero(impossible):
-                raws, line, _ = batch.fast_raws[i]
-                src = batch.fast_receivers[i][0] if batch.fast_receivers[i] else ""
+                raws, line = batch.fast_raws[i]
+                src = batch.fast_receivers[i].split(",")[0]
                 self._quarantine_now(raws, Reason.IMPOSSIBLE_VALUE, src, line, batch)
             keep = ~(unavailable | impossible)
-            for i in np.flatnonzero(keep):
-                self.stats.outcomes["stored"] += batch.fast_raws[i][2]
+            self.stats.outcomes["stored"] += int(sentences[keep].sum())
         slow = batch.slow_rows
         for row in slow:
             self.stats.outcomes["stored"] += row["n"]
@@ -315,8 +372,9 @@ class Ingestor:
         cols["heading"] = np.concatenate([d["heading"][keep], [r["heading"] for r in slow]]).astype(np.int16)
         cols["nav_status"] = np.concatenate([d["nav_status"][keep], [r["nav_status"] for r in slow]]).astype(np.int8)
         cols["msg_type"] = np.concatenate([d["msg_type"][keep], [r["msg_type"] for r in slow]]).astype(np.int8)
-        rx = [",".join(batch.fast_receivers[i]) for i in np.flatnonzero(keep)]
-        rx += [",".join(r["rx"]) for r in slow]
+        rx = batch.fast_receivers if keep.all() else \
+            [batch.fast_receivers[i] for i in np.flatnonzero(keep)]
+        rx = rx + [",".join(r["rx"]) for r in slow]
         cols["receivers"] = pa.array(rx, pa.string())
         return pa.table(cols, schema=POSITION_SCHEMA)
 
@@ -359,13 +417,12 @@ class Ingestor:
                 self._forget_quarantine_after(self._committed)
             src = source if source is not None else path.name
             try:
-                for n, line in enumerate(iter_file_lines(path)):
-                    if n < resume:
-                        continue
-                    self._feed(line, time.time(), src, n)
-                    if progress is not None and n % 5000 == 0:
-                        progress(n)
-                    self._line_no = n
+                self._line_no = resume - 1
+                for chunk in _chunks(iter_file_lines(path), resume, 8192):
+                    self._feed_chunk(chunk, time.time(), src, self._line_no + 1)
+                    self._line_no += len(chunk)
+                    if progress is not None:
+                        progress(self._line_no + 1)
                 self._drain_fragments(time.time())
                 self._flush(self._line_no + 1)
                 self._save_checkpoint(self._line_no + 1, done=True)
@@ -451,6 +508,19 @@ def apply_static(session, statics: list[tuple[int, float, dict[str, Any]]]) -> l
             changed.add(mmsi)
     session.flush()
     return sorted(changed)
+
+
+def _chunks(lines, skip: int, size: int):
+    chunk: list[str] = []
+    for n, line in enumerate(lines):
+        if n < skip:
+            continue
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _nullable(fast: np.ndarray, slow: list, typ: pa.DataType) -> pa.Array:

@@ -210,6 +210,16 @@ class LineParser:
     def __init__(self) -> None:
         self._pghp: tuple[float | None, str] | None = None
         self.tag_blocks_ignored = 0
+        # Consecutive lines mostly share a tag block (same second, same station).
+        self._tags: dict[str, TagBlock] = {}
+
+    def _tag(self, text: str) -> TagBlock:
+        tag = self._tags.get(text)
+        if tag is None:
+            if len(self._tags) > 4096:
+                self._tags.clear()
+            tag = self._tags[text] = parse_tag_block(text)
+        return tag
 
     def parse(self, line: str, default_source: str = "") -> list[Sentence | Reject]:
         """Sentences and rejects found in ``line``; an empty list means an ignored line."""
@@ -267,7 +277,7 @@ class LineParser:
         if parts[0] or len(parts) % 2 == 0:
             return [Reject(Reason.MALFORMED, line, "unbalanced tag block")]
         for i in range(1, len(parts), 2):
-            tag = parse_tag_block(parts[i])
+            tag = self._tag(parts[i])
             text = parts[i + 1]
             if not tag.ok:
                 self.tag_blocks_ignored += 1
@@ -339,6 +349,9 @@ class Assembler:
                 orphans += self._drop(key)
             self._pending[key] = _Pending(s.total, [s], line_no, line_no, [line_no])
             return None, orphans
+        if pending is not None and line_no - pending.first_line > self.max_gap:
+            orphans += self._drop(key)  # too late, whenever the last stale check ran
+            pending = None
         if pending is None or pending.total != s.total or len(pending.parts) + 1 != s.number:
             if pending is not None:
                 orphans += self._drop(key)
