@@ -165,7 +165,8 @@ class LiveTracker:
     def _identity(self, mmsi: int) -> dict:
         ref = self._registry.get(mmsi)
         return {"kind": classify(mmsi, self._own, self._registry),
-                "name": self._names.get(mmsi) or (ref.name if ref else None),
+                # The registry's (Chinese) name first: it is what the task force calls it.
+                "name": (ref.name if ref else None) or self._names.get(mmsi),
                 "registry_no": ref.registry_no if ref else None,
                 "vessel_id": ref.vessel_id if ref else None}
 

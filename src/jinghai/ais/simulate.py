@@ -497,7 +497,7 @@ class Simulation:
             loop = PATROL_LOOPS[k % len(PATROL_LOOPS)]
             legs = [_move(_route(*loop, loop[0]), rng.uniform(14, 18)),
                     _stay(snap_place(loop[0]), 1800.0, 5)]
-            vessel = SimVessel(mmsi, f"ZHONG GUO HAI JING {31101 + k}", "patrol", 55, False, 40,
+            vessel = SimVessel(mmsi, f"HAIJING {31101 + k}", "patrol", 55, False, 40,
                                7, f"BHJ{k + 1:03d}", "PATROL", legs, phase=0.0)
             vessel.phase = rng.uniform(0, vessel.period)
             self.vessels.append(vessel)

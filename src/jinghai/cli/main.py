@@ -261,11 +261,73 @@ def report_export(
 
 
 def start_ais_feeds(settings: Settings) -> None:
-    """Hook for the AIS domain: start the live feeds of ``settings.ais_feeds`` beside the web
-    server. Nothing to start until the AIS feed runner lands; then call it from here."""
-    if settings.ais_feeds:
-        log.warning("AIS feeds configured but no feed runner is installed yet: %s",
-                    [f.url for f in settings.ais_feeds])
+    """The feeds of ``settings.ais_feeds`` start inside the web app (its lifespan runs
+    ``jinghai.ais.runtime.AisRuntime``: sources, ingestor, live map); say which."""
+    for feed in settings.ais_feeds:
+        typer.echo(f"AIS 数据源：{feed.name or feed.url}（{feed.url}）")
+
+
+def start_demo_feed(settings: Settings) -> Settings:
+    """Start the simulated Beilun AIS feed on a local TCP port and point the server at it.
+
+    The registry's fishing boats with an MMSI sail in it (so the map shows registry vessels),
+    the demo's patrol boats are the task force's own, and positions go to a store of the
+    demo's own beside its database."""
+    from jinghai.ais.simulate import PATROL_MMSIS, FishingSpec, Simulation, serve_feed
+    from jinghai.db import make_engine, make_session_factory
+    from jinghai.settings import FeedSetting
+    from jinghai.vessels.models import FishingVessel
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with make_session_factory(engine)() as session:
+            rows = session.execute(select(
+                FishingVessel.mmsi, FishingVessel.name, FishingVessel.home_port,
+            ).where(FishingVessel.mmsi.is_not(None), FishingVessel.status == "active")
+                .order_by(FishingVessel.registry_no).limit(40)).all()
+    finally:
+        engine.dispose()
+    fishing = [FishingSpec(int(m), name, port, class_b=i % 4 != 0)
+               for i, (m, name, port) in enumerate(rows) if m and m.isdigit()]
+    sim = Simulation(fishing=fishing or None)
+    settings = settings.model_copy(update={
+        "own_mmsis": sorted({*settings.own_mmsis, *PATROL_MMSIS}),
+        "ais_store_dir": settings.ais_store_dir or settings.data_dir / "demo" / "ais",
+    })
+    _backfill_demo_store(settings, sim)
+    server = serve_feed("127.0.0.1", settings.demo_feed_port, sim=sim)
+    typer.echo(f"模拟AIS数据源：{server.url}（{len(sim.vessels)} 艘船，含名录渔船 "
+               f"{len(fishing)} 艘）")
+    return settings.model_copy(update={
+        "ais_feeds": [FeedSetting(url=server.url, name="demo-sim"), *settings.ais_feeds]})
+
+
+def _backfill_demo_store(settings: Settings, sim, hours: int = 3) -> None:
+    """Ingest the simulated last hours before the live feed starts, so tracks on the map
+    have a past from the first minute. Skipped when the store already has the last hour."""
+    from datetime import UTC, datetime, timedelta
+
+    from jinghai.ais.ingest import Ingestor
+    from jinghai.ais.simulate import iter_sentences
+    from jinghai.ais.store import PositionStore
+    from jinghai.db import make_engine, make_session_factory
+
+    root = settings.resolved_ais_store_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    store = PositionStore(root)
+    now = datetime.now(UTC)
+    if store.days() and store.latest(now - timedelta(hours=1)).num_rows:
+        return
+    typer.echo(f"正在生成最近 {hours} 小时的模拟航迹……")
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        ingestor = Ingestor(store, make_session_factory(engine))
+        start = now - timedelta(hours=hours)
+        for at, line in iter_sentences(start, timedelta(hours=hours), step=2.0, sim=sim):
+            ingestor.feed_line(line, at, source="demo-sim")
+        ingestor.close()
+    finally:
+        engine.dispose()
 
 
 def _serve(settings: Settings) -> None:
@@ -313,6 +375,8 @@ def demo(
     fresh: Annotated[bool, typer.Option("--fresh", help="删除已有演示库并重建")] = False,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只建库，不启动网页服务")] = False,
     days: Annotated[int, typer.Option("--days", min=1, max=366, help="演示数据天数")] = 30,
+    no_feed: Annotated[bool, typer.Option(
+        "--no-feed", help="不启动模拟AIS数据源（海图只显示已存船位）")] = False,
 ) -> None:
     """演示：建立北仑区净海行动的演示库（各单位账号和近 N 天日报），然后启动网页服务。"""
     from jinghai.db import make_engine, make_session_factory, session_scope
@@ -323,6 +387,9 @@ def demo(
     if fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        import shutil
+
+        shutil.rmtree(path.parent / "ais", ignore_errors=True)  # the demo's position store
     engine = make_engine(settings.database_url)
     try:
         if path.exists() and inspect(engine).has_table("operations"):
@@ -340,6 +407,8 @@ def demo(
     _print_logins(logins)
     if no_serve:
         return
+    if not no_feed:
+        settings = start_demo_feed(settings)
     typer.echo(f"净海平台：http://{settings.host}:{settings.port}  （Ctrl+C 停止）")
     _serve(settings)
 
