@@ -171,7 +171,7 @@ def frame_simple(lines: list[str], tag_of) -> tuple[list[str | None], list[int],
         else:
             continue
         star = sentence.find("*")
-        if star < 14 or "\\" in sentence:
+        if star < 14 or len(sentence) < star + 3 or "\\" in sentence:
             continue
         if len(sentence) != star + 3:
             # fields after the checksum (a receiver epoch): the tag block's time wins, as
