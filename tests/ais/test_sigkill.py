@@ -46,10 +46,9 @@ def build(path, nmea_dir) -> int:
     n = 0
     with open(path, "w") as fh:
         for k in range(COPIES):
-            for line in tagged:
-                fh.write(_shift_tag(line, k * 3600) + "\n")
-            for line in pghp:
-                fh.write((_shift_pghp(line, k) if line.startswith("$PGHP") else line) + "\n")
+            fh.writelines(_shift_tag(line, k * 3600) + "\n" for line in tagged)
+            fh.writelines((_shift_pghp(line, k) if line.startswith("$PGHP") else line) + "\n"
+                          for line in pghp)
             n += len(tagged) + len(pghp)
     return n
 
@@ -115,10 +114,11 @@ def test_kill_9_and_restart_equals_one_clean_run(backend, tmp_path, nmea_dir,
     final = {name: next(iter(json.loads((tmp_path / f"{name}.json").read_text()).values()))
              for name in ("clean", "killed")}
     assert final["killed"]["stats"] == final["clean"]["stats"]
-    for sql in ("SELECT reason, origin, line_no, raw FROM ais_quarantine "
-                "ORDER BY line_no, raw, reason",
-                "SELECT mmsi, name, callsign, imo, ship_type, destination FROM ais_vessels "
-                "ORDER BY mmsi"):
+    quarantine = ("SELECT reason, origin, line_no, raw FROM ais_quarantine "
+                  "ORDER BY line_no, raw, reason")
+    vessels = ("SELECT mmsi, name, callsign, imo, ship_type, destination FROM ais_vessels "
+               "ORDER BY mmsi")
+    for sql in (quarantine, vessels):
         clean_rows = _table_rows(clean_db, sql)
         assert clean_rows  # both runs read the same file, so even the origin is equal
         assert _table_rows(killed_db, sql) == clean_rows
