@@ -35,7 +35,7 @@ def iter_file_lines(path: Path | str) -> Iterator[str]:
 
 def _host_port(url: str, scheme: str) -> tuple[str, int]:
     parsed = urlparse(url)
-    if parsed.scheme != scheme or not parsed.hostname or not parsed.port:
+    if parsed.scheme != scheme or not parsed.hostname or parsed.port is None:
         raise ValueError(f"expected {scheme}://HOST:PORT, got {url!r}")
     return parsed.hostname, parsed.port
 

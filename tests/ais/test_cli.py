@@ -1,0 +1,43 @@
+"""``jinghai ais ingest`` and ``jinghai ais quarantine`` as a user runs them."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from jinghai.cli.main import app
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_ingest_prints_counts_and_quarantine_lists_reasons(backend, tmp_path, nmea_dir,
+                                                           fresh_database_url, monkeypatch):
+    monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JINGHAI_DATABASE_URL", fresh_database_url(backend))
+    runner = CliRunner()
+    files = [str(nmea_dir / "knapply_maritime/20181101.log"),
+             str(nmea_dir / "pyais/nmea_data_sample.txt")]
+    result = runner.invoke(app, ["ais", "ingest", *files])
+    assert result.exit_code == 0, result.output
+    assert "positions stored" in result.output
+    assert "quarantined: unsupported_type" in result.output
+    assert "quarantined: empty_payload" in result.output
+    assert (tmp_path / "ais" / "checkpoint.json").exists()
+    assert list((tmp_path / "ais" / "positions").glob("day=*/part-*.parquet"))
+
+    result = runner.invoke(app, ["ais", "quarantine", "--reason", "empty_payload",
+                                 "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert "empty_payload" in result.output and "空报文" in result.output
+    assert "!AIVDM,1,1,,B,,0*25" in result.output
+
+    # a second run of the same files is a no-op thanks to the checkpoint
+    before = sorted(p.name for p in (tmp_path / "ais").rglob("part-*.parquet"))
+    result = runner.invoke(app, ["ais", "ingest", *files, "--quiet"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "ais").rglob("part-*.parquet")) == before
+
+
+def test_listen_refuses_a_bad_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["ais", "listen", "ftp://x:1", "--no-db"])
+    assert result.exit_code == 2
