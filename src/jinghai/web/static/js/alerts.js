@@ -2,7 +2,8 @@
 // and the detail page's map replay of the event's track snippet.
 (function () {
   "use strict";
-  var POLL_MS = 3000;
+  // the inbox wants news within seconds; elsewhere the badge may lag a little
+  var POLL_MS = 3000, BADGE_MS = 15000;
   var SEV = { red: "红色", orange: "橙色", yellow: "黄色" };
 
   function el(tag, attrs, text) {
@@ -74,7 +75,7 @@
       .catch(function () {
         var status = document.getElementById("live-status"); if (status) status.textContent = "连接中断，正在重试…";
       })
-      .then(function () { setTimeout(poll, POLL_MS); });
+      .then(function () { setTimeout(poll, table ? POLL_MS : BADGE_MS); });
   }
 
   function replay() {
