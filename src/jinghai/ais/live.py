@@ -83,7 +83,7 @@ def mid_of(mmsi: int) -> int | None:
 
 
 def classify(mmsi: int, own: Iterable[int] | frozenset[int] = (),
-             registry: Mapping[int, RegistryRef] | None = None) -> str:
+             registry: Mapping[int, object] | None = None) -> str:
     if mmsi in own:
         return "own"
     if registry and mmsi in registry:
@@ -222,6 +222,10 @@ class LiveTracker:
             return gone
 
     # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def own_mmsis(self) -> frozenset[int]:
+        return self._own
 
     def changes(self, since: int = 0) -> dict:
         """What changed after version ``since``: ``{version, full, vessels, removed}``.

@@ -568,13 +568,15 @@ class Feed:
         self.next_static: dict[int, float] = {}
 
     def static_burst(self, t: float) -> list[str]:
-        """The static messages of every vessel in range, as an aggregator sends a client
-        that just connected."""
+        """Every vessel in range: its static data and where it is now, as an aggregator
+        sends a client that just connected (else a ship at anchor, reporting every three
+        minutes, would stay off a new client's picture that long)."""
         lines: list[str] = []
         for v in self.sim.vessels:
             state = v.state(t)
             if state is not None:
-                lines.extend(self._lines(v, v.static_messages(), state, t))
+                lines.extend(self._lines(v, [*v.static_messages(), v.position_message(state)],
+                                         state, t))
         return lines
 
     def _lines(self, v: SimVessel, msgs: list[dict], state: dict, t: float) -> list[str]:

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.ais.live import KIND_LABELS, VesselState
+from jinghai.ais.live import KIND_LABELS, VesselState, classify
 from jinghai.ais.runtime import AisRuntime
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.geo.coast import COASTLINE_PATH
@@ -131,8 +131,12 @@ def vessel_detail(request: Request, mmsi: int, db: Session = Depends(get_db),
     reg = vessel_for_mmsi(db, str(mmsi))
     if st is None and static is None and reg is None:
         raise NotFound("没有这艘船的AIS记录")
-    out: dict = {"mmsi": mmsi, "kind": st.kind if st else None,
-                 "kind_label": KIND_LABELS.get(st.kind, "") if st else "",
+    if st is not None:
+        kind = st.kind
+    else:  # not heard lately: classified as it would be on the map
+        kind = classify(mmsi, runtime.tracker.own_mmsis,
+                        {mmsi: True} if reg is not None else None)
+    out: dict = {"mmsi": mmsi, "kind": kind, "kind_label": KIND_LABELS.get(kind, ""),
                  "name": (st.name if st else None) or (static or {}).get("name"),
                  "static": static, "last": None, "registry": None}
     if st is not None:
