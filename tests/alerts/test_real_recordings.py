@@ -77,7 +77,7 @@ def _clear(session) -> None:
 
 def test_every_recording_through_the_runner(session, operation, tmp_path) -> None:
     seed_demo_zones(session)
-    scope = lambda: nullcontext(session)  # noqa: E731
+    scope = lambda: nullcontext(session)
     findings: dict[str, dict] = {}
     for name, store, static in _recordings(tmp_path):
         days = store_days(store.root)
