@@ -184,3 +184,31 @@ def test_layers_and_coastline(client, login):
     assert "layer_high_seas" not in kinds
     coast = client.get("/api/map/coastline.geojson")
     assert coast.status_code == 200 and len(coast.json()["features"]) == 370
+
+
+def test_without_feeds_the_map_shows_the_stores_latest_positions(site_url, tmp_path, feed,
+                                                                 registry_vessel):
+    """A restarted server with no feed configured still shows where vessels were last
+    seen: the tracker is seeded from the store's latest position per vessel."""
+    from fastapi.testclient import TestClient
+
+    from jinghai.ais.store import PositionStore
+    from jinghai.settings import Settings
+    from jinghai.web.app import create_app
+
+    PositionStore(tmp_path / "ais").append(feed)
+    app = create_app(Settings(data_dir=tmp_path, database_url=site_url))
+    try:
+        with TestClient(app) as client:
+            r = client.post("/api/auth/login",
+                            json={"username": "leader1", "password": "correct-horse-9"})
+            assert r.status_code == 200
+            vessels = client.get("/api/map/vessels").json()["vessels"]
+    finally:
+        app.state.engine.dispose()
+    df = feed.to_pandas().sort_values("ts").groupby("mmsi").tail(1).set_index("mmsi")
+    assert {v["mmsi"] for v in vessels} == set(df.index)
+    for v in vessels:
+        assert (v["lon"], v["lat"]) == pytest.approx((df.loc[v["mmsi"], "lon"],
+                                                      df.loc[v["mmsi"], "lat"]))
+    assert next(v for v in vessels if v["mmsi"] == BOAT.mmsi)["kind"] == "fishing"
