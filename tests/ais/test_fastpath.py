@@ -57,3 +57,32 @@ def test_stored_columns_apply_not_available_codes():
     assert cols["nav_status"].tolist() == [0, 15]
     assert cols["heading"].tolist() == [215, 511]
     assert np.isclose(cols["sog"][0], 12.3) and np.isclose(cols["sog"][1], 0.1)
+
+
+def _accepted(result):
+    payloads, fills, times, sources = result
+    return [(i, p, f, t, s) for i, (p, f, t, s) in enumerate(zip(payloads, fills, times, sources,
+                                                                strict=True)) if p is not None]
+
+
+def test_chunk_framing_equals_line_framing(recordings):
+    """The numpy framing accepts exactly the lines the per-line framing accepts, with the
+    same payload, fill, tag time and source: on every recording and on damaged lines."""
+    import random
+
+    from jinghai.ais.nmea import LineParser
+
+    lines = []
+    for path in recordings:
+        lines += path.read_bytes().decode("latin-1").splitlines()
+    rng = random.Random(7)
+    damaged = []
+    for _ in range(20_000):
+        line = rng.choice(lines)
+        pos = rng.randrange(len(line) + 1)
+        damaged.append(line[:pos] + chr(rng.randrange(1, 256)).replace("\n", " ") + line[pos + 1:])
+    parser = LineParser()
+    for chunk in (lines, damaged, lines[:1], ["", "!", "\\"]):
+        expected = _accepted(fastpath.frame_simple(chunk, parser._tag))
+        assert _accepted(fastpath.frame_chunk(chunk, parser._tag)) == expected
+    assert len(_accepted(fastpath.frame_chunk(lines, parser._tag))) > 10_000

@@ -175,7 +175,7 @@ class Ingestor:
         """Plain single-part sentences take a lean lane (framed for the whole chunk by
         :func:`fastpath.frame_simple`); every other line goes through :meth:`_feed`. Lines
         are still handled in order, so de-dup and assembly see the same sequence."""
-        payloads, fills, times, sources = fastpath.frame_simple(lines, self.parser._tag)
+        payloads, fills, times, sources = fastpath.frame_chunk(lines, self.parser._tag)
         parser, stats, committed = self.parser, self.stats, self._committed
         for j, payload in enumerate(payloads):
             n = first + j
