@@ -192,3 +192,30 @@ def test_runtime_ingests_a_running_feed_into_store_tracker_and_consumers(
     assert stored.num_rows == sum(b.num_rows for b in batches) > 0
     # One row per message however many receivers heard it, with the receivers listed.
     assert any("," in r for r in stored.column("receivers").to_pylist())
+
+
+def test_a_failing_consumer_does_not_stop_the_picture_or_the_others(minutes, tmp_path):
+    from jinghai.ais.runtime import AisRuntime, register_live_consumer, unregister_live_consumer
+    from jinghai.settings import Settings
+
+    def broken(table: pa.Table) -> None:
+        raise RuntimeError("detector bug")
+
+    got: list[int] = []
+
+    def counting(table: pa.Table) -> None:
+        got.append(table.num_rows)
+
+    runtime = AisRuntime(Settings(data_dir=tmp_path), session_factory=None)
+    register_live_consumer(broken)
+    register_live_consumer(counting)
+    try:
+        runtime._on_positions(minutes[0])
+        runtime._on_positions(minutes[1])
+    finally:
+        unregister_live_consumer(broken)
+        unregister_live_consumer(counting)
+    assert got == [minutes[0].num_rows, minutes[1].num_rows]
+    assert len(runtime.tracker) == len(set(minutes[0].column("mmsi").to_pylist())
+                                       | set(minutes[1].column("mmsi").to_pylist()))
+    assert not (tmp_path / "ais").exists()  # no feed, nothing written

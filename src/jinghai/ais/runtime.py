@@ -97,9 +97,7 @@ def open_store(settings: Settings):
         from jinghai.ais.store import PositionStore
     except ImportError:
         return None
-    root = settings.resolved_ais_store_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    return PositionStore(root)
+    return PositionStore(settings.resolved_ais_store_dir())
 
 
 class AisRuntime:
@@ -159,6 +157,7 @@ class AisRuntime:
 
         if self.store is None:
             raise RuntimeError("AIS feeds are configured but the position store is missing")
+        self.store.root.mkdir(parents=True, exist_ok=True)
         # A live feed is flushed every FLUSH_EVERY by the housekeeping thread, and by the
         # ingestor itself when a second has passed since the batch began (max_delay).
         self.ingestor = Ingestor(self.store, self.session_factory, max_delay=FLUSH_EVERY)
