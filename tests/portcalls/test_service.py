@@ -10,7 +10,7 @@ import pytest
 from jinghai.detect import UnreportedArrivalDetector
 from jinghai.detect import synthetic as s
 from jinghai.detect.positions import Fleet
-from jinghai.errors import InvalidInput, NotFound, PermissionDenied
+from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.geo import ZoneIndex
 from jinghai.geo.service import load_zones, seed_demo_zones
 from jinghai.portcalls.models import PortReport
@@ -79,11 +79,11 @@ def test_owner_link_files_for_its_own_vessel_only_until_revoked(session, office,
     assert (r.vessel_id, r.via, r.created_by_id) == (fleet[1].id, "owner_link", None)
     # a new link replaces the old one
     _, token2 = issue_owner_link(session, office, fleet[1].id)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         file_owner_report(session, token, PortReportInput(
             vessel="", direction="进港", port="北仑港", event_time=NOW, crew_count=4), now=NOW)
     revoke_owner_link(session, office, link.id + 1)
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         file_owner_report(session, token2, PortReportInput(
             vessel="", direction="进港", port="北仑港", event_time=NOW, crew_count=4), now=NOW)
 

@@ -155,7 +155,7 @@ def test_port_report_form_link_and_owner_page(client, login, app, alerts) -> Non
     r = client.post(path, data={"csrf_token": anon, "direction": "exit", "port": "port-beilun",
                                 "event_time": "2026-11-20T18:00", "crew_count": "6"})
     assert r.status_code == 200 and "已报告：出港 北仑港" in r.text
-    assert client.get("/r/not-a-token").status_code == 404
+    assert client.get("/r/not-a-token").status_code == 403
     login("office1")
     rows = client.get("/api/portcalls").json()["reports"]
     assert [(x["direction"], x["via"]) for x in rows] == [("exit", "owner_link"), ("entry", "form")]

@@ -185,7 +185,8 @@ def vessel_for_owner_token(session: Session, token: str) -> tuple[OwnerReportLin
     link = session.scalar(select(OwnerReportLink).where(
         OwnerReportLink.token_hash == _hash(token or "")))
     if link is None or link.revoked_at is not None:
-        raise NotFound("报告链接无效或已停用，请联系渔业主管部门")
+        # a failed credential, not a missing page: refused like a wrong password
+        raise PermissionDenied("报告链接无效或已停用，请联系渔业主管部门")
     return link, link.vessel
 
 
