@@ -23,9 +23,9 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {"/login", "/api/auth/login", "/tip", "/tip/map.js", "/tip/status"}
 #: Personal actions any signed-in user may take (their own session and notifications).
 PERSONAL = {"/logout", "/api/auth/logout", "/notifications/read"}
-#: The vessel status page behind a QR code: public to read (the checkpoint's phone), but
-#: recording an inspection needs an account that may inspect.
-QR_PUBLIC_GET = {"/v/{token}"}
+#: Pages behind a per-vessel token (the QR code's status page, the owner's port-report
+#: link): open to whoever holds the token, so an unknown token gives 404, not a login.
+QR_PUBLIC_GET = {"/v/{token}", "/r/{token}"}
 ADMIN_ONLY = re.compile(r"^/(admin/users|api/users)")
 OFFICE_ONLY = re.compile(
     r"^/(report/(lock|unlock|remind)|api/report/days/|audit|api/audit|tipoffs|api/tipoffs)")

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from jinghai.db import make_engine, make_session_factory
 from jinghai.errors import JinghaiError, NotAuthenticated
 from jinghai.settings import Settings
-from jinghai.web.deps import ANON_CSRF_COOKIE, verify_csrf
+from jinghai.web.deps import ANON_CSRF_COOKIE, db_transaction, verify_csrf
 from jinghai.web.render import render
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
         version="0.1.0",
         docs_url="/docs",
         openapi_url="/openapi.json",
-        dependencies=[Depends(verify_csrf)],
+        # The transaction first: every other dependency and the handler run inside it.
+        dependencies=[Depends(db_transaction, scope="function"), Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -26,17 +26,29 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request, committed when the handler returns without error."""
+def db_transaction(request: Request) -> Iterator[None]:
+    """One session per request, committed when the handler returns without error and
+    *before* the response is sent (an app-wide dependency with ``scope="function"``): a
+    client that follows a redirect at once must find what it just saved, and a failed
+    commit must not have been answered with success."""
     session: Session = request.app.state.session_factory()
+    request.state.db = session
     try:
-        yield session
+        yield
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def get_db(request: Request) -> Session:
+    """The request's session, opened by :func:`db_transaction`."""
+    session = getattr(request.state, "db", None)
+    if session is None:
+        raise RuntimeError("db_transaction is not among the app's dependencies")
+    return session
 
 
 @dataclass
