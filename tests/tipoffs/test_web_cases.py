@@ -103,3 +103,4 @@ def test_case_parties_through_the_api_and_page(client, login):
     assert party["document"] == "C1****67"
     page = client.get(f"/cases/{case['id']}").text
     assert "NGUYEN VAN A" in page and "C1****67" in page and "C1234567" not in page
+    assert page.count("非法用工单位与非法务工外籍人员") == 1  # once, in the page body
