@@ -262,3 +262,39 @@ class LiveRunner:
 
 __all__ = ["LiveRunner", "RunResult", "build_suite", "detector_params", "iter_days",
            "load_fleet", "refresh_reports", "run_batch", "store_days"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m jinghai.detect.runner --from 2026-11-20 --to 2026-11-22``: a batch run
+    over the configured store (settings from the environment, as every entry point)."""
+    import argparse
+    import sys
+
+    from jinghai.db import make_engine, make_session_factory, session_scope
+    from jinghai.settings import Settings
+
+    ap = argparse.ArgumentParser(prog="python -m jinghai.detect.runner",
+                                 description="Run every detector over a period of the AIS "
+                                             "store and record the findings as alerts.")
+    ap.add_argument("--from", dest="start", required=True, help="UTC date or ISO time")
+    ap.add_argument("--to", dest="end", required=True, help="UTC date or ISO time (exclusive)")
+    args = ap.parse_args(argv)
+
+    def when(text: str) -> datetime:
+        t = datetime.fromisoformat(text)
+        return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+    settings = Settings()
+    engine = make_engine(settings.resolved_database_url())
+    factory = make_session_factory(engine)
+    result = run_batch(settings.resolved_ais_store_dir(), when(args.start), when(args.end),
+                       lambda: session_scope(factory), settings)
+    counts = ", ".join(f"{k} {len(v)}" for k, v in result.events.items() if v) or "none"
+    sys.stdout.write(f"{result.positions} positions, {result.event_count} events ({counts}), "
+                     f"{result.alerts} alerts recorded or updated, {result.seconds:.1f} s\n")
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
