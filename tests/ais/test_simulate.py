@@ -152,3 +152,44 @@ def test_tcp_server_serves_several_clients(sim):
         # A new client first gets everyone's static data, then the live positions.
         assert {5, 24} <= {m.msg_type for m in msgs}
         assert any(m.msg_type in (1, 3, 18) for m in msgs)
+
+
+def test_demo_feed_sails_the_registry_boats_with_backfilled_tracks(fresh_database_url, tmp_path):
+    """What `jinghai demo` starts: the feed carries the demo registry's boats by MMSI, the
+    store already holds the last hours, and the server's settings point at the feed."""
+    import random
+
+    from jinghai.cli.main import start_demo_feed
+    from jinghai.db import make_engine, make_session_factory, session_scope
+    from jinghai.migrate import upgrade
+    from jinghai.org.service import init_operation
+    from jinghai.org.template import load_template
+    from jinghai.settings import Settings
+    from jinghai.vessels.demo import seed_vessels
+
+    url = fresh_database_url("sqlite")
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(make_session_factory(engine)) as s:
+        init_operation(s, load_template())
+        fleet = seed_vessels(s, random.Random(3), vessels=60, enterprises=5)
+        registry = {int(v.mmsi) for v in fleet if v.mmsi and v.status == "active"}
+    engine.dispose()
+    settings, server = start_demo_feed(Settings(data_dir=tmp_path, database_url=url))
+    try:
+        lines = _read_lines(server.port, 400)
+    finally:
+        server.stop()
+    assert [f.url for f in settings.ais_feeds] == [server.url]
+    assert set(PATROL_MMSIS) <= set(settings.own_mmsis)
+    heard = {m.decode().mmsi for m in IterMessages.from_strings(lines)}
+    assert registry and registry <= heard
+    from jinghai.ais.store import PositionStore
+
+    store = PositionStore(settings.resolved_ais_store_dir())
+    now = datetime.now(UTC)
+    past = store.scan(now - timedelta(hours=4), now)
+    assert past.num_rows > 1000
+    assert set(past.column("mmsi").to_pylist()) >= registry
+    span = max(past.column("ts").to_pylist()) - min(past.column("ts").to_pylist())
+    assert span > timedelta(hours=2, minutes=50)

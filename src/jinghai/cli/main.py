@@ -267,8 +267,9 @@ def start_ais_feeds(settings: Settings) -> None:
         typer.echo(f"AIS 数据源：{feed.name or feed.url}（{feed.url}）")
 
 
-def start_demo_feed(settings: Settings) -> Settings:
-    """Start the simulated Beilun AIS feed on a local TCP port and point the server at it.
+def start_demo_feed(settings: Settings):
+    """Start the simulated Beilun AIS feed on a local TCP port and point the server at it;
+    returns the server's settings and the running feed (``.stop()`` ends it).
 
     The registry's fishing boats with an MMSI sail in it (so the map shows registry vessels),
     the demo's patrol boats are the task force's own, and positions go to a store of the
@@ -299,7 +300,7 @@ def start_demo_feed(settings: Settings) -> Settings:
     typer.echo(f"模拟AIS数据源：{server.url}（{len(sim.vessels)} 艘船，含名录渔船 "
                f"{len(fishing)} 艘）")
     return settings.model_copy(update={
-        "ais_feeds": [FeedSetting(url=server.url, name="demo-sim"), *settings.ais_feeds]})
+        "ais_feeds": [FeedSetting(url=server.url, name="demo-sim"), *settings.ais_feeds]}), server
 
 
 def _backfill_demo_store(settings: Settings, sim, hours: int = 3) -> None:
@@ -408,7 +409,7 @@ def demo(
     if no_serve:
         return
     if not no_feed:
-        settings = start_demo_feed(settings)
+        settings, _feed = start_demo_feed(settings)
     typer.echo(f"净海平台：http://{settings.host}:{settings.port}  （Ctrl+C 停止）")
     _serve(settings)
 
