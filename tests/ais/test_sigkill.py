@@ -47,9 +47,13 @@ def build(path, nmea_dir) -> int:
     with open(path, "w") as fh:
         for k in range(COPIES):
             fh.writelines(_shift_tag(line, k * 3600) + "\n" for line in tagged)
+            # what a feed also carries: a damaged sentence, an empty one, a lost fragment
+            fh.write(_shift_tag(tagged[0], k * 3600).replace(",0*", ",1*") + "\n")
+            fh.write("!AIVDM,1,1,,B,,0*25\n")
+            fh.write("!AIVDM,2,2,9,B,`88888888888880,2*76\n")
             fh.writelines((_shift_pghp(line, k) if line.startswith("$PGHP") else line) + "\n"
                           for line in pghp)
-            n += len(tagged) + len(pghp)
+            n += len(tagged) + len(pghp) + 3
     return n
 
 
