@@ -209,3 +209,44 @@ def test_illegal_employers_and_foreign_workers_are_recorded_masked_and_need_to_k
         service.add_party(session, police, case.id, "smuggler", "x", T0.date())
     with pytest.raises(InvalidInput):
         service.add_party(session, police, case.id, "illegal_employer", "  ", T0.date())
+
+
+def _png() -> bytes:
+    """A real PNG (a QR code drawn by segno, a project dependency)."""
+    from io import BytesIO
+
+    import segno
+
+    buf = BytesIO()
+    segno.make("浙甬渔12345").save(buf, kind="png", scale=2)
+    return buf.getvalue()
+
+
+def test_attachments_are_typed_by_content_stored_by_hash_and_need_to_know(
+        session, office, police, make_liaison, tmp_path):
+    from jinghai.cases.attachments import add_attachment, open_attachment
+
+    c = clue(session, police, "现场照片见附件")
+    png = _png()
+    photo = add_attachment(session, police, c.id, "../../etc/现场.jpeg", png, tmp_path)
+    assert (photo.content_type, photo.filename) == ("image/png", "现场.png")
+    assert photo.path.endswith(f"{photo.sha256}.png") and ".." not in photo.path
+    assert (tmp_path / photo.path).read_bytes() == png
+    note = add_attachment(session, police, c.id, "笔录.txt", "询问笔录：……".encode(), tmp_path)
+    assert note.content_type.startswith("text/plain")
+
+    for bad, message in [(b"MZ\x90\x00\x03", "不支持的附件类型"), (b"", "附件为空"),
+                         (b"%PDF-" + b"x" * (10 * 1024 * 1024), "不能超过")]:
+        with pytest.raises(InvalidInput, match=message):
+            add_attachment(session, police, c.id, "x.pdf", bad, tmp_path)
+
+    customs = make_liaison("cu_beilun", "cu1")
+    with pytest.raises(PermissionDenied):
+        open_attachment(session, customs, c.id, photo.id, tmp_path)
+    with pytest.raises(PermissionDenied):
+        add_attachment(session, customs, c.id, "x.txt", b"hello", tmp_path)
+    row, path = open_attachment(session, office, c.id, photo.id, tmp_path)
+    assert path.read_bytes() == png
+    logged = session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "clue_attachment", AuditEvent.action == "download")).all()
+    assert [e.entity_id for e in logged] == [str(photo.id)]

@@ -104,3 +104,68 @@ def test_case_parties_through_the_api_and_page(client, login):
     page = client.get(f"/cases/{case['id']}").text
     assert "NGUYEN VAN A" in page and "C1****67" in page and "C1234567" not in page
     assert page.count("非法用工单位与非法务工外籍人员") == 1  # once, in the page body
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    import segno
+
+    buf = BytesIO()
+    segno.make("举报照片").save(buf, kind="png", scale=2)
+    return buf.getvalue()
+
+
+def _pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    buf = BytesIO()
+    page = canvas.Canvas(buf)
+    page.drawString(72, 720, "Inspection report")
+    page.save()
+    return buf.getvalue()
+
+
+def test_clue_attachments_upload_download_and_tipoff_photo(client, login):
+    png = _png()
+    page = client.get("/tip")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    r = client.post("/tip", data={"csrf_token": token, "content": "郭巨岙口夜里有小船靠岸卸人",
+                                  "anonymous": "1"},
+                    files={"photo": ("IMG_0001.png", png, "image/png")})
+    assert r.status_code == 200, r.text
+    csrf = login("office1")
+    h = {"X-CSRF-Token": csrf}
+    [tip] = client.get("/api/tipoffs").json()
+    clue_id = client.post(f"/api/tipoffs/{tip['id']}/convert", json={}, headers=h).json()["clue_id"]
+    [photo] = client.get(f"/api/clues/{clue_id}").json()["attachments"]
+    assert photo["content_type"] == "image/png" and photo["size"] == len(png)
+    got = client.get(f"/clues/{clue_id}/attachments/{photo['id']}")
+    assert got.status_code == 200 and got.content == png
+    assert got.headers["content-type"] == "image/png"
+    assert got.headers["x-content-type-options"] == "nosniff"
+
+    # the page form: a new clue with two files; a bad file rolls the whole clue back
+    r = client.post("/clues/new", data={"csrf_token": csrf, "source_kind": "agency",
+                                        "content": "附笔录和照片"},
+                    files=[("files", ("笔录.txt", "询问笔录".encode(), "text/plain")),
+                           ("files", ("现场.png", png, "image/png"))], follow_redirects=False)
+    assert r.status_code == 303, r.text
+    new_id = int(r.headers["location"].rsplit("/", 1)[1])
+    detail = client.get(f"/clues/{new_id}").text
+    assert "笔录.txt" in detail and "现场.png" in detail
+    before = len(client.get("/api/clues").json())
+    r = client.post("/clues/new", data={"csrf_token": csrf, "source_kind": "agency",
+                                        "content": "带一个可执行文件"},
+                    files=[("files", ("run.exe", b"MZ\x90\x00", "application/octet-stream"))])
+    assert r.status_code == 422 and "不支持的附件类型" in r.text
+    assert len(client.get("/api/clues").json()) == before
+
+    doc = client.post(f"/api/clues/{new_id}/attachments", headers=h,
+                      files={"file": ("报告.pdf", _pdf(), "application/pdf")})
+    assert doc.status_code == 201 and doc.json()["content_type"] == "application/pdf"
+    login("cg1")
+    assert client.get(f"/clues/{new_id}/attachments/{doc.json()['id']}").status_code == 403
+    assert client.get(f"/api/clues/{new_id}/attachments/{doc.json()['id']}").status_code == 403

@@ -123,6 +123,8 @@ class Clue(Base):
     created_by: Mapped[User | None] = relationship()
     entities: Mapped[list[ClueEntity]] = relationship(
         back_populates="clue", cascade="all, delete-orphan", order_by="ClueEntity.id")
+    attachments: Mapped[list[ClueAttachment]] = relationship(
+        back_populates="clue", cascade="all, delete-orphan", order_by="ClueAttachment.id")
 
     @property
     def source_label(self) -> str:
@@ -278,3 +280,27 @@ class CaseParty(Base):
     def document_masked(self) -> str:
         d = self.document.strip()
         return d if len(d) <= 4 else d[:2] + "*" * (len(d) - 4) + d[-2:]
+
+
+class ClueAttachment(Base):
+    """A file that came with a clue (photo, scanned statement, PDF, spreadsheet). The bytes
+    live under the data directory at ``path`` (relative), named by their SHA-256, never by
+    the name the uploader gave."""
+
+    __tablename__ = "clue_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(300))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    clue: Mapped[Clue] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.cases.access import require_office
+from jinghai.cases.attachments import add_attachment
 from jinghai.cases.models import Clue
 from jinghai.cases.service import ClueInput, create_clue
 from jinghai.db import utcnow
@@ -201,9 +202,10 @@ def set_status(session: Session, user: User, tipoff_id: int, status: str,
 
 
 def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str = "",
-                    reliability: str = "F") -> Clue:
+                    reliability: str = "F", data_dir: Path | None = None) -> Clue:
     """Turn a tip-off into a clue (source 群众举报), optionally handed to a unit. The
-    tipster's identity is not copied: it stays in its own table."""
+    tipster's identity is not copied: it stays in its own table. The photo, if any,
+    becomes the clue's first attachment (``data_dir`` is where both live)."""
     tip = get_tipoff_for(session, user, tipoff_id)
     if tip.clue_id is not None:
         raise Conflict("该举报已转为线索")
@@ -212,6 +214,11 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
         reliability=reliability, title=f"群众举报 {tip.receipt_code}", content=tip.content,
         occurred_at=tip.occurred_at or tip.created_at, place=tip.place, lon=tip.lon,
         lat=tip.lat, tipoff_id=tip.id))
+    if tip.photo_path and data_dir is not None:
+        photo = (data_dir / tip.photo_path).resolve()
+        if photo.is_file() and data_dir.resolve() in photo.parents:
+            add_attachment(session, user, clue.id, f"举报照片{photo.suffix}",
+                           photo.read_bytes(), data_dir)
     if unit_key:
         clue.unit_id = get_unit(session, unit_key).id
     tip.clue_id = clue.id

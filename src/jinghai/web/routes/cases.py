@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
+from jinghai.cases import attachments as clue_files
 from jinghai.cases import service
 from jinghai.cases.access import mask_text
 from jinghai.cases.graph import FOCUS_FIELDS, clue_graph, clue_networks, entity_focus
@@ -41,7 +42,8 @@ from jinghai.cases.service import ClueInput, EntityInput
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.service import get_operation, local_today
-from jinghai.web.deps import current_user, get_db
+from jinghai.settings import Settings
+from jinghai.web.deps import current_user, get_db, get_settings
 from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
@@ -121,9 +123,11 @@ def _entities_from_form(form) -> list[EntityInput]:
 
 @router.post("/clues/new", include_in_schema=False)
 async def new_clue_submit(request: Request, db: Session = Depends(get_db),
-                          user: User = Depends(current_user)):
+                          user: User = Depends(current_user),
+                          settings: Settings = Depends(get_settings)):
     form = await request.form()
-    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "files")}
+    uploads = await _uploads(form)
     try:
         clue = service.create_clue(db, user, ClueInput(
             source_kind=values.get("source_kind", ""), content=values.get("content", ""),
@@ -132,7 +136,10 @@ async def new_clue_submit(request: Request, db: Session = Depends(get_db),
             occurred_at=_local(db, values.get("occurred_at", "")),
             place=values.get("place", ""), lon=_float(values.get("lon"), "经度"),
             lat=_float(values.get("lat"), "纬度"), entities=_entities_from_form(form)))
+        for name, data in uploads:
+            clue_files.add_attachment(db, user, clue.id, name, data, settings.data_dir)
     except InvalidInput as exc:
+        db.rollback()  # neither the clue nor any of its files: the form is shown again
         return render(request, "cases/clue_form.html",
                       {"values": values, "error": exc.message, **_labels()}, status_code=422)
     return RedirectResponse(f"/clues/{clue.id}", status_code=303)
@@ -188,6 +195,47 @@ def graph_page(request: Request, field: str = "phone", value: str = "", hops: in
         "fields": FOCUS_FIELDS, "field": field, "value": "" if focus_label else value,
         "hops": hops, "entity": entity, "focus_label": focus_label,
         "graph": graph, "error": error, "networks": clue_networks(db, user)})
+
+
+async def _uploads(form) -> list[tuple[str, bytes]]:
+    """The files of a multipart form, each read to one byte past the limit so an oversized
+    one is refused without being held whole."""
+    out = []
+    for item in form.getlist("files"):
+        if isinstance(item, UploadFile) or hasattr(item, "read"):
+            data = await item.read(clue_files.MAX_ATTACHMENT_BYTES + 1)
+            if data:
+                out.append((item.filename or "", data))
+    return out
+
+
+@router.post("/clues/{clue_id}/attachments", include_in_schema=False)
+async def attachments_submit(request: Request, clue_id: int, db: Session = Depends(get_db),
+                             user: User = Depends(current_user),
+                             settings: Settings = Depends(get_settings)):
+    form = await request.form()
+    uploads = await _uploads(form)
+    if not uploads:
+        raise InvalidInput("请选择要上传的文件")
+    for name, data in uploads:
+        clue_files.add_attachment(db, user, clue_id, name, data, settings.data_dir)
+    return RedirectResponse(f"/clues/{clue_id}", status_code=303)
+
+
+@router.get("/clues/{clue_id}/attachments/{attachment_id}", include_in_schema=False)
+def attachment_download(clue_id: int, attachment_id: int, db: Session = Depends(get_db),
+                        user: User = Depends(current_user),
+                        settings: Settings = Depends(get_settings)):
+    return _file_response(*clue_files.open_attachment(db, user, clue_id, attachment_id,
+                                                      settings.data_dir))
+
+
+def _file_response(row, path) -> FileResponse:
+    """Images and PDFs open in the browser; other types download. Private: not cached."""
+    inline = row.is_image or row.content_type == "application/pdf"
+    return FileResponse(path, media_type=row.content_type, filename=row.filename,
+                        content_disposition_type="inline" if inline else "attachment",
+                        headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/clues/{clue_id}", include_in_schema=False)
@@ -313,6 +361,7 @@ class ClueOut(BaseModel):
     unit: str
     status: str
     entities: list[EntityOut]
+    attachments: list[dict] = Field(default_factory=list)
 
     @classmethod
     def of(cls, c: Clue) -> ClueOut:
@@ -321,7 +370,9 @@ class ClueOut(BaseModel):
                    occurred_at=c.occurred_at, place=c.place,
                    lon=c.lon, lat=c.lat, unit=c.unit.key, status=c.status,
                    entities=[EntityOut(id=v.id, kind=v.kind, value=v.value, masked=v.masked)
-                             for v in map(entity_view, c.entities)])
+                             for v in map(entity_view, c.entities)],
+                   attachments=[{"id": a.id, "filename": a.filename, "size": a.size,
+                                 "content_type": a.content_type} for a in c.attachments])
 
 
 class LinkOut(BaseModel):
@@ -438,6 +489,27 @@ def api_networks(db: Session = Depends(get_db), user: User = Depends(current_use
     """Connected groups of clues (团伙) by accepted links, largest first."""
     return [{"clue_ids": list(n.clue_ids), "titles": [mask_text(t) for t in n.titles]}
             for n in clue_networks(db, user)]
+
+
+@router.post("/api/clues/{clue_id}/attachments", status_code=201)
+async def api_attach(clue_id: int, file: UploadFile, db: Session = Depends(get_db),
+                     user: User = Depends(current_user),
+                     settings: Settings = Depends(get_settings)) -> dict:
+    """Attach a file (JPEG, PNG, PDF, .docx, .xlsx or text; at most 10 MB) to a clue."""
+    data = await file.read(clue_files.MAX_ATTACHMENT_BYTES + 1)
+    row = clue_files.add_attachment(db, user, clue_id, file.filename or "", data,
+                                    settings.data_dir)
+    return {"id": row.id, "filename": row.filename, "content_type": row.content_type,
+            "size": row.size}
+
+
+@router.get("/api/clues/{clue_id}/attachments/{attachment_id}")
+def api_attachment(clue_id: int, attachment_id: int, db: Session = Depends(get_db),
+                   user: User = Depends(current_user),
+                   settings: Settings = Depends(get_settings)):
+    """The attached file itself; each download is logged."""
+    return _file_response(*clue_files.open_attachment(db, user, clue_id, attachment_id,
+                                                      settings.data_dir))
 
 
 @router.get("/api/clues/{clue_id}")

@@ -166,10 +166,12 @@ def photo(tipoff_id: int, db: Session = Depends(get_db), user: User = Depends(cu
 
 @router.post("/tipoffs/{tipoff_id}/convert", include_in_schema=False)
 async def convert(request: Request, tipoff_id: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+                  user: User = Depends(current_user),
+                  settings: Settings = Depends(get_settings)):
     form = await request.form()
     clue = service.convert_to_clue(db, user, tipoff_id, unit_key=str(form.get("unit_key", "")),
-                                   reliability=str(form.get("reliability", "F")))
+                                   reliability=str(form.get("reliability", "F")),
+                                   data_dir=settings.data_dir)
     return RedirectResponse(f"/clues/{clue.id}", status_code=303)
 
 
@@ -241,7 +243,9 @@ class ConvertIn(BaseModel):
 
 @router.post("/api/tipoffs/{tipoff_id}/convert")
 def api_convert(tipoff_id: int, body: ConvertIn, db: Session = Depends(get_db),
-                user: User = Depends(current_user)) -> dict:
-    clue = service.convert_to_clue(db, user, tipoff_id, body.unit_key, body.reliability)
+                user: User = Depends(current_user),
+                settings: Settings = Depends(get_settings)) -> dict:
+    clue = service.convert_to_clue(db, user, tipoff_id, body.unit_key, body.reliability,
+                                   data_dir=settings.data_dir)
     return {"clue_id": clue.id}
 
