@@ -41,3 +41,30 @@ def test_listen_refuses_a_bad_url(tmp_path, monkeypatch):
     monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(app, ["ais", "listen", "ftp://x:1", "--no-db"])
     assert result.exit_code == 2
+
+
+def test_listen_stores_what_a_tcp_feed_sends(tmp_path, nmea_dir, monkeypatch):
+    import socket
+    import threading
+
+    lines = (nmea_dir / "kystverket/cvagner_norwegian.raw").read_bytes()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def serve():
+        conn, _ = server.accept()
+        with conn:
+            conn.sendall(lines)
+        server.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["ais", "listen", f"tcp://127.0.0.1:{port}", "--seconds",
+                                      "1.5", "--flush-every", "0.3", "--no-db"])
+    assert result.exit_code == 0, result.output
+    from jinghai.ais.store import PositionStore
+
+    stored = PositionStore(tmp_path / "ais").query("SELECT count(*) AS n FROM positions")
+    assert stored.to_pylist()[0]["n"] == 146  # as when the file is ingested (test_ingest)
