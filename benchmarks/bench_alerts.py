@@ -8,7 +8,6 @@ Run: python benchmarks/bench_alerts.py
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,20 +16,18 @@ import numpy as np
 from pyais import encode_dict
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from jinghai.accounts.service import add_user  # noqa: E402
-from jinghai.ais.ingest import Ingestor  # noqa: E402
-from jinghai.ais.store import PositionStore  # noqa: E402
-from jinghai.alerts.models import Alert  # noqa: E402
-from jinghai.db import make_engine, make_session_factory, session_scope  # noqa: E402
-from jinghai.detect import synthetic as s  # noqa: E402
-from jinghai.detect.runner import LiveRunner, build_suite  # noqa: E402
-from jinghai.geo.service import seed_demo_zones  # noqa: E402
-from jinghai.migrate import upgrade  # noqa: E402
-from jinghai.org.service import init_operation  # noqa: E402
-from jinghai.org.template import load_template  # noqa: E402
-from jinghai.vessels.service import add_vessel  # noqa: E402
+from jinghai.accounts.service import add_user
+from jinghai.ais.ingest import Ingestor
+from jinghai.ais.store import PositionStore
+from jinghai.alerts.models import Alert
+from jinghai.db import make_engine, make_session_factory, session_scope
+from jinghai.detect import synthetic as s
+from jinghai.detect.runner import LiveRunner, build_suite
+from jinghai.geo.service import seed_demo_zones
+from jinghai.migrate import upgrade
+from jinghai.org.service import init_operation
+from jinghai.org.template import load_template
+from jinghai.vessels.service import add_vessel
 
 
 def main() -> None:
