@@ -15,6 +15,7 @@ ROUTE_MODULES = [
     "jinghai.web.routes.audit",
     "jinghai.web.routes.notifications",
     "jinghai.web.routes.ais",
+    "jinghai.web.routes.ais_admin",
     "jinghai.web.routes.vessels",
     "jinghai.web.routes.map",
     "jinghai.web.routes.geo",
