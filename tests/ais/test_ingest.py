@@ -114,3 +114,14 @@ def test_resume_from_checkpoint_skips_what_was_written(tmp_path, nmea_dir):
     assert PositionStore(tmp_path / "resumed").query(query) == \
         PositionStore(tmp_path / "clean").query(query)
     assert stats.as_dict()["outcomes"] == clean.stats.as_dict()["outcomes"]
+
+
+def test_positions_move_last_seen_of_known_vessels(session, tmp_path, nmea_dir):
+    ingestor = Ingestor(PositionStore(tmp_path), _SharedSession(session))
+    ingestor.ingest_file(nmea_dir / "gpsd/ais-nmea.log")
+    vessel = session.get(AisVessel, 371255000)  # type 5 first, then its type 3 reports
+    session.refresh(vessel)
+    last = PositionStore(tmp_path).query(
+        "SELECT max(ts) AS ts FROM positions WHERE mmsi = 371255000").to_pylist()[0]["ts"]
+    assert vessel.last_seen == max(last, vessel.last_static_at)
+    assert vessel.first_seen <= vessel.last_static_at

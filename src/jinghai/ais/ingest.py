@@ -319,8 +319,9 @@ class Ingestor:
     def _flush(self, next_line: int) -> pa.Table:
         batch, self._batch = self._batch, _Batch()
         table = self._positions_table(batch)
-        if self.session_factory is not None and (batch.quarantine or batch.statics):
-            changed = self._write_database(batch)
+        if self.session_factory is not None and (batch.quarantine or batch.statics or
+                                                 table.num_rows):
+            changed = self._write_database(batch, table)
         else:
             changed = []
         part = None
@@ -384,10 +385,11 @@ class Ingestor:
         for raw in raws:
             batch.quarantine.append((cut_raw(raw), str(reason), source, line, ts))
 
-    def _write_database(self, batch: _Batch) -> list[int]:
+    def _write_database(self, batch: _Batch, table: pa.Table) -> list[int]:
         with self.session_factory() as session:
             record_quarantine(session, batch.quarantine, self._origin)
             changed = apply_static(session, batch.statics)
+            touch_last_seen(session, table)
             session.commit()
         return changed
 
@@ -508,6 +510,24 @@ def apply_static(session, statics: list[tuple[int, float, dict[str, Any]]]) -> l
             changed.add(mmsi)
     session.flush()
     return sorted(changed)
+
+
+def touch_last_seen(session, table: pa.Table) -> None:
+    """Move ``AisVessel.last_seen`` on for the known vessels among these positions (one
+    SELECT and one bulk UPDATE per batch; unknown MMSIs wait for their static report)."""
+    from sqlalchemy import select, update
+
+    from jinghai.ais.models import AisVessel
+
+    if table.num_rows == 0:
+        return
+    latest = table.group_by("mmsi").aggregate([("ts", "max")])
+    newest = dict(zip(latest["mmsi"].to_pylist(), latest["ts_max"].to_pylist(), strict=True))
+    known = session.execute(select(AisVessel.mmsi, AisVessel.last_seen).where(
+        AisVessel.mmsi.in_(list(newest)))).all()
+    rows = [{"mmsi": m, "last_seen": newest[m]} for m, seen in known if newest[m] > seen]
+    if rows:
+        session.execute(update(AisVessel), rows)
 
 
 def _chunks(lines, skip: int, size: int):
