@@ -89,3 +89,20 @@ def test_live_equals_batch_through_the_database(session, beilun, store, scope) -
     # one alert per ongoing event: updates happened, no duplicates
     updated = session.scalars(select(Alert).where(Alert.updates > 0)).all()
     assert updated
+
+
+def test_zone_and_settings_parameters_reach_the_detectors(session, operation) -> None:
+    from jinghai.detect.runner import build_suite
+    from jinghai.geo.models import ZoneRecord
+    from jinghai.geo.service import seed_demo_zones
+
+    seed_demo_zones(session)
+    session.get(ZoneRecord, "restricted-jintang").params = {"encounter_max_distance_m": 250}
+    settings = type("S", (), {"own_mmsis": [s.PATROL], "detector_params": {
+        "encounter": {"min_duration_s": 1200}, "loitering": {"min_duration_s": 3600}}})()
+    suite = build_suite(session, settings)
+    enc = suite["encounter"].params
+    assert (enc.min_duration_s, dict(enc.zone_max_distance_m)) == (
+        1200, {"restricted-jintang": 250.0})
+    assert suite["loitering"].params.min_duration_s == 3600
+    assert s.PATROL in suite["encounter"].fleet.own_mmsis

@@ -96,10 +96,26 @@ def build_suite(session: Session, settings: Any = None,
     from jinghai.geo.service import load_zones
     from jinghai.portcalls.service import entry_reports_for_detector
 
+    zones = load_zones(session)
+    params = detector_params(getattr(settings, "detector_params", None))
     return build_detectors(
-        load_zones(session), load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
-        reports=entry_reports_for_detector(session),
-        params=detector_params(getattr(settings, "detector_params", None)))
+        zones, load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
+        reports=entry_reports_for_detector(session), params=with_zone_params(params, zones))
+
+
+def with_zone_params(params: dict[str, Any], zones: list[Any]) -> dict[str, Any]:
+    """Per-zone settings kept on the zones themselves (the office edits them with the
+    geography): ``encounter_max_distance_m`` on a zone tightens the encounter distance
+    there (e.g. a busy channel), merged over what settings give."""
+    from jinghai.detect.encounter import EncounterParams
+
+    per_zone = {z.id: float(z.properties["encounter_max_distance_m"]) for z in zones
+                if z.properties.get("encounter_max_distance_m") is not None}
+    if not per_zone:
+        return params
+    enc = params.get("encounter") or EncounterParams()
+    merged = {**per_zone, **dict(enc.zone_max_distance_m)}
+    return {**params, "encounter": dataclasses.replace(enc, zone_max_distance_m=merged)}
 
 
 def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
@@ -261,7 +277,7 @@ class LiveRunner:
 
 
 __all__ = ["LiveRunner", "RunResult", "build_suite", "detector_params", "iter_days",
-           "load_fleet", "refresh_reports", "run_batch", "store_days"]
+           "load_fleet", "refresh_reports", "run_batch", "store_days", "with_zone_params"]
 
 
 def main(argv: list[str] | None = None) -> int:
