@@ -186,3 +186,22 @@ def test_precision_per_detector_by_week(session, zones, office) -> None:
         {"week": "2026-W48", "confirmed": 0, "false_alarm": 1, "clue": 0, "precision": 0.0}]
     assert session.scalar(select(AlertDisposition.id).where(
         AlertDisposition.alert_id == late.id)) is not None
+
+
+def test_a_late_entry_report_is_noted_on_the_open_alert(session, zones, office) -> None:
+    from jinghai.portcalls.service import PortReportInput, file_port_report
+    from jinghai.vessels.service import add_vessel
+
+    add_vessel(session, office, {"registry_no": "浙甬渔00002", "name": "甬渔2",
+                                 "mmsi": "412300002"})
+    alert = record_event(session, make_event("unreported_arrival", (412300002,),
+                                             zone_id="port-meishan", port="梅山港区"))
+    file_port_report(session, office, PortReportInput(
+        vessel="浙甬渔00002", direction="进港", port="北仑港", event_time=T0, crew_count=3),
+        now=T0 + timedelta(hours=1))  # another port: not this visit
+    file_port_report(session, office, PortReportInput(
+        vessel="浙甬渔00002", direction="进港", port="梅山港区",
+        event_time=T0 + timedelta(minutes=30), crew_count=3), now=T0 + timedelta(hours=1))
+    assert [(h.action, h.note) for h in alert.history] == [
+        ("created", alert.summary), ("reported", "已收到进港报告（梅山港区）")]
+    assert alert.state == "new"

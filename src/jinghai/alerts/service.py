@@ -229,6 +229,34 @@ def record_events(session: Session, events: Iterable[Event], *, now: datetime | 
     return out
 
 
+def note_port_report(session: Session, mmsi: int, direction: str, port_zone_id: str | None,
+                     port_name: str, at: datetime, *, now: datetime | None = None,
+                     before: timedelta = timedelta(hours=24),
+                     after: timedelta = timedelta(hours=2)) -> list[Alert]:
+    """A report filed late (after its alert was raised) is written into the alert's history
+    so whoever handles it sees it; the judgement stays theirs (a late report is still a
+    breach of the reporting rule, or may be the fix of a typo)."""
+    now = now or utcnow()
+    kind = "unreported_arrival" if direction == "entry" else "unreported_departure"
+    label = "进港" if direction == "entry" else "出港"
+    out = []
+    for alert in session.scalars(select(Alert).where(Alert.kind == kind,
+                                                     Alert.state != "closed")):
+        if mmsi not in (alert.vessels or []):
+            continue
+        if alert.zone_id != port_zone_id and (alert.event or {}).get("details", {}).get(
+                "port") != port_name:
+            continue
+        ref = alert.event_start if direction == "entry" else alert.event_end
+        if not ref - before <= at <= ref + after:
+            continue
+        alert.history.append(AlertEvent(at=now, action="reported",
+                                        note=f"已收到{label}报告（{port_name}）"))
+        alert.updated_at = now
+        out.append(alert)
+    return out
+
+
 # -- the workflow ------------------------------------------------------------------------
 def acknowledge_alert(session: Session, user: User, alert_id: int, note: str = "", *,
                       now: datetime | None = None) -> Alert:

@@ -135,6 +135,10 @@ def _file(session: Session, user: User | None, data: PortReportInput, via: str,
     session.flush()
     record(session, user, "create", "port_report", report.id,
            new=f"{vessel.registry_no} {report.direction_label} {port_name} {when.isoformat()}")
+    if vessel.mmsi:
+        from jinghai.alerts.service import note_port_report
+
+        note_port_report(session, int(vessel.mmsi), direction, zone_id, port_name, when, now=now)
     return report
 
 
