@@ -212,3 +212,24 @@ def test_without_feeds_the_map_shows_the_stores_latest_positions(site_url, tmp_p
         assert (v["lon"], v["lat"]) == pytest.approx((df.loc[v["mmsi"], "lon"],
                                                       df.loc[v["mmsi"], "lat"]))
     assert next(v for v in vessels if v["mmsi"] == BOAT.mmsi)["kind"] == "fishing"
+
+
+def test_an_intranet_tile_server_from_settings_is_used_and_allowed(site_url, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from jinghai.settings import Settings
+    from jinghai.web.app import create_app
+
+    tiles = "http://tiles.intranet.example:8080/{z}/{x}/{y}.png"
+    app = create_app(Settings(data_dir=tmp_path, database_url=site_url, map_tile_url=tiles))
+    try:
+        with TestClient(app) as client:
+            client.post("/api/auth/login",
+                        json={"username": "bs1", "password": "correct-horse-9"})
+            r = client.get("/map")
+    finally:
+        app.state.engine.dispose()
+    assert f'data-tiles="{tiles}"' in r.text
+    img_src = next(p for p in r.headers["content-security-policy"].split(";")
+                   if p.strip().startswith("img-src"))
+    assert "http://tiles.intranet.example:8080" in img_src

@@ -91,7 +91,7 @@
       onEachFeature: function (f, layer) {
         var p = f.properties;
         var text = p.name + (p.subtype ? "（" + p.subtype + "）" : "") + (p.responsible_person ? " · 责任人 " + p.responsible_person : "");
-        layer.bindTooltip(text, { sticky: true });
+        layer.bindTooltip(el("span", { text: text }), { sticky: true });
         var target = p.kind === "jurisdiction" ? jurisdictionLayer
           : (p.kind === "landing_point" ? landingLayer : zoneLayer);
         target.addLayer(layer);
@@ -151,7 +151,9 @@
     }
     decorate(m, v);
     m.unbindTooltip();
-    m.bindTooltip(vesselLabel(v) + " · " + fmt(v.sog, 1, " 节"), { direction: "top", offset: [0, -8] });
+    // Names come from the air (AIS 6-bit text has < and >): text nodes only, never HTML.
+    m.bindTooltip(el("span", { text: vesselLabel(v) + " · " + fmt(v.sog, 1, " 节") }),
+                  { direction: "top", offset: [0, -8] });
   }
   function drop(mmsi) {
     var m = markers.get(mmsi);
