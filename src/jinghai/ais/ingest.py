@@ -447,7 +447,8 @@ class Ingestor:
         state = self._load_checkpoint()
         state[self._origin] = {
             "committed_line": next_line,
-            "resume_line": min(next_line, pending) if pending is not None else next_line,
+            # one line earlier than needed: a $PGHP time line before it is read again too
+            "resume_line": max(0, (next_line if pending is None else min(next_line, pending)) - 1),
             "batch_no": self._batch_no,
             "positions_written": self.stats.positions,
             "stats": self.stats.as_dict(),
