@@ -85,7 +85,8 @@ def _vessel_json(st: VesselState) -> dict:
     return {"mmsi": st.mmsi, "name": st.name, "kind": st.kind, "lat": round(st.lat, 6),
             "lon": round(st.lon, 6), "sog": st.sog, "cog": st.cog, "heading": st.heading,
             "nav_status": st.nav_status, "ts": st.ts.isoformat(),
-            "registry_no": st.registry_no, "vessel_id": st.vessel_id}
+            "registry_no": st.registry_no, "vessel_id": st.vessel_id,
+            "receivers": st.receivers}
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -140,7 +141,7 @@ def vessel_detail(request: Request, mmsi: int, db: Session = Depends(get_db),
                  "name": (st.name if st else None) or (static or {}).get("name"),
                  "static": static, "last": None, "registry": None}
     if st is not None:
-        out["last"] = {**_vessel_json(st), "receivers": st.receivers, "msg_type": st.msg_type,
+        out["last"] = {**_vessel_json(st), "msg_type": st.msg_type,
                        "nav_status_label": NAV_STATUS.get(st.nav_status, "")}
     if reg is not None:
         vessel = get_vessel_for(db, user, reg.id)
