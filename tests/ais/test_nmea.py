@@ -146,3 +146,13 @@ def test_literal_crlf_text_splits_into_sentences(nmea_dir):
                 if "\\r\\n" in x)
     msgs = [m for m in iter_messages([line]) if isinstance(m, Message)]
     assert len(msgs) == 1 and len(msgs[0].raws) == 2
+
+
+def test_tag_block_groups_join_fragments_around_other_sentences(nmea_dir):
+    # libais tagblock.nmea: part 1 of group 1604, a single sentence, then part 2
+    lines = (nmea_dir / "libais/tagblock.nmea").read_text().splitlines()
+    msgs = [m for m in iter_messages(lines) if isinstance(m, Message)]
+    joined = [m for m in msgs if len(m.raws) == 2]
+    assert len(joined) == 1 and joined[0].payload.startswith("53@o0E")
+    assert (joined[0].source, joined[0].ts) == ("rORBCOMM008", 1418169601.0)
+    assert (joined[0].first_line, joined[0].last_line) == (0, 2)

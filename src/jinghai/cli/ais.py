@@ -44,7 +44,8 @@ def _print_stats(title: str, stats) -> None:
     table.add_row("语句 sentences", str(stats.sentences))
     table.add_row("入库船位 positions stored", str(stats.positions))
     table.add_row("重复 duplicates (sentences)", str(stats.outcomes.get("duplicate", 0)))
-    table.add_row("其他报文 other decoded (sentences)", str(stats.outcomes.get("other", 0)))
+    table.add_row("其他报文 other: static, base stations… (sentences)",
+                  str(stats.outcomes.get("other", 0)))
     for reason, n in sorted(stats.quarantined.items()):
         table.add_row(f"隔离 quarantined: {reason}", str(n))
     console.print(table)
