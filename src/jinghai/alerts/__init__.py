@@ -1,2 +1,24 @@
 """Alerts: detector events routed to the group that must act, their workflow, webhooks,
 escalation and the figures they feed."""
+
+from jinghai.alerts.service import (
+    AlertConfig,
+    acknowledge_alert,
+    close_alert,
+    escalate_due,
+    note_port_report,
+    record_event,
+    record_events,
+)
+from jinghai.alerts.webhooks import deliver_due
+
+__all__ = [
+    "AlertConfig",
+    "acknowledge_alert",
+    "close_alert",
+    "deliver_due",
+    "escalate_due",
+    "note_port_report",
+    "record_event",
+    "record_events",
+]

@@ -1,1 +1,19 @@
 """Owners' entry and exit reports of fishing vessels (进出港报告): models, service, import."""
+
+from jinghai.portcalls.service import (
+    PortReportInput,
+    file_owner_report,
+    file_port_report,
+    import_port_reports,
+    issue_owner_link,
+    revoke_owner_link,
+)
+
+__all__ = [
+    "PortReportInput",
+    "file_owner_report",
+    "file_port_report",
+    "import_port_reports",
+    "issue_owner_link",
+    "revoke_owner_link",
+]
