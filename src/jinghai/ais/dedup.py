@@ -13,11 +13,16 @@ from __future__ import annotations
 class Deduper:
     """Remembers payloads for ``window`` seconds of message time."""
 
-    def __init__(self, window: float = 30.0, prune_every: int = 50_000) -> None:
+    def __init__(self, window: float = 30.0, prune_every: int = 50_000,
+                 max_entries: int = 200_000) -> None:
         self.window = window
         self.prune_every = prune_every
+        # Without receiver times (a file with no timestamps) every message falls in the
+        # window of "now": memory (and the checkpoint) is bounded by dropping the oldest.
+        self.max_entries = max_entries
         self._seen: dict[str, float] = {}
         self._latest = float("-inf")
+        self._next_prune = prune_every
 
     def first_time(self, key: str, ts: float) -> bool:
         """True if ``key`` was not seen within the window before ``ts`` (and remember it)."""
@@ -26,19 +31,25 @@ class Deduper:
         if seen is not None and abs(ts - seen) <= self.window:
             return False
         self._seen[key] = ts
-        if len(self._seen) >= self.prune_every:
+        if len(self._seen) >= self._next_prune:
             self.prune()
         return True
 
     def prune(self) -> None:
         cutoff = self._latest - self.window
         self._seen = {k: t for k, t in self._seen.items() if t >= cutoff}
+        if len(self._seen) > self.max_entries:
+            newest = sorted(self._seen.items(), key=lambda kv: (kv[1], kv[0]))
+            self._seen = dict(newest[-(self.max_entries // 2):])
+        # a busy window may hold more than prune_every: wait for it to double, not O(n²)
+        self._next_prune = max(self.prune_every, 2 * len(self._seen))
 
-    def state(self) -> dict[str, float]:
+    def state(self) -> dict:
         """What a checkpoint keeps so that a restart de-duplicates like one clean run."""
         self.prune()
-        return dict(self._seen)
+        return {"latest": self._latest, "seen": dict(self._seen)}
 
-    def restore(self, state: dict[str, float]) -> None:
-        self._seen = dict(state)
-        self._latest = max(self._seen.values(), default=float("-inf"))
+    def restore(self, state: dict) -> None:
+        self._seen = dict(state["seen"])
+        self._latest = state["latest"]
+        self._next_prune = max(self.prune_every, 2 * len(self._seen))
