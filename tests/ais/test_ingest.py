@@ -125,3 +125,16 @@ def test_positions_move_last_seen_of_known_vessels(session, tmp_path, nmea_dir):
         "SELECT max(ts) AS ts FROM positions WHERE mmsi = 371255000").to_pylist()[0]["ts"]
     assert vessel.last_seen == max(last, vessel.last_static_at)
     assert vessel.first_seen <= vessel.last_static_at
+
+
+def test_live_batch_survives_a_database_failure(tmp_path, nmea_dir):
+    def broken_factory():
+        raise RuntimeError("database is down")
+
+    written = []
+    ingestor = Ingestor(PositionStore(tmp_path), broken_factory)
+    ingestor.add_listener(written.append)
+    for line in (nmea_dir / "kystverket/cvagner_norwegian.raw").read_text().splitlines():
+        ingestor.feed_line(line)
+    ingestor.close()
+    assert sum(t.num_rows for t in written) == ingestor.stats.positions == 146

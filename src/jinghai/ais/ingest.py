@@ -319,11 +319,16 @@ class Ingestor:
     def _flush(self, next_line: int) -> pa.Table:
         batch, self._batch = self._batch, _Batch()
         table = self._positions_table(batch)
+        changed: list[int] = []
         if self.session_factory is not None and (batch.quarantine or batch.statics or
                                                  table.num_rows):
-            changed = self._write_database(batch, table)
-        else:
-            changed = []
+            try:
+                changed = self._write_database(batch, table)
+            except Exception:
+                if self._origin:  # a file run stops; its checkpoint lets it resume
+                    raise
+                # a live feed logs the failed batch and keeps going (STYLE.md)
+                log.exception("AIS batch: database write failed; positions still stored")
         part = None
         if self._origin:
             part = f"{self._origin_id()}-{self._batch_no:08d}"
