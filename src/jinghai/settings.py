@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     own_mmsis: list[int] = Field(default_factory=list)
     # `jinghai demo`: TCP port of the simulated AIS feed (0 = any free port)
     demo_feed_port: int = 0
+    # Live feeds: seconds between ingest batches (each writes a Parquet part and moves the
+    # live map); shorter is livelier but makes more files and database writes
+    ais_flush_seconds: float = Field(default=5.0, gt=0)
     # Outgoing notifications (alerts, incidents)
     webhook_urls: list[str] = Field(default_factory=list)
     # Detection and alerts (jinghai.detect, jinghai.alerts)

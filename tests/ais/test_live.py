@@ -168,7 +168,8 @@ def test_runtime_ingests_a_running_feed_into_store_tracker_and_consumers(
     upgrade(engine)
     server = serve_feed("127.0.0.1", 0, speed=10.0, sim=Simulation(seed=3, fishing=[BOAT]))
     settings = Settings(data_dir=tmp_path, database_url=url, own_mmsis=list(PATROL_MMSIS),
-                        ais_feeds=[FeedSetting(url=server.url, name="sim")])
+                        ais_feeds=[FeedSetting(url=server.url, name="sim")],
+                        ais_flush_seconds=1.0)
     batches: list[pa.Table] = []
     register_live_consumer(batches.append)
     runtime = AisRuntime(settings, make_session_factory(engine)).start()

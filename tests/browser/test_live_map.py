@@ -54,7 +54,7 @@ def map_server(request, fresh_database_url, tmp_path, sim):
     feed = serve_feed("127.0.0.1", 0, speed=1.0, sim=sim)
     env = {"JINGHAI_AIS_FEEDS": json.dumps([{"url": feed.url, "name": "sim"}]),
            "JINGHAI_OWN_MMSIS": json.dumps(list(PATROL_MMSIS)),
-           "JINGHAI_AIS_STORE_DIR": str(tmp_path / "ais")}
+           "JINGHAI_AIS_STORE_DIR": str(tmp_path / "ais"), "JINGHAI_AIS_FLUSH_SECONDS": "2"}
     proc, server = helpers.start_server(url, tmp_path, env)
     yield server
     proc.terminate()

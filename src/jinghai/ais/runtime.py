@@ -40,9 +40,11 @@ _consumers: list[Consumer] = []
 _consumers_lock = threading.Lock()
 _current: AisRuntime | None = None
 
-#: Housekeeping cadence (seconds): flush the ingestor's partial batch so the map is live,
-#: drop vessels gone quiet, re-read the registry (vessels added or given an MMSI).
-FLUSH_EVERY = 1.0
+#: Housekeeping cadence (seconds): drop vessels gone quiet, re-read the registry (vessels
+#: added or given an MMSI). The ingestor's partial batch is flushed every
+#: ``settings.ais_flush_seconds``: each flush writes one Parquet part per day touched and
+#: one database transaction (static data, last seen), so one second would mean 86,400
+#: files a day, and on SQLite a write every second competing with the web's requests.
 EXPIRE_EVERY = 30.0
 REGISTRY_EVERY = 60.0
 
@@ -101,7 +103,8 @@ def open_store(settings: Settings):
 
 
 class AisRuntime:
-    """Feeds, ingestor and live tracker for one web app process."""
+    """Feeds, ingestor and live tracker for one web app process (run one web worker per
+    feed set: two workers would each ingest the same feed)."""
 
     def __init__(self, settings: Settings, session_factory) -> None:
         self.settings = settings
@@ -158,9 +161,10 @@ class AisRuntime:
         if self.store is None:
             raise RuntimeError("AIS feeds are configured but the position store is missing")
         self.store.root.mkdir(parents=True, exist_ok=True)
-        # A live feed is flushed every FLUSH_EVERY by the housekeeping thread, and by the
-        # ingestor itself when a second has passed since the batch began (max_delay).
-        self.ingestor = Ingestor(self.store, self.session_factory, max_delay=FLUSH_EVERY)
+        # A live feed is flushed by the housekeeping thread when the feed is quiet, and by
+        # the ingestor itself once the batch is ais_flush_seconds old (max_delay).
+        self.ingestor = Ingestor(self.store, self.session_factory,
+                                 max_delay=self.settings.ais_flush_seconds)
         self.ingestor.add_listener(self._on_positions)
         self.ingestor.add_static_listener(self._on_static)
         for feed in self.settings.ais_feeds:
@@ -218,7 +222,7 @@ class AisRuntime:
     def _housekeeping(self) -> None:
         next_expire = time.monotonic() + EXPIRE_EVERY
         next_registry = time.monotonic() + REGISTRY_EVERY
-        while not self._stop.wait(FLUSH_EVERY):
+        while not self._stop.wait(self.settings.ais_flush_seconds):
             if self.ingestor is not None:
                 self._safely(self.ingestor.flush)
             now = time.monotonic()
