@@ -198,6 +198,8 @@ def main() -> None:
               f"{fast['pyais_rate']:,.0f} /s  peak {fast['peak_mb']:.0f} MB  wall {fast['wall']}")
         print(f"ratio full ingest / plain pyais loop  {ing['rate'] / loop['rate']:.2f}x")
         print(f"ratio full ingest / pyais stream      {ing['rate'] / stream['rate']:.2f}x")
+        print(f"ratio fast path (frame+decode) / plain pyais loop over the file  "
+              f"{fast['rate_framing_and_decode'] / loop['rate']:.2f}x")
         print(f"ratio fast path (frame+decode) / pyais.decode  "
               f"{fast['rate_framing_and_decode'] / fast['pyais_rate']:.2f}x")
         print(f"ratio fast path (decode only) / pyais.decode   "
