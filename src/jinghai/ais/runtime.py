@@ -173,8 +173,12 @@ class AisRuntime:
                 log.error("AIS feed %s: unknown scheme %r (tcp:// or udp://)", feed.url, scheme)
                 continue
             name = feed.name or urlsplit(feed.url).netloc
-            src = make_source(feed.url, self._line_handler(), name=name)
-            src.start()
+            try:  # a bad feed (a UDP port in use) is logged; the map and other feeds run
+                src = make_source(feed.url, self._line_handler(), name=name)
+                src.start()
+            except OSError:
+                log.exception("AIS feed %s (%s) could not start", name, feed.url)
+                continue
             self.sources.append(src)
             log.info("AIS feed %s started (%s)", name, feed.url)
 
