@@ -1,18 +1,20 @@
-"""Incident intake: checklist, the office notice, webhooks that succeed and fail, counters."""
+"""Incident intake: checklist, office notice, webhooks (queued, delivered, retried), counters."""
 
 from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
 import pytest
 from sqlalchemy import select
 
+from jinghai.alerts.models import WebhookOutbox
+from jinghai.alerts.webhooks import deliver_due
 from jinghai.db import utcnow
 from jinghai.errors import PermissionDenied
-from jinghai.incidents.models import WebhookDelivery
 from jinghai.incidents.service import (
     IncidentInput,
     complete_step,
@@ -55,34 +57,47 @@ def intake(kind="sea_rescue", persons=4):
                          nationalities="越南", health_state="sick")
 
 
-def test_intake_notifies_the_office_and_the_webhook(session, make_liaison, receiver):
+def test_intake_notifies_the_office_and_queues_the_webhook(session, make_liaison, receiver):
     url, received = receiver
     transport = make_liaison("transport", "transport1")
 
-    incident = open_incident(session, transport, intake(), webhook_urls=[url])
+    incident = open_incident(session, transport, intake(),
+                             webhook_targets=[(url, "json"), (url, "dingtalk")])
 
     [notice] = session.scalars(select(Notification).where(Notification.kind == "incident"))
     assert (notice.role, notice.unit_id, notice.link) == ("office", None,
                                                         f"/incidents/{incident.id}")
     assert "海上求助入境：4人" in notice.title
-    assert received == [{**received[0], "id": incident.id, "kind": "sea_rescue", "persons": 4}]
-    [delivery] = session.scalars(select(WebhookDelivery))
-    assert (delivery.succeeded, delivery.attempts) == (True, 1)
     assert [s.step for s in incident.steps] == [
         "rescue", "health_check", "medical_diagnosis", "transfer", "isolation", "treatment"]
+    # written with the intake, sent by the worker after it commits
+    rows = session.scalars(select(WebhookOutbox).order_by(WebhookOutbox.id)).all()
+    assert [(r.status, r.format, r.alert_id) for r in rows] == [
+        ("pending", "json", None), ("pending", "dingtalk", None)]
+    assert received == []
+
+    deliver_due(session)
+
+    assert [r.status for r in rows] == ["sent", "sent"]
+    plain, robot = received
+    assert {**plain, "id": incident.id, "kind": "sea_rescue", "persons": 4} == plain
+    assert robot["msgtype"] == "markdown"
+    assert "【第一时间上报】海上求助入境 4人" in robot["markdown"]["title"]
+    assert "梅山湾" in robot["markdown"]["text"] and "有病症" in robot["markdown"]["text"]
 
 
-def test_a_dead_webhook_is_retried_recorded_and_does_not_fail_intake(session, office):
-    def refuse(url, payload):
-        raise ConnectionError("connection refused")
-
-    incident = open_incident(session, office, intake(), webhook_urls=["http://127.0.0.1:9/x"],
-                             post=refuse)
-
+def test_a_dead_webhook_is_retried_and_never_fails_intake(session, office):
+    incident = open_incident(session, office, intake(),
+                             webhook_targets=[("http://127.0.0.1:9/x", "wecom")])
     assert incident.id is not None
-    [delivery] = session.scalars(select(WebhookDelivery))
-    assert (delivery.succeeded, delivery.attempts) == (False, 3)
-    assert "connection refused" in delivery.last_error
+    [row] = session.scalars(select(WebhookOutbox))
+    assert row.payload["markdown"]["content"].startswith("### 【第一时间上报】")
+
+    deliver_due(session, utcnow(), max_attempts=2, backoff_s=30)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "Connect" in row.last_error or "refused" in row.last_error.lower()
+    deliver_due(session, utcnow() + timedelta(seconds=31), max_attempts=2, backoff_s=30)
+    assert (row.status, row.attempts) == ("failed", 2)
 
 
 def test_checklist_steps_and_who_may_see(session, office, make_liaison):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jinghai.db import Base, UTCDateTime, utcnow
@@ -91,20 +90,3 @@ class IncidentStep(Base):
     @property
     def label(self) -> str:
         return STEP_LABELS.get(self.step, self.step)
-
-
-class WebhookDelivery(Base):
-    """One attempt series to push an incident to an outside URL. A failure is recorded
-    here, never raised: intake must not depend on a receiver being up."""
-
-    __tablename__ = "webhook_deliveries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL"), nullable=True)
-    url: Mapped[str] = mapped_column(String(500))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    succeeded: Mapped[bool] = mapped_column(default=False)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

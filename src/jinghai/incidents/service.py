@@ -1,25 +1,27 @@
 """Incident intake and the response checklist.
 
 Intake reports to the office at once (第一时间上报): an in-app notice in the same
-transaction, and a plain JSON POST to every configured webhook. The webhook is best effort:
-it is retried a few times, and a receiver that is down is logged and recorded in
-:class:`~jinghai.incidents.models.WebhookDelivery`, never allowed to fail the intake.
+transaction, and a message to every configured webhook (plain JSON, DingTalk or WeCom
+robot) through the shared outbox (:mod:`jinghai.alerts.webhooks`): written with the intake,
+delivered after it commits by the app's background worker, retried with backoff. A receiver
+that is down never slows or fails the intake, and nothing is sent for an intake that was
+rolled back.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
+from jinghai.alerts.models import WebhookOutbox
 from jinghai.audit.service import record
 from jinghai.cases.access import (
     may_see_unit_data,
@@ -35,14 +37,13 @@ from jinghai.incidents.models import (
     RESPONSE_PLANS,
     Incident,
     IncidentStep,
-    WebhookDelivery,
 )
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
 
 log = logging.getLogger(__name__)
 
-Poster = Callable[[str, dict[str, Any]], None]
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -71,40 +72,34 @@ def _validate(data: IncidentInput) -> None:
         raise InvalidInput("经度和纬度须同时填写")
 
 
-def http_post(url: str, payload: dict[str, Any]) -> None:
-    """POST JSON; raises on a network error or a non-2xx answer."""
-    r = httpx.post(url, json=payload, timeout=3.0)
-    r.raise_for_status()
+def incident_message(incident: Incident, fmt: str) -> dict[str, Any]:
+    """The webhook body in ``fmt``: our JSON, or a DingTalk/WeCom robot markdown message."""
+    if fmt == "json":
+        return incident_payload(incident)
+    when = incident.occurred_at.astimezone(TZ).strftime("%m-%d %H:%M")
+    title = f"【第一时间上报】{incident.kind_label} {incident.persons}人"
+    text = "\n".join([
+        f"### {title}", f"- 时间：{when}（北京时间）", f"- 地点：{incident.place or '待报'}",
+        f"- 国籍：{incident.nationalities or '不明'}", f"- 健康状况：{incident.health_label}",
+        f"- 报告单位：{incident.unit.name}", f"- 编号：#{incident.id}"])
+    if fmt == "dingtalk":
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+    if fmt == "wecom":
+        return {"msgtype": "markdown", "markdown": {"content": text}}
+    raise ValueError(f"unknown webhook format {fmt!r}")
 
 
-def send_webhooks(session: Session, incident: Incident, urls: Sequence[str],
-                  post: Poster = http_post, attempts: int = 3, backoff: float = 0.5
-                  ) -> list[WebhookDelivery]:
-    """Push the incident to each URL, ``attempts`` tries with a growing pause; record the
-    outcome per URL. Never raises: the intake has already happened and must stand."""
-    payload = incident_payload(incident)
-    out = []
-    for url in urls:
-        delivery = WebhookDelivery(incident_id=incident.id, url=url[:500], payload=payload)
-        for n in range(1, attempts + 1):
-            delivery.attempts = n
-            try:
-                post(url, payload)
-            except Exception as exc:  # noqa: BLE001 - any failure of the receiver
-                delivery.last_error = f"{exc.__class__.__name__}: {exc}"[:1000]
-                log.warning("incident webhook failed", extra={
-                    "url": url, "incident_id": incident.id, "attempt": n,
-                    "error": delivery.last_error})
-                if n < attempts:
-                    time.sleep(backoff * n)
-                continue
-            delivery.succeeded = True
-            delivery.last_error = ""
-            break
-        session.add(delivery)
-        out.append(delivery)
+def enqueue_webhooks(session: Session, incident: Incident,
+                     targets: Sequence[tuple[str, str]]) -> list[WebhookOutbox]:
+    """One outbox row per (url, format), due now; the worker delivers and retries."""
+    now = utcnow()
+    rows = [WebhookOutbox(alert_id=None, url=url[:500], format=fmt,
+                          payload=incident_message(incident, fmt), status="pending",
+                          attempts=0, next_attempt_at=now, created_at=now, last_error="")
+            for url, fmt in targets]
+    session.add_all(rows)
     session.flush()
-    return out
+    return rows
 
 
 def incident_payload(incident: Incident) -> dict[str, Any]:
@@ -119,7 +114,7 @@ def incident_payload(incident: Incident) -> dict[str, Any]:
 
 
 def open_incident(session: Session, user: User, data: IncidentInput,
-                  webhook_urls: Sequence[str] = (), post: Poster = http_post) -> Incident:
+                  webhook_targets: Sequence[tuple[str, str]] = ()) -> Incident:
     """Record an incident with its response checklist and report it to the office."""
     require_staff_writer(user)
     _validate(data)
@@ -146,7 +141,7 @@ def open_incident(session: Session, user: User, data: IncidentInput,
         link=f"/incidents/{incident.id}",
     ))
     session.flush()
-    send_webhooks(session, incident, webhook_urls, post)
+    enqueue_webhooks(session, incident, webhook_targets)
     return incident
 
 

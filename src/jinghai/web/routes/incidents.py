@@ -57,6 +57,12 @@ def new_page(request: Request, user: User = Depends(current_user)):
     return render(request, "incidents/form.html", {"values": {}, "error": None, **_labels()})
 
 
+def webhook_targets(settings: Settings) -> list[tuple[str, str]]:
+    """Where intake is pushed: the plain-JSON URLs and the alert channels (DingTalk, WeCom…)."""
+    return ([(url, "json") for url in settings.webhook_urls]
+            + [(t.url, t.format) for t in settings.alert_webhooks])
+
+
 @router.post("/incidents/new", include_in_schema=False)
 async def new_submit(request: Request, db: Session = Depends(get_db),
                      user: User = Depends(current_user),
@@ -75,7 +81,7 @@ async def new_submit(request: Request, db: Session = Depends(get_db),
             description=values.get("description", ""),
             lon=_opt_float(values.get("lon", ""), "经度"),
             lat=_opt_float(values.get("lat", ""), "纬度")),
-            webhook_urls=settings.webhook_urls)
+            webhook_targets=webhook_targets(settings))
     except InvalidInput as exc:
         return render(request, "incidents/form.html",
                       {"values": values, "error": exc.message, **_labels()}, status_code=422)
@@ -162,7 +168,7 @@ def api_open(body: IncidentIn, db: Session = Depends(get_db),
     if body.occurred_at.tzinfo is None:
         body.occurred_at = body.occurred_at.replace(tzinfo=ZoneInfo(get_operation(db).timezone))
     incident = service.open_incident(db, user, service.IncidentInput(**body.model_dump()),
-                                     webhook_urls=settings.webhook_urls)
+                                     webhook_targets=webhook_targets(settings))
     return IncidentOut.of(incident)
 
 
