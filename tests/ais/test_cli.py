@@ -34,6 +34,7 @@ def test_ingest_prints_counts_and_quarantine_lists_reasons(backend, tmp_path, nm
     before = sorted(p.name for p in (tmp_path / "ais").rglob("part-*.parquet"))
     result = runner.invoke(app, ["ais", "ingest", *files, "--quiet"])
     assert result.exit_code == 0
+    assert result.output.count("此前已导入") == 2
     assert sorted(p.name for p in (tmp_path / "ais").rglob("part-*.parquet")) == before
 
 

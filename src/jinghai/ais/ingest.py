@@ -71,6 +71,7 @@ class IngestStats:
     positions: int = 0  # rows written to the store
     outcomes: Counter = field(default_factory=Counter)  # per sentence: OUTCOMES + reasons
     tag_blocks_ignored: int = 0
+    already_done: bool = False  # the checkpoint says this file was ingested before
 
     @property
     def quarantined(self) -> dict[str, int]:
@@ -413,8 +414,9 @@ class Ingestor:
             self.stats, self._committed, resume, self._batch_no = IngestStats(), -1, 0, 0
             self.parser, self.assembler = LineParser(), Assembler(self.assembler.max_gap)
             if state:
-                if state.get("done"):
+                if state.get("done"):  # ingested before: the counts of that run
                     self.stats = IngestStats.from_dict(state["stats"])
+                    self.stats.already_done = True
                     self._origin = ""
                     return self.stats
                 self.stats = IngestStats.from_dict(state["stats"])

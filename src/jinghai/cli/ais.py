@@ -77,6 +77,8 @@ def ingest(
             task = progress.add_task(path.name, total=None if path.suffix == ".gz" else
                                      max(1, size // 60))
             stats = ingestor.ingest_file(path, progress=lambda n, t=task: progress.update(t, completed=n))
+        if stats.already_done:
+            console.print(f"此前已导入，按断点跳过：{path.name}", soft_wrap=True)
         _print_stats(str(path), stats)
 
 
