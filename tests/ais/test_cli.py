@@ -38,6 +38,21 @@ def test_ingest_prints_counts_and_quarantine_lists_reasons(backend, tmp_path, nm
     assert sorted(p.name for p in (tmp_path / "ais").rglob("part-*.parquet")) == before
 
 
+def test_compact_merges_closed_days(tmp_path, nmea_dir, monkeypatch):
+    monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    path = nmea_dir / "kystverket/aisnet_Ais1000Lines.nm4"  # 2019-08-07, tag-block times
+    assert runner.invoke(app, ["ais", "ingest", str(path), "--no-db", "--quiet",
+                               "--batch-rows", "100"]).exit_code == 0
+    parts = list((tmp_path / "ais" / "positions").rglob("part-*.parquet"))
+    assert len(parts) > 4
+    result = runner.invoke(app, ["ais", "compact"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "ais" / "positions").rglob("part-*.parquet"))) == 1
+    assert "2019-08-07: 合并" in result.output
+    assert runner.invoke(app, ["ais", "compact", "--before", "yesterday"]).exit_code == 2
+
+
 def test_listen_refuses_a_bad_url(tmp_path, monkeypatch):
     monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(app, ["ais", "listen", "ftp://x:1", "--no-db"])

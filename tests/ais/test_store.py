@@ -63,3 +63,20 @@ def test_empty_store_answers_empty(tmp_path):
     assert store.days() == [] and store.latest().num_rows == 0
     assert store.query("SELECT count(*) AS n FROM positions").to_pylist() == [{"n": 0}]
     assert store.scan(T0, T0 + timedelta(days=1)).schema == POSITION_SCHEMA
+
+
+def test_compaction_merges_a_days_parts_and_keeps_every_row(tmp_path):
+    store = PositionStore(tmp_path)
+    for i in range(5):  # a live feed: one small part every few seconds
+        rows = [(412000000 + i, T0 - timedelta(hours=1) + timedelta(seconds=s), 121.9, 29.9,
+                 1.0, 2.0, 3, 0, 1, "r1") for s in range(10)]
+        store.append(_table(rows))
+    query = "SELECT * FROM positions ORDER BY mmsi, ts"
+    before = store.query(query)
+    day = date(2026, 11, 28)
+    assert len(list((tmp_path / "positions" / "day=2026-11-28").glob("part-*"))) == 5
+    assert store.compact_before(date(2026, 11, 29)) == {day: 5}
+    assert len(list((tmp_path / "positions" / "day=2026-11-28").glob("part-*"))) == 1
+    assert store.query(query) == before
+    assert store.compact(day) == 0  # already one part
+    assert store.track(412000003, T0 - timedelta(days=1), T0).num_rows == 10

@@ -70,6 +70,39 @@ class PositionStore:
             _fsync_dir(directory)
         return written
 
+    def compact(self, day: date, min_parts: int = 2) -> int:
+        """Merge the parts of ``day`` into one, sorted by (mmsi, ts) so a track reads few
+        row groups. A live feed writes a part every few seconds; thousands of small files
+        make every scan slow. Returns how many parts were merged (0 if fewer than
+        ``min_parts``). Run it on closed days and not while a checkpointed file ingest of
+        that day is unfinished (its resume would write its parts again)."""
+        directory = self.positions_dir / f"day={day.isoformat()}"
+        parts = sorted(directory.glob("part-*.parquet"))
+        if len(parts) < min_parts:
+            return 0
+        table = self._read([str(p) for p in parts]).sort_by([("mmsi", "ascending"),
+                                                               ("ts", "ascending")])
+        name = f"{_next_seq()}-compact"
+        tmp = directory / f".part-{name}.parquet.tmp"
+        pq.write_table(table, tmp, compression="zstd", row_group_size=128 * 1024)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, directory / f"part-{name}.parquet")
+        for old in parts:
+            old.unlink(missing_ok=True)
+        _fsync_dir(directory)
+        return len(parts)
+
+    def compact_before(self, before: date, min_parts: int = 2) -> dict[date, int]:
+        """:meth:`compact` every day before ``before`` (e.g. today: closed days only)."""
+        done = {}
+        for day in self.days():
+            if day < before:
+                merged = self.compact(day, min_parts)
+                if merged:
+                    done[day] = merged
+        return done
+
     # -- reading -----------------------------------------------------------------------
     def days(self) -> list[date]:
         if not self.positions_dir.is_dir():
@@ -91,8 +124,15 @@ class PositionStore:
     def _read(self, files: list[str], filt=None) -> pa.Table:
         if not files:
             return POSITION_SCHEMA.empty_table()
-        dataset = ds.dataset(files, schema=POSITION_SCHEMA, format="parquet")
-        return dataset.to_table(filter=filt)
+        try:
+            dataset = ds.dataset(files, schema=POSITION_SCHEMA, format="parquet")
+            return dataset.to_table(filter=filt)
+        except FileNotFoundError:
+            # a compaction replaced the parts after we listed them: list the days again
+            dirs = sorted({Path(f).parent for f in files})
+            fresh = [str(p) for d in dirs for p in sorted(d.glob("part-*.parquet"))]
+            return ds.dataset(fresh, schema=POSITION_SCHEMA, format="parquet").to_table(
+                filter=filt)
 
     def read_day(self, day: date) -> pa.Table:
         return self._read(self._files([day]))

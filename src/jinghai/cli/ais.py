@@ -122,6 +122,29 @@ def listen(
     _print_stats(url, ingestor.stats)
 
 
+@app.command("compact")
+def compact(
+    store_dir: Annotated[Path | None, typer.Option("--store", help="位置库目录")] = None,
+    before: Annotated[str | None, typer.Option(help="合并此日期（UTC，YYYY-MM-DD）之前各天，默认今天")]
+    = None,
+) -> None:
+    """合并位置库中已结束各天的小文件（实时接收每隔几秒写一个文件）。"""
+    from datetime import UTC, date, datetime
+
+    from jinghai.ais.store import PositionStore
+
+    root = store_dir or Settings().resolved_ais_store_dir()
+    try:
+        day = date.fromisoformat(before) if before else datetime.now(UTC).date()
+    except ValueError as exc:
+        typer.echo(f"错误：日期格式应为 YYYY-MM-DD：{before}", err=True)
+        raise typer.Exit(2) from exc
+    done = PositionStore(root).compact_before(day)
+    for d, n in sorted(done.items()):
+        console.print(f"{d}: 合并 {n} 个文件")
+    console.print(f"共合并 {len(done)} 天")
+
+
 @app.command("quarantine")
 def quarantine(
     reason: Annotated[str | None, typer.Option(help="只看某一原因的最近记录")] = None,
