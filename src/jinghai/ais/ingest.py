@@ -1,10 +1,17 @@
 """The ingestor: lines in, de-duplicated positions in the store, static data and quarantine
 in the database, listeners told after each durable batch.
 
-Per line the work is plain Python (framing, checksum, assembly, de-dup: a few dict and
-string operations); decoding of position reports waits for the batch and is vectorised
-(:mod:`jinghai.ais.fastpath`), which is what makes a full ingest faster than a plain pyais
-loop. Other message types are decoded by pyais (:mod:`jinghai.ais.decode`).
+Speed comes from doing little per line in Python: a file is read in chunks whose plain
+single-part sentences are framed and checksummed by numpy (:func:`fastpath.frame_chunk`);
+other lines take the careful :class:`~jinghai.ais.nmea.LineParser`. Lines are still handled
+in order (assembly, de-dup: a few dict operations), and decoding of position reports waits
+for the batch and is vectorised (:mod:`jinghai.ais.fastpath`). Static types go through
+pyais (:mod:`jinghai.ais.decode`) once per distinct report; types we keep nothing of are
+counted, not decoded.
+
+De-dup merges the receivers of copies that arrive while the first copy's batch is still
+pending; a copy arriving after that batch was written is counted as a duplicate but cannot
+add its receiver to the written row (parts are immutable).
 
 Durability (``ingest_file`` with a checkpoint): a batch is written as Parquet parts named
 after (file, batch number), renamed into place, and only then is the checkpoint replaced
