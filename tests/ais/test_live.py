@@ -220,3 +220,28 @@ def test_a_failing_consumer_does_not_stop_the_picture_or_the_others(minutes, tmp
     assert len(runtime.tracker) == len(set(minutes[0].column("mmsi").to_pylist())
                                        | set(minutes[1].column("mmsi").to_pylist()))
     assert not (tmp_path / "ais").exists()  # no feed, nothing written
+
+
+def test_runtime_compacts_closed_days_and_a_busy_today(minutes, tmp_path, monkeypatch):
+    """Live feeds write a part every few seconds; the runtime merges them so track queries
+    read a few files. Closed days always, today once it has TODAY_MAX_PARTS parts."""
+    import jinghai.ais.runtime as rt
+    from jinghai.ais.runtime import AisRuntime
+    from jinghai.settings import Settings
+
+    runtime = AisRuntime(Settings(data_dir=tmp_path), session_factory=None)
+    store = runtime.store
+    day = START.date()
+    for batch in minutes:
+        for k in range(0, batch.num_rows, 50):
+            store.append(batch.slice(k, 50))
+    parts = lambda: sorted((store.positions_dir / f"day={day}").glob("part-*.parquet"))
+    before = store.read_day(day).sort_by([("mmsi", "ascending"), ("ts", "ascending")])
+    n = len(parts())
+    assert n > 4
+    monkeypatch.setattr(rt, "TODAY_MAX_PARTS", n + 1)
+    assert runtime.compact_store(today=day) == {}  # today, and not busy enough yet
+    assert len(parts()) == n
+    assert runtime.compact_store(today=day + timedelta(days=1)) == {day: n}  # a closed day
+    assert len(parts()) == 1
+    assert store.read_day(day).equals(before)

@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +47,11 @@ _current: AisRuntime | None = None
 #: files a day, and on SQLite a write every second competing with the web's requests.
 EXPIRE_EVERY = 30.0
 REGISTRY_EVERY = 60.0
+#: Every COMPACT_EVERY the store's closed days are merged into one part each, and today's
+#: parts too once there are TODAY_MAX_PARTS of them (an hour of 5-second flushes), so the
+#: map's track queries read a few files, not thousands.
+COMPACT_EVERY = 3600.0
+TODAY_MAX_PARTS = 720
 
 
 def register_live_consumer(fn: Consumer) -> None:
@@ -223,9 +228,23 @@ class AisRuntime:
         if latest.num_rows:
             self.tracker.update(latest)
 
+    def compact_store(self, today: date | None = None) -> dict[date, int]:
+        """Merge small parts: every closed day, and today once it has TODAY_MAX_PARTS."""
+        if self.store is None or not hasattr(self.store, "compact"):
+            return {}
+        today = today or datetime.now(UTC).date()
+        done = self.store.compact_before(today)
+        merged = self.store.compact(today, min_parts=TODAY_MAX_PARTS)
+        if merged:
+            done[today] = merged
+        if done:
+            log.info("AIS store compacted: %s", {d.isoformat(): n for d, n in done.items()})
+        return done
+
     def _housekeeping(self) -> None:
         next_expire = time.monotonic() + EXPIRE_EVERY
         next_registry = time.monotonic() + REGISTRY_EVERY
+        next_compact = time.monotonic() + (60.0 if self.ingestor is not None else COMPACT_EVERY)
         while not self._stop.wait(self.settings.ais_flush_seconds):
             if self.ingestor is not None:
                 self._safely(self.ingestor.flush)
@@ -236,3 +255,6 @@ class AisRuntime:
             if now >= next_registry:
                 next_registry = now + REGISTRY_EVERY
                 self._safely(self.refresh_registry)
+            if now >= next_compact and self.ingestor is not None:
+                next_compact = now + COMPACT_EVERY
+                self._safely(self.compact_store)
