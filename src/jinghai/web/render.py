@@ -68,16 +68,20 @@ templates.env.globals["weekday"] = lambda d: "周" + WEEKDAYS[d.weekday()]
 
 
 def unread_count(request: Request, user) -> int:
+    """Counted in the request's own transaction while it is open (a second one would wait
+    for the first's lock on SQLite); an error page, rendered after it ended, opens its own."""
     if user is None:
         return 0
+    conds = [Notification.role == user.role]
+    if user.unit_id:
+        conds.append(Notification.unit_id == user.unit_id)
+    query = select(func.count(Notification.id)).where(or_(*conds), Notification.read_at.is_(None))
+    current = getattr(request.state, "db", None)
+    if current is not None and current.in_transaction():
+        return current.scalar(query) or 0
     session = request.app.state.session_factory()
     try:
-        conds = [Notification.role == user.role]
-        if user.unit_id:
-            conds.append(Notification.unit_id == user.unit_id)
-        return session.scalar(
-            select(func.count(Notification.id)).where(or_(*conds), Notification.read_at.is_(None))
-        ) or 0
+        return session.scalar(query) or 0
     finally:
         session.close()
 
