@@ -7,36 +7,22 @@ from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pytest
-from pyais.stream import IterMessages
 
 from jinghai.ais.live import LiveTracker, RegistryRef, classify
-from jinghai.ais.simulate import PATROL_MMSIS, FishingSpec, Simulation, iter_sentences
+from jinghai.ais.simulate import (
+    PATROL_MMSIS,
+    FishingSpec,
+    Simulation,
+    decoded_positions,
+    iter_sentences,
+)
 
 START = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 BOAT = FishingSpec(412401234, "浙甬渔60123", "郭巨")
 REGISTRY = {BOAT.mmsi: RegistryRef(17, "浙甬渔60123", "浙甬渔60123")}
-# The position contract's columns (jinghai.ais.schema.POSITION_SCHEMA).
-SCHEMA = pa.schema([("mmsi", pa.int64()), ("ts", pa.timestamp("us", tz="UTC")),
-                    ("lon", pa.float64()), ("lat", pa.float64()), ("sog", pa.float32()),
-                    ("cog", pa.float32()), ("heading", pa.int16()), ("nav_status", pa.int8()),
-                    ("msg_type", pa.int8()), ("receivers", pa.string())])
 
 
-def positions(lines: list[str]) -> pa.Table:
-    """Decode with pyais into the position schema, as the ingestor hands batches on."""
-    rows = []
-    for msg in IterMessages.from_strings(lines):
-        m = msg.decode()
-        if m.msg_type not in (1, 2, 3, 18):
-            continue
-        tb = msg.tag_block
-        tb.init()
-        rows.append({"mmsi": m.mmsi, "lon": m.lon, "lat": m.lat, "sog": m.speed,
-                     "cog": m.course, "heading": m.heading,
-                     "nav_status": getattr(m, "status", 15), "msg_type": m.msg_type,
-                     "ts": datetime.fromtimestamp(int(tb.receiver_timestamp), UTC),
-                     "receivers": tb.source_station})
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+positions = decoded_positions
 
 
 @pytest.fixture(scope="module")

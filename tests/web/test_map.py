@@ -7,38 +7,24 @@ from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pytest
-from pyais.stream import IterMessages
 from sqlalchemy import select
 
 from jinghai.accounts.models import User
-from jinghai.ais.simulate import PATROL_MMSIS, FishingSpec, Simulation, iter_sentences
+from jinghai.ais.simulate import (
+    PATROL_MMSIS,
+    FishingSpec,
+    Simulation,
+    decoded_positions,
+    iter_sentences,
+)
 from jinghai.db import make_session_factory, session_scope
 from jinghai.vessels.service import add_vessel
 
 BOAT = FishingSpec(412401234, "浙甬渔60123", "郭巨")
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
-SCHEMA = pa.schema([("mmsi", pa.int64()), ("ts", pa.timestamp("us", tz="UTC")),
-                    ("lon", pa.float64()), ("lat", pa.float64()), ("sog", pa.float32()),
-                    ("cog", pa.float32()), ("heading", pa.int16()), ("nav_status", pa.int8()),
-                    ("msg_type", pa.int8()), ("receivers", pa.string())])
 
 
-def positions(lines: list[str]) -> pa.Table:
-    """The feed's sentences decoded with pyais into the position schema (one row per
-    receiver; the store keeps duplicates apart, which the tests do not depend on)."""
-    rows = []
-    for msg in IterMessages.from_strings(lines):
-        m = msg.decode()
-        if m.msg_type not in (1, 2, 3, 18):
-            continue
-        tb = msg.tag_block
-        tb.init()
-        rows.append({"mmsi": m.mmsi, "lon": m.lon, "lat": m.lat, "sog": m.speed,
-                     "cog": m.course, "heading": m.heading,
-                     "nav_status": getattr(m, "status", 15), "msg_type": m.msg_type,
-                     "ts": datetime.fromtimestamp(int(tb.receiver_timestamp), UTC),
-                     "receivers": tb.source_station})
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+positions = decoded_positions
 
 
 @pytest.fixture(scope="module")
