@@ -151,3 +151,12 @@ def make_liaison(session, operation):
         return _user(session, username or f"liaison_{unit_key}", Role.LIAISON, unit_key)
 
     return make
+
+
+def pytest_sessionstart(session) -> None:
+    """Under CI the real recordings must be there: a test that skips for want of them would
+    hide that the AIS and detection suites did not run."""
+    if os.environ.get("CI") == "true" and not SHARED_DATA.is_dir():
+        raise pytest.UsageError(
+            f"CI=true requires the shared data at {SHARED_DATA.resolve()} "
+            "(set JINGHAI_SHARED_DATA to its location)")
