@@ -13,10 +13,13 @@
     return e;
   }
 
+  // Beijing time whatever the browser's own zone, as on every other page.
+  var BEIJING = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", hour12: false,
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
   function localTime(iso) {
-    var d = new Date(iso);
-    var p = function (n) { return (n < 10 ? "0" : "") + n; };
-    return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + " " + p(d.getHours()) + ":" + p(d.getMinutes());
+    var parts = {};
+    BEIJING.formatToParts(new Date(iso)).forEach(function (x) { parts[x.type] = x.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour.replace("24", "00") + ":" + parts.minute;
   }
 
   function setBadge(count) {
@@ -83,7 +86,14 @@
     if (!node || typeof L === "undefined") return;
     var data = JSON.parse(node.textContent);
     var map = L.map("replay");
+    map.getContainer().style.background = "#cfe3f5";  // sea; land comes from the coastline
     if (data.tile_url) L.tileLayer(data.tile_url, { maxZoom: 18 }).addTo(map);
+    fetch("/api/map/coastline.geojson", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (g) {
+        if (g) L.geoJSON(g, { interactive: false, style: { color: "#8a7650", weight: 1,
+          fillColor: "#efe6cf", fillOpacity: data.tile_url ? 0 : 1 } }).addTo(map).bringToBack();
+      }).catch(function () {});
     fetch("/api/zones", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (fc) {
         if (fc) L.geoJSON(fc, { style: { color: "#7a8896", weight: 1, fillOpacity: 0.05 },
