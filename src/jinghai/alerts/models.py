@@ -176,3 +176,15 @@ class WebhookOutbox(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DetectorSetting(Base):
+    """Parameters the office set for one detector from the settings page. They override the
+    server's ``detector_params`` setting; the live runner picks them up within a minute."""
+
+    __tablename__ = "detector_settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -93,11 +93,12 @@ def build_suite(session: Session, settings: Any = None,
                 static: dict[int, dict[str, Any]] | None = None) -> dict[str, Detector]:
     """The detectors with today's database facts; ``static`` adds vessel facts known
     elsewhere (a recording's own static messages)."""
+    from jinghai.alerts.detector_settings import effective_overrides
     from jinghai.geo.service import load_zones
     from jinghai.portcalls.service import entry_reports_for_detector
 
     zones = load_zones(session)
-    params = detector_params(getattr(settings, "detector_params", None))
+    params = detector_params(effective_overrides(session, settings))
     return build_detectors(
         zones, load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
         reports=entry_reports_for_detector(session), params=with_zone_params(params, zones))
@@ -215,12 +216,14 @@ class LiveRunner:
     def __init__(self, session_scope: SessionScope, settings: Any = None, *,
                  suite: dict[str, Detector] | None = None, config: Any = None,
                  reports_every_s: float = 60.0) -> None:
+        from jinghai.alerts.detector_settings import settings_version
         from jinghai.alerts.service import AlertConfig
 
         self._scope = session_scope
         self._settings = settings
-        if suite is None:
-            with session_scope() as s:
+        with session_scope() as s:
+            self._params_version = settings_version(s)
+            if suite is None:
                 suite = build_suite(s, settings)
         self.suite = suite
         self.config = config or (AlertConfig.from_settings(settings) if settings
@@ -262,9 +265,25 @@ class LiveRunner:
         with self._scope() as s:
             if time.monotonic() - self._reports_at >= self._reports_every_s:
                 refresh_reports(self.suite, s)
+                self._apply_new_params(s)
                 self._reports_at = time.monotonic()
             if events:
                 record_events(s, events, config=self.config)
+
+    def _apply_new_params(self, session: Session) -> None:
+        """When the office saved detector parameters, rebuild the detectors whose
+        parameters changed (their open events start afresh); the others keep their state."""
+        from jinghai.alerts.detector_settings import settings_version
+
+        version = settings_version(session)
+        if version == self._params_version:
+            return
+        fresh = build_suite(session, self._settings)
+        for name, det in fresh.items():
+            if name in self.suite and det.params != self.suite[name].params:
+                log.info("detector %s: new parameters from the settings page", name)
+                self.suite[name] = det
+        self._params_version = version
 
     def attach(self) -> bool:
         """Register with the live AIS runtime; False when it is not there (yet)."""

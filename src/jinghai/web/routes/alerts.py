@@ -78,10 +78,32 @@ def settings_page(request: Request, db: Session = Depends(get_db),
                   settings: Settings = Depends(get_settings)):
     require_office(user)
     return render(request, "alerts/settings.html", {
-        "dets": detector_settings(settings), "routing": routing_table(),
+        "dets": detector_settings(settings, db), "routing": routing_table(),
+        "flash": request.query_params.get("saved", ""),
         "escalation_minutes": settings.alert_escalation_minutes,
         "webhooks": [(w.url, w.format) for w in settings.alert_webhooks],
         **_labels()})
+
+
+@router.post("/alerts/settings/{name}", include_in_schema=False)
+async def settings_save(request: Request, name: str, db: Session = Depends(get_db),
+                        user: User = Depends(current_user)):
+    """Save the office's values for one detector; ``reset`` goes back to the defaults."""
+    from jinghai.alerts.detector_settings import reset_detector_params, save_detector_params
+
+    require_office(user)
+    form = await request.form()
+    if form.get("reset"):
+        reset_detector_params(db, user, name)
+    else:
+        defaults = {d["name"]: d for d in detector_settings(get_settings(request), db)}
+        if name not in defaults:
+            raise InvalidInput(f"没有名为 {name} 的检测器")
+        fields = {f["name"] for f in defaults[name]["fields"] if f["editable"]}
+        bools = {f["name"] for f in defaults[name]["fields"] if f["kind"] == "bool"}
+        values = {k: form.get(k, "") for k in fields if k in form or k in bools}
+        save_detector_params(db, user, name, values, get_settings(request))
+    return RedirectResponse(f"/alerts/settings?saved={name}#det-{name}", status_code=303)
 
 
 @router.get("/alerts/stats", include_in_schema=False)
@@ -144,11 +166,12 @@ def _param_docs(cls: type) -> dict[str, str]:
     return out
 
 
-def detector_settings(settings: Settings) -> list[dict[str, Any]]:
+def detector_settings(settings: Settings, db: Session) -> list[dict[str, Any]]:
+    from jinghai.alerts.detector_settings import editable_fields, effective_overrides
     from jinghai.detect.runner import detector_params
     from jinghai.detect.suite import build_detectors
 
-    effective = detector_params(settings.detector_params)
+    effective = detector_params(effective_overrides(db, settings))
     out = []
     for name, det in build_detectors([]).items():
         default = det.Params()
@@ -157,7 +180,10 @@ def detector_settings(settings: Settings) -> list[dict[str, Any]]:
         fields = []
         for f in dataclasses.fields(default):
             d, c = getattr(default, f.name), getattr(current, f.name)
+            editable = f.name in editable_fields(default)
             fields.append({"name": f.name, "default": _show(d), "value": _show(c),
+                           "raw": c, "editable": editable,
+                           "kind": type(d).__name__ if editable else "",
                            "changed": d != c, "doc": docs.get(f.name, "")})
         out.append({"name": name, "label": DETECTOR_LABELS.get(name, name),
                     "version": det.version, "doc": (type(det).__doc__ or "").strip()
@@ -191,6 +217,23 @@ def api_list(state: str = "", severity: str = "", detector: str = "",
     rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
                                group_id=group, limit=limit)
     return {"alerts": [queries.alert_row(a) for a in rows]}
+
+
+class DetectorParamsIn(BaseModel):
+    params: dict[str, float | int | bool | str]
+
+
+@router.put("/api/alerts/detectors/{name}", tags=["alerts"])
+def api_set_detector(name: str, body: DetectorParamsIn, db: Session = Depends(get_db),
+                     user: User = Depends(current_user),
+                     settings: Settings = Depends(get_settings)) -> dict:
+    """Office: set some of a detector's plain parameters (the rest keep their values);
+    they override the server settings and reach live detection within a minute."""
+    from jinghai.alerts.detector_settings import save_detector_params, stored_overrides
+
+    current = stored_overrides(db).get(name, {})
+    kept = save_detector_params(db, user, name, {**current, **body.params}, settings)
+    return {"name": name, "params": kept}
 
 
 @router.get("/api/alerts/poll", tags=["alerts"])
