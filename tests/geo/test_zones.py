@@ -110,3 +110,31 @@ def test_demo_geography_is_complete_and_placed_on_the_coast() -> None:
 def test_haversine_matches_a_known_distance() -> None:
     # one minute of latitude is one nautical mile (1852 m) to within 0.5 %
     assert haversine_m(122.0, 29.9, 122.0, 29.9 + 1 / 60) == pytest.approx(1852, rel=0.005)
+
+
+def test_a_drawn_zone_is_checked_like_an_import(session, office, make_liaison):
+    import pytest as _pytest
+
+    from jinghai.errors import InvalidInput, PermissionDenied
+    from jinghai.geo.models import ZoneRecord
+    from jinghai.geo.service import draw_zone
+
+    square = {"type": "Polygon", "coordinates": [[[121.9, 29.9], [122.0, 29.9], [122.0, 30.0],
+                                                  [121.9, 30.0], [121.9, 29.9]]]}
+    zone_id = draw_zone(session, office, square, kind="restricted", name="测试管控水域",
+                        sub_district="郭巨街道")
+    rec = session.get(ZoneRecord, zone_id)
+    assert (rec.kind, rec.name, rec.sub_district) == ("restricted", "测试管控水域", "郭巨街道")
+    cove = draw_zone(session, office, '{"type": "Point", "coordinates": [121.95, 29.88]}',
+                     kind="landing_point", name="小岙口", subtype="岙口")
+    assert session.get(ZoneRecord, cove).subtype == "岙口"
+
+    bow_tie = {"type": "Polygon", "coordinates": [[[121.9, 29.9], [122.0, 30.0], [122.0, 29.9],
+                                                   [121.9, 30.0], [121.9, 29.9]]]}
+    with _pytest.raises(InvalidInput) as err:
+        draw_zone(session, office, bow_tie, kind="restricted", name="自相交")
+    assert "invalid" in err.value.message or any("invalid" in d for d in err.value.details)
+    with _pytest.raises(InvalidInput, match="请先在地图上画出区域"):
+        draw_zone(session, office, "", kind="restricted", name="空")
+    with _pytest.raises(PermissionDenied):
+        draw_zone(session, make_liaison("sd_guoju", "gj1"), square, kind="restricted", name="x")

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.geo.models import ZONE_KIND_LABELS
-from jinghai.geo.service import import_zones, list_zone_records, set_zone_active
-from jinghai.geo.zones import zones_to_geojson
+from jinghai.geo.service import draw_zone, import_zones, list_zone_records, set_zone_active
+from jinghai.geo.zones import LANDING_SUBTYPES, zones_to_geojson
 from jinghai.web.deps import current_user, get_db
 from jinghai.web.render import render
 
@@ -28,7 +28,9 @@ def zones_page(request: Request, db: Session = Depends(get_db),
                user: User = Depends(current_user)):
     _reader(user)
     return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": None,
-                                               "error": None, "kinds": ZONE_KIND_LABELS})
+                                               "error": None, "kinds": ZONE_KIND_LABELS,
+                                               "subtypes": LANDING_SUBTYPES,
+                                               "drawn": request.query_params.get("drawn")})
 
 
 @router.post("/zones/import", include_in_schema=False)
@@ -50,8 +52,28 @@ async def zones_import(request: Request, file: UploadFile | None = File(None),
     except InvalidInput as exc:
         error = {"message": exc.message, "details": exc.details or []}
     return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": result,
-                                               "error": error, "kinds": ZONE_KIND_LABELS},
+                                               "error": error, "kinds": ZONE_KIND_LABELS,
+                                               "subtypes": LANDING_SUBTYPES},
                   status_code=200 if error is None else 400)
+
+
+@router.post("/zones/draw", include_in_schema=False)
+async def zones_draw(request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(current_user)):
+    """A zone drawn on the map; a mistake shows the page again with the message."""
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in (
+        "geometry", "kind", "name", "subtype", "sub_district", "responsible_person",
+        "responsible_phone")}
+    try:
+        with db.begin_nested():
+            draw_zone(db, user, values.pop("geometry"), **values)
+    except InvalidInput as exc:
+        return render(request, "zones/list.html", {
+            "zones": list_zone_records(db), "result": None, "kinds": ZONE_KIND_LABELS,
+            "subtypes": LANDING_SUBTYPES,
+            "error": {"message": exc.message, "details": exc.details or []}}, status_code=400)
+    return RedirectResponse("/zones/?drawn=1", status_code=303)
 
 
 @router.post("/zones/{zone_id}/active", include_in_schema=False)

@@ -19,5 +19,44 @@
         }).addTo(map);
         if (fc.features.length) map.fitBounds(layer.getBounds());
       });
+    drawing(map);
   });
+
+  // Drawing a new zone: click vertices (polygon) or one point (landing point); the shape
+  // goes into the form as GeoJSON (lon, lat), where the server checks it like an import.
+  function drawing(map) {
+    var field = document.getElementById("draw-geometry");
+    if (!field) return;
+    var status = document.getElementById("draw-status");
+    var mode = null, points = [], shape = null;
+    function redraw() {
+      if (shape) { map.removeLayer(shape); shape = null; }
+      if (!points.length) { field.value = ""; status.textContent = mode ? "请在地图上点击" : ""; return; }
+      if (mode === "point") {
+        shape = L.circleMarker(points[0], { radius: 7, color: "#ef6c00" }).addTo(map);
+        field.value = JSON.stringify({ type: "Point", coordinates: [points[0].lng, points[0].lat] });
+        status.textContent = "已放置登陆点";
+        return;
+      }
+      shape = (points.length > 2 ? L.polygon(points, { color: "#c62828", weight: 2 })
+                                 : L.polyline(points, { color: "#c62828", dashArray: "4 4" })).addTo(map);
+      if (points.length > 2) {
+        var ring = points.map(function (p) { return [p.lng, p.lat]; });
+        ring.push(ring[0]);
+        field.value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
+      } else { field.value = ""; }
+      status.textContent = "已画 " + points.length + " 个顶点" + (points.length < 3 ? "（至少三个）" : "");
+    }
+    function start(m) { mode = m; points = []; redraw(); map.getContainer().style.cursor = "crosshair"; }
+    document.getElementById("draw-polygon").addEventListener("click", function () { start("polygon"); });
+    document.getElementById("draw-point").addEventListener("click", function () {
+      start("point"); document.getElementById("draw-kind").value = "landing_point"; });
+    document.getElementById("draw-undo").addEventListener("click", function () { points.pop(); redraw(); });
+    document.getElementById("draw-clear").addEventListener("click", function () { start(null); map.getContainer().style.cursor = ""; });
+    map.on("click", function (e) {
+      if (!mode) return;
+      if (mode === "point") points = [e.latlng]; else points.push(e.latlng);
+      redraw();
+    });
+  }
 })();
