@@ -23,3 +23,24 @@ def nmea_dir() -> Path:
 def recordings(nmea_dir) -> list[Path]:
     """Every NMEA recording (not licences nor expected-output files)."""
     return sorted(p for p in nmea_dir.glob("*/*") if not any(s in p.name for s in SKIP))
+
+
+class SharedSession:
+    """A session factory for the Ingestor that hands out the test's (rolled-back) session."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def __call__(self):
+        return self
+
+    def __enter__(self):
+        return self.session
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.fixture()
+def session_factory(session) -> SharedSession:
+    return SharedSession(session)

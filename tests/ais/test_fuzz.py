@@ -17,18 +17,6 @@ N = 100_000
 NOISE = [chr(c) for c in range(256) if chr(c) not in "\r\n"]
 
 
-class _SharedSession:
-    def __init__(self, session):
-        self.session = session
-
-    def __call__(self):
-        return self
-
-    def __enter__(self):
-        return self.session
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _refix(line: str) -> str:
@@ -68,7 +56,8 @@ def _corpus(recordings) -> list[str]:
     return lines
 
 
-def test_fuzzed_sentences_never_crash_and_always_add_up(session, tmp_path, recordings):
+def test_fuzzed_sentences_never_crash_and_always_add_up(session, session_factory, tmp_path,
+                                                        recordings):
     rng = random.Random(20261129)
     corpus = _corpus(recordings)
     lines = [mutate(rng, rng.choice(corpus), rng.choice(corpus)) for _ in range(N)]
@@ -80,7 +69,7 @@ def test_fuzzed_sentences_never_crash_and_always_add_up(session, tmp_path, recor
     assert results
 
     store = PositionStore(tmp_path / "store")
-    ingestor = Ingestor(store, _SharedSession(session), batch_rows=7_000)
+    ingestor = Ingestor(store, session_factory, batch_rows=7_000)
     stats = ingestor.ingest_file(path)
     assert stats.lines == N
     assert stats.balanced()

@@ -11,26 +11,10 @@ from jinghai.ais.quarantine import quarantine_counts
 from jinghai.ais.store import PositionStore
 
 
-class _SharedSession:
-    """A session factory handing out the test's (rolled-back) session."""
-
-    def __init__(self, session):
-        self.session = session
-
-    def __call__(self):
-        return self
-
-    def __enter__(self):
-        return self.session
-
-    def __exit__(self, *exc):
-        return False
-
-
-def test_every_recording_balances_and_quarantine_matches_the_table(session, tmp_path,
-                                                                     recordings):
+def test_every_recording_balances_and_quarantine_matches_the_table(session, session_factory,
+                                                                   tmp_path, recordings):
     store = PositionStore(tmp_path / "store")
-    ingestor = Ingestor(store, _SharedSession(session), batch_rows=1000)
+    ingestor = Ingestor(store, session_factory, batch_rows=1000)
     totals: dict[str, int] = {}
     positions = 0
     for path in recordings:
@@ -71,9 +55,9 @@ def _cs(body: str) -> str:
     return f"{checksum(body):02X}"
 
 
-def test_static_data_and_its_changes(session, tmp_path, nmea_dir):
+def test_static_data_and_its_changes(session, session_factory, tmp_path, nmea_dir):
     changed = []
-    ingestor = Ingestor(PositionStore(tmp_path), _SharedSession(session))
+    ingestor = Ingestor(PositionStore(tmp_path), session_factory)
     ingestor.add_static_listener(changed.extend)
     stats = ingestor.ingest_file(nmea_dir / "gpsd/ais_unpack_sixbit.log")
     assert stats.balanced()
@@ -116,8 +100,9 @@ def test_resume_from_checkpoint_skips_what_was_written(tmp_path, nmea_dir):
     assert stats.as_dict()["outcomes"] == clean.stats.as_dict()["outcomes"]
 
 
-def test_positions_move_last_seen_of_known_vessels(session, tmp_path, nmea_dir):
-    ingestor = Ingestor(PositionStore(tmp_path), _SharedSession(session))
+def test_positions_move_last_seen_of_known_vessels(session, session_factory, tmp_path,
+                                                   nmea_dir):
+    ingestor = Ingestor(PositionStore(tmp_path), session_factory)
     ingestor.ingest_file(nmea_dir / "gpsd/ais-nmea.log")
     vessel = session.get(AisVessel, 371255000)  # type 5 first, then its type 3 reports
     session.refresh(vessel)
