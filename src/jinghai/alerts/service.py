@@ -28,7 +28,7 @@ from jinghai.alerts.models import (
     AlertRoute,
 )
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
-from jinghai.alerts.webhooks import enqueue
+from jinghai.alerts.webhooks import enqueue, webhook_targets
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.detect.events import Event
@@ -53,9 +53,7 @@ class AlertConfig:
 
     @classmethod
     def from_settings(cls, settings: Any) -> AlertConfig:
-        hooks = [(w.url, w.format) for w in getattr(settings, "alert_webhooks", [])]
-        hooks += [(u, "json") for u in getattr(settings, "webhook_urls", [])]
-        return cls(webhooks=hooks,
+        return cls(webhooks=webhook_targets(settings),
                    escalation_minutes=getattr(settings, "alert_escalation_minutes", 15))
 
 

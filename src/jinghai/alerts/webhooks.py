@@ -74,11 +74,8 @@ def _markdown(alert: Alert, event: str, base_url: str) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def format_payload(alert: Alert, fmt: str, event: str = "created", base_url: str = ""
-                   ) -> dict[str, Any]:
-    if fmt == "json":
-        return alert_json(alert, event)
-    title, text = _markdown(alert, event, base_url)
+def robot_message(fmt: str, title: str, text: str) -> dict[str, Any]:
+    """A DingTalk or WeCom group-robot markdown message."""
     if fmt == "dingtalk":
         return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
     if fmt == "wecom":
@@ -86,20 +83,41 @@ def format_payload(alert: Alert, fmt: str, event: str = "created", base_url: str
     raise ValueError(f"unknown webhook format {fmt!r}; use one of {FORMATS}")
 
 
+def format_payload(alert: Alert, fmt: str, event: str = "created", base_url: str = ""
+                   ) -> dict[str, Any]:
+    if fmt == "json":
+        return alert_json(alert, event)
+    return robot_message(fmt, *_markdown(alert, event, base_url))
+
+
+def webhook_targets(settings: Any) -> list[tuple[str, str]]:
+    """(url, format) of every outside channel: the robots of ``alert_webhooks`` and the
+    plain-JSON receivers of ``webhook_urls``. Alerts and incidents both go to these."""
+    hooks = [(w.url, w.format) for w in getattr(settings, "alert_webhooks", [])]
+    return hooks + [(u, "json") for u in getattr(settings, "webhook_urls", [])]
+
+
+def enqueue_messages(session: Session, targets: Sequence[tuple[str, str]],
+                     message: Callable[[str], dict[str, Any]], *,
+                     alert_id: int | None = None, now: datetime | None = None
+                     ) -> list[WebhookOutbox]:
+    """One outbox row per (url, format) target, due now; ``message(fmt)`` gives its body."""
+    now = now or utcnow()
+    rows = [WebhookOutbox(alert_id=alert_id, url=url[:500], format=fmt, payload=message(fmt),
+                          status="pending", attempts=0, next_attempt_at=now, created_at=now,
+                          last_error="")
+            for url, fmt in targets]
+    session.add_all(rows)
+    return rows
+
+
 def enqueue(session: Session, alert: Alert, targets: Sequence[tuple[str, str]],
             event: str = "created", now: datetime | None = None, base_url: str = ""
             ) -> list[WebhookOutbox]:
-    """One outbox row per (url, format) target, due now."""
-    now = now or utcnow()
-    rows = []
-    for url, fmt in targets:
-        row = WebhookOutbox(alert_id=alert.id, url=url[:500], format=fmt,
-                            payload=format_payload(alert, fmt, event, base_url),
-                            status="pending", attempts=0, next_attempt_at=now, created_at=now,
-                            last_error="")
-        session.add(row)
-        rows.append(row)
-    return rows
+    """The alert's message to every target, in the outbox."""
+    return enqueue_messages(session, targets,
+                            lambda fmt: format_payload(alert, fmt, event, base_url),
+                            alert_id=alert.id, now=now)
 
 
 def backoff(attempts: int, base_s: float) -> timedelta:
@@ -136,5 +154,5 @@ def deliver_due(session: Session, now: datetime | None = None, *, post: Poster =
     return rows
 
 
-__all__ = ["FORMATS", "alert_json", "backoff", "deliver_due", "enqueue", "format_payload",
-           "http_post"]
+__all__ = ["FORMATS", "alert_json", "backoff", "deliver_due", "enqueue", "enqueue_messages",
+           "format_payload", "http_post", "robot_message", "webhook_targets"]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.alerts.models import WebhookOutbox
+from jinghai.alerts.webhooks import enqueue_messages, robot_message
 from jinghai.audit.service import record
 from jinghai.cases.access import (
     may_see_unit_data,
@@ -82,22 +83,13 @@ def incident_message(incident: Incident, fmt: str) -> dict[str, Any]:
         f"### {title}", f"- 时间：{when}（北京时间）", f"- 地点：{incident.place or '待报'}",
         f"- 国籍：{incident.nationalities or '不明'}", f"- 健康状况：{incident.health_label}",
         f"- 报告单位：{incident.unit.name}", f"- 编号：#{incident.id}"])
-    if fmt == "dingtalk":
-        return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
-    if fmt == "wecom":
-        return {"msgtype": "markdown", "markdown": {"content": text}}
-    raise ValueError(f"unknown webhook format {fmt!r}")
+    return robot_message(fmt, title, text)
 
 
 def enqueue_webhooks(session: Session, incident: Incident,
                      targets: Sequence[tuple[str, str]]) -> list[WebhookOutbox]:
-    """One outbox row per (url, format), due now; the worker delivers and retries."""
-    now = utcnow()
-    rows = [WebhookOutbox(alert_id=None, url=url[:500], format=fmt,
-                          payload=incident_message(incident, fmt), status="pending",
-                          attempts=0, next_attempt_at=now, created_at=now, last_error="")
-            for url, fmt in targets]
-    session.add_all(rows)
+    """The intake's message to every target, in the shared outbox; the worker delivers."""
+    rows = enqueue_messages(session, targets, lambda fmt: incident_message(incident, fmt))
     session.flush()
     return rows
 

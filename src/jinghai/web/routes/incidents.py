@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
+from jinghai.alerts.webhooks import webhook_targets
 from jinghai.errors import InvalidInput
 from jinghai.incidents import service
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS, Incident
@@ -55,12 +56,6 @@ def list_page(request: Request, db: Session = Depends(get_db),
 @router.get("/incidents/new", include_in_schema=False)
 def new_page(request: Request, user: User = Depends(current_user)):
     return render(request, "incidents/form.html", {"values": {}, "error": None, **_labels()})
-
-
-def webhook_targets(settings: Settings) -> list[tuple[str, str]]:
-    """Where intake is pushed: the plain-JSON URLs and the alert channels (DingTalk, WeCom…)."""
-    return ([(url, "json") for url in settings.webhook_urls]
-            + [(t.url, t.format) for t in settings.alert_webhooks])
 
 
 @router.post("/incidents/new", include_in_schema=False)
