@@ -294,6 +294,12 @@ class LiveRunner:
         register_live_consumer(self.on_positions)
         return True
 
+    def detach(self) -> None:
+        """Stop receiving batches (the app shutting down)."""
+        from jinghai.ais.runtime import unregister_live_consumer
+
+        unregister_live_consumer(self.on_positions)
+
 
 __all__ = ["LiveRunner", "RunResult", "build_suite", "detector_params", "iter_days",
            "load_fleet", "refresh_reports", "run_batch", "store_days", "with_zone_params"]

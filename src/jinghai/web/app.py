@@ -50,19 +50,23 @@ async def _lifespan(app: FastAPI):
         from jinghai.alerts.worker import alert_worker
 
         tasks.append(asyncio.create_task(alert_worker(app.state.session_factory, settings)))
-    if settings.ais_feeds or getattr(settings, "demo_feed_port", 0):
+    live = None
+    if settings.ais_feeds:
         from jinghai.alerts.worker import start_live_detection
 
         try:
-            app.state.live_detection = await asyncio.to_thread(
+            live = await asyncio.to_thread(
                 start_live_detection, app.state.session_factory, settings)
         except Exception:
             log.exception("live detection did not start")
+    app.state.live_detection = live
     try:
         yield
     finally:
         for task in tasks:
             task.cancel()
+        if live is not None:
+            live.detach()  # the consumer list is the process's: leave no runner behind
 
 
 def create_app(settings: Settings, *, engine=None) -> FastAPI:
