@@ -9,7 +9,7 @@ the services stamp "now".
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -21,11 +21,11 @@ from jinghai.cases.service import (
     ClueInput,
     add_measure,
     add_party,
+    create_clue,
     link_clues,
     open_case,
     record_seizure,
 )
-from jinghai.cases.service import create_clue as _create_clue
 from jinghai.incidents.service import IncidentInput, open_incident
 
 PLACES = [
@@ -81,7 +81,7 @@ def seed_casework(session: Session, rng: random.Random, days: list[date],
                 place=place, phone=_written(rng, phone), name=name,
                 vessel=rng.choice(VESSELS), plate=_plate(rng))
             author = police if rng.random() < 0.7 else services
-            clue = _create_clue(session, author, ClueInput(
+            clue = create_clue(session, author, ClueInput(
                 source_kind=rng.choice(["agency", "patrol", "analyst", "tipoff"]),
                 reliability=rng.choice("BCCDF"), content=content, place=place,
                 lon=lon + rng.uniform(-0.01, 0.01), lat=lat + rng.uniform(-0.01, 0.01),
@@ -131,7 +131,7 @@ def _case(session: Session, rng: random.Random, day: date, user: User, clues: li
                       document=f"C{rng.randint(1000000, 9999999)}")
     if rng.random() < 0.4:
         add_measure(session, user, case.id, rng.choice(SURNAMES) + rng.choice(GIVEN),
-                    "prosecution_referral", day + timedelta(days=0))
+                    "prosecution_referral", day)
 
 
 def _smuggling(session: Session, rng: random.Random, day: date, user: User, clues: list[Clue],

@@ -69,13 +69,11 @@ def clue_networks(session: Session, user: User) -> list[Network]:
             for g in groups]
 
 
-def entity_focus(session: Session, user: User, entity_id: int) -> tuple[str, str, str]:
-    """(field, value, label) of a stored entity the user may see, so the clue page can open
-    the graph around it without the full number ever travelling in a URL."""
+def entity_focus(session: Session, user: User, entity_id: int) -> tuple[str, str]:
+    """(field, value) of a stored entity the user may see, so the clue page can open the
+    graph around it without the full number ever travelling in a URL."""
     entity = session.get(ClueEntity, entity_id)
     if entity is None or entity.kind not in ENTITY_FOCUS:
         raise NotFound("实体不存在")
     get_clue_for(session, user, entity.clue_id)  # need to know: raises if not visible
-    field = ENTITY_FOCUS[entity.kind]
-    value = entity.value
-    return field, value, linking._mask(field, value)
+    return ENTITY_FOCUS[entity.kind], entity.value

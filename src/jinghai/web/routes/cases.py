@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as FormFile
 
 from jinghai.accounts.models import User
 from jinghai.cases import attachments as clue_files
@@ -183,17 +184,21 @@ def graph_page(request: Request, field: str = "phone", value: str = "", hops: in
                user: User = Depends(current_user)):
     """关系图: the clues, entities and accepted links around one focus, and every network.
     ``entity`` centres on a stored entity; its full number is not put in the form."""
-    graph, error, focus_label = None, "", ""
-    if entity is not None and not value.strip():
-        field, value, focus_label = entity_focus(db, user, entity)
+    graph, error = None, ""
+    by_entity = entity is not None and not value.strip()
+    if by_entity:
+        field, value = entity_focus(db, user, entity)
     if value.strip():
         try:
             graph = clue_graph(db, user, field, value, hops)
         except InvalidInput as exc:
             error = exc.message
+    # the focus as the graph shows it (masked), never the entity's full number
+    focus_label = next((n["name"] for n in (graph or {}).get("nodes", []) if n.get("focus")),
+                       "")
     return render(request, "cases/graph.html", {
-        "fields": FOCUS_FIELDS, "field": field, "value": "" if focus_label else value,
-        "hops": hops, "entity": entity, "focus_label": focus_label,
+        "fields": FOCUS_FIELDS, "field": field, "value": "" if by_entity else value,
+        "hops": hops, "entity": entity, "by_entity": by_entity, "focus_label": focus_label,
         "graph": graph, "error": error, "networks": clue_networks(db, user)})
 
 
@@ -202,7 +207,7 @@ async def _uploads(form) -> list[tuple[str, bytes]]:
     one is refused without being held whole."""
     out = []
     for item in form.getlist("files"):
-        if isinstance(item, UploadFile) or hasattr(item, "read"):
+        if isinstance(item, FormFile):
             data = await item.read(clue_files.MAX_ATTACHMENT_BYTES + 1)
             if data:
                 out.append((item.filename or "", data))
