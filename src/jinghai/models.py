@@ -1,35 +1,22 @@
 """Every domain's ORM models, imported in one place for Alembic and ``create_all``.
 
-A domain whose package is not present yet is skipped, so domains can land one by one.
+Imported explicitly: a missing or misspelt module fails loudly. A new domain adds its line.
 """
 
 from __future__ import annotations
 
-import importlib
-
-MODEL_MODULES = [
-    "jinghai.org.models",
-    "jinghai.accounts.models",
-    "jinghai.audit.models",
-    "jinghai.notify.models",
-    "jinghai.reporting.models",
-    "jinghai.vessels.models",
-    "jinghai.portcalls.models",
-    "jinghai.geo.models",
-    "jinghai.ais.models",
-    "jinghai.alerts.models",
-    "jinghai.cases.models",
-    "jinghai.incidents.models",
-    "jinghai.tipoffs.models",
-    "jinghai.patrol.models",
-    "jinghai.supervision.models",
-]
-
 
 def import_all_models() -> None:
-    for name in MODEL_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not exc.name or not name.startswith(exc.name):
-                raise
+    import jinghai.accounts.models  # noqa: F401
+    import jinghai.ais.models  # noqa: F401
+    import jinghai.alerts.models  # noqa: F401
+    import jinghai.audit.models  # noqa: F401
+    import jinghai.cases.models  # noqa: F401
+    import jinghai.geo.models  # noqa: F401
+    import jinghai.incidents.models  # noqa: F401
+    import jinghai.notify.models  # noqa: F401
+    import jinghai.org.models  # noqa: F401
+    import jinghai.portcalls.models  # noqa: F401
+    import jinghai.reporting.models  # noqa: F401
+    import jinghai.tipoffs.models  # noqa: F401
+    import jinghai.vessels.models  # noqa: F401

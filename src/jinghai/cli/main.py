@@ -35,13 +35,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(report_app, name="report")
 
-try:  # the AIS domain mounts its own commands when present
-    from jinghai.cli.ais import app as ais_app
-except ModuleNotFoundError as exc:
-    if not exc.name or not "jinghai.cli.ais".startswith(exc.name):
-        raise
-else:
-    app.add_typer(ais_app, name="ais")
+from jinghai.cli.ais import app as ais_app  # noqa: E402 - after the Typer apps it joins
+
+app.add_typer(ais_app, name="ais")
 
 F = TypeVar("F", bound=Callable)
 
