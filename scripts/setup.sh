@@ -5,10 +5,12 @@
 #     used; the platform runs on offline intranets)
 #   - fonts-wqy-microhei: the CJK font embedded in the PDF report
 #   - poppler-utils: pdftotext, used by the tests to read the PDF back
+#   - fonts-arphic-uming: AR PL UMing (Ming/Song style), embedded in the PDF of circulars,
+#     minutes and the leader's brief (GB/T 9704 asks for 仿宋/小标宋, which are not free)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-wqy-microhei poppler-utils)
+APT_PACKAGES=(chromium fonts-wqy-microhei poppler-utils fonts-arphic-uming)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -13,10 +13,13 @@ def import_all_models() -> None:
     import jinghai.audit.models  # noqa: F401
     import jinghai.cases.models  # noqa: F401
     import jinghai.geo.models  # noqa: F401
+    import jinghai.inbound.models  # noqa: F401
     import jinghai.incidents.models  # noqa: F401
     import jinghai.notify.models  # noqa: F401
     import jinghai.org.models  # noqa: F401
+    import jinghai.outreach.models  # noqa: F401
     import jinghai.portcalls.models  # noqa: F401
     import jinghai.reporting.models  # noqa: F401
+    import jinghai.supervision.models  # noqa: F401
     import jinghai.tipoffs.models  # noqa: F401
     import jinghai.vessels.models  # noqa: F401

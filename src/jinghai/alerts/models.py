@@ -29,6 +29,7 @@ KIND_LABELS = {
     "impossible_jump": "位置异常跳变",
     "identity_changes": "频繁更改船名/呼号",
     "no_static": "不发送静态信息",
+    "crew_change": "外籍船员变动/换班",
 }
 
 

@@ -57,6 +57,9 @@ ROUTING_RULES: tuple[RouteRule, ...] = (
     RouteRule("mmsi_shared", ("sea_patrol",)),
     RouteRule("impossible_jump", ("sea_patrol",), severity="yellow"),
     RouteRule("identity_changes", ("sea_patrol",)),
+    # a crew list changed between arrival and departure, or a crew change requested
+    # (jinghai.inbound): foreign crew must not land or change (三(二) item 2)
+    RouteRule("crew_change", ("port_area",)),
 )
 #: Fallback for a kind no rule names (a new detector): the office sees it, sea patrol acts.
 DEFAULT_RULE = RouteRule("*", ("sea_patrol",))

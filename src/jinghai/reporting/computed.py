@@ -39,7 +39,9 @@ def load_counters() -> None:
     """Import every domain's counters (they register on import). Explicit: a typo fails."""
     import jinghai.alerts.counters  # noqa: F401
     import jinghai.cases.counters  # noqa: F401
+    import jinghai.inbound.counters  # noqa: F401
     import jinghai.incidents.counters  # noqa: F401
+    import jinghai.outreach.counters  # noqa: F401
     import jinghai.vessels.counters  # noqa: F401
 
 

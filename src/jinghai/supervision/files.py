@@ -1,0 +1,59 @@
+"""Evidence files and photos: typed by their first bytes (the clue attachments' rules),
+kept under the data directory by SHA-256, opened only by those who may see their unit's
+items, each upload and download audited."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from jinghai.accounts.models import User
+from jinghai.audit.service import record
+from jinghai.cases.attachments import _clean_name, detect_type
+from jinghai.errors import InvalidInput, NotFound
+from jinghai.supervision.access import require_see
+from jinghai.supervision.models import EvidenceFile
+
+MAX_BYTES = 10 * 1024 * 1024
+FOLDER = "attachments/supervision"
+
+
+def store_file(session: Session, user: User, unit_id: int, filename: str, data: bytes,
+               data_dir: Path) -> EvidenceFile:
+    if not data:
+        raise InvalidInput("文件为空")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"文件不能超过 {MAX_BYTES // (1024 * 1024)} MB")
+    ext, ctype = detect_type(data)
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{FOLDER}/{digest[:2]}/{digest}.{ext}"
+    target = data_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    row = EvidenceFile(unit_id=unit_id, filename=_clean_name(filename, ext), content_type=ctype,
+                       size=len(data), sha256=digest, path=relative, uploaded_by_id=user.id)
+    session.add(row)
+    session.flush()
+    record(session, user, "upload", "sv_file", row.id, new=f"{row.filename} ({row.size} B)")
+    return row
+
+
+def open_file(session: Session, user: User, file_id: int, data_dir: Path
+              ) -> tuple[EvidenceFile, Path]:
+    row = session.get(EvidenceFile, file_id)
+    if row is None:
+        raise NotFound("文件不存在")
+    require_see(user, row.unit_id)
+    path = (data_dir / row.path).resolve()
+    if not path.is_file() or data_dir.resolve() not in path.parents:
+        raise NotFound("文件缺失")
+    record(session, user, "download", "sv_file", row.id, new=row.filename)
+    return row, path
