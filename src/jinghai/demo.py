@@ -23,6 +23,7 @@ from jinghai.org.service import init_operation, reporting_slots
 from jinghai.org.template import LoadedTemplate, load_template
 from jinghai.reporting.form import Severity
 from jinghai.reporting.service import lock_day, save_section, submit_nil
+from jinghai.supervision.demo import INBOUND_STATION, issue_demo_circulars, seed_operations
 
 __all__ = ["DemoLogin", "build_demo", "demo_logins"]
 
@@ -108,7 +109,7 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
         inbound, outbound = rng.randint(10, 40), rng.randint(10, 40)
         key = (unit.key, "vessels_guarded")
         stocks[key] = max(15, min(70, stocks.get(key, rng.randint(25, 50)) + rng.randint(-3, 3)))
-        return {
+        out = {
             "inbound_vessels_checked": inbound,
             "outbound_vessels_checked": outbound,
             "inbound_persons_checked": inbound * rng.randint(16, 24),
@@ -116,6 +117,9 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
             "vessels_guarded": stocks[key],
             "anchorage_patrols": rng.randint(1, 4),
         }
+        if unit.key == INBOUND_STATION:  # counted from its inbound-ship records
+            del out["inbound_vessels_checked"], out["inbound_persons_checked"]
+        return out
     if section == "coastal":
         big = unit.key == "police"
         return {
@@ -130,14 +134,9 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
             "vessels_checked": rng.randint(2, 15),
         }
     if section == "vessel_control":
-        # The fleet stock, owners, seizures and checks are counted by the vessel registry;
-        # left out here, a submission takes the counted values.
-        return {
-            "publicity_shipping_cos": rng.randint(0, 3),
-            "publicity_shipyards": rng.randint(0, 2),
-            "publicity_owners": rng.randint(5, 30),
-            "publicity_workers": rng.randint(10, 80),
-        }
+        # The fleet stock, owners, seizures and checks are counted by the vessel registry,
+        # the four 宣传 figures from outreach records; a submission takes the counted values.
+        return {}
     if section == "border_control":
         return {
             "abnormal_containers": _rare(rng, 0.15, 1, 2),
@@ -206,6 +205,7 @@ def build_demo(
         )
     _seed_registry(session, rng)
     _seed_casework(session, rng, [start + timedelta(days=i) for i in range(days)], users)
+    seed_operations(session, rng, [start + timedelta(days=i) for i in range(days)], users)
 
     slots = reporting_slots(session)
     liaison_of = {u.unit_id: u for u in users.values() if u.role == Role.LIAISON.value}
@@ -235,6 +235,7 @@ def build_demo(
     for offset in range(days - 1, 2, -1):
         lock_day(session, office, today - timedelta(days=offset))
     _seed_alerts(session, rng, today)
+    issue_demo_circulars(session, users, today)
     session.flush()
     return logins
 

@@ -38,6 +38,9 @@ app.add_typer(report_app, name="report")
 from jinghai.cli.ais import app as ais_app  # noqa: E402 - after the Typer apps it joins
 
 app.add_typer(ais_app, name="ais")
+from jinghai.cli.supervision import app as supervision_app
+
+app.add_typer(supervision_app, name="supervision")
 
 F = TypeVar("F", bound=Callable)
 
@@ -408,6 +411,11 @@ def demo(
         settings, _feed = start_demo_feed(settings)
     typer.echo(f"净海平台：http://{settings.host}:{settings.port}  （Ctrl+C 停止）")
     _serve(settings)
+
+
+from jinghai.cli.brief import brief as _brief
+
+app.command("brief")(handles_errors(_brief))
 
 
 def main() -> None:

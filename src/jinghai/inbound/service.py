@@ -69,7 +69,7 @@ def _raise_alert(session: Session, ship: InboundShip, reason: str, detail: str,
                            "berth": ship.berth, "detail": detail})
     alert = record_event(session, event, now=now, config=config)
     if alert is not None:
-        label = "申请换班" if reason == "requested" else "船员名单不一致"
+        label = "申请换班" if reason == "requested" else "名单不一致"
         alert.title = f"外籍船员{label} · {ship.name}（{ship.flag}）"[:200]
         alert.summary = f"{ship.unit.name}报告：{ship.name}，泊位{ship.berth or '—'}。{detail}"
         ship.alert_id = alert.id

@@ -392,3 +392,4 @@ def remind_overdue(session: Session, today: date,
 __all__ = ["add_decision", "add_finding", "add_note", "add_problem", "assign_task", "delist",
            "get_listing", "get_problem", "list_for_rectification", "record_meeting",
            "record_visit", "remind_overdue", "review_listing", "sign_off", "update_task"]
+
