@@ -94,7 +94,8 @@ def daily_brief(session: Session, user: User, day: date) -> Brief:
                if week else Decimal(0))
         if fig.kind != FigureKind.STOCK:
             avg = avg.quantize(Decimal("0.1"))
-        figures.append(BriefFigure(code, fig.short, fig.unit, today, yesterday, avg))
+        label = f"{form.section(fig.section).label}·{fig.short}"
+        figures.append(BriefFigure(code, label, fig.unit, today, yesterday, avg))
 
     board = completeness_board(session, user, day, day, form)
     units_done: dict[str, bool] = {}

@@ -49,7 +49,8 @@ def period_figures(session: Session, user: User, start: date, end: date,
             value = reports[-1].values.get(code, Decimal(0))
         else:
             value = sum((r.values.get(code, Decimal(0)) for r in reports), Decimal(0))
-        out.append(FigureLine(code, fig.short, fig.unit, value))
+        out.append(FigureLine(code, f"{form.section(fig.section).label}·{fig.short}", fig.unit,
+                              value))
     return out
 
 
@@ -103,7 +104,8 @@ def findings(session: Session, start: date, end: date, unit_id: int | None = Non
          .where(SupervisionVisit.visited_on.between(start, end)))
     if unit_id is not None:
         q = q.where(SupervisionVisit.unit_id == unit_id)
-    return list(session.execute(q.order_by(SupervisionVisit.visited_on, Problem.id)).tuples())
+    return [(v, p) for v, p in session.execute(
+        q.order_by(SupervisionVisit.visited_on, Problem.id))]
 
 
 def local_bounds(session: Session, start: date, end: date) -> tuple[datetime, datetime]:

@@ -26,7 +26,12 @@ _MESSAGES = {
     "literal_error": "不在可选范围内",
     "greater_than_equal": "太小",
     "less_than_equal": "太大",
-    "list_too_short": "至少填写一项",
+    "too_short": "至少填写一项",
+    "too_long": "项数太多",
+    "bool_parsing": "应为是或否",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
+    "string_pattern_mismatch": "不在可选范围内",
 }
 
 
