@@ -12,19 +12,23 @@ def include_all(app: FastAPI) -> None:
         alerts,
         audit,
         auth,
+        brief,
         cases,
         home,
+        inbound,
         incidents,
         map,
         notifications,
         portcalls,
         report,
         report_api,
+        supervision,
         tipoffs,
         vessels,
         zones,
     )
 
     for module in (auth, home, report, report_api, admin, audit, notifications, ais_admin,
-                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs):
+                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs,
+                   supervision, inbound, brief):
         app.include_router(module.router)
