@@ -50,6 +50,10 @@ async def _lifespan(app: FastAPI):
         from jinghai.alerts.worker import alert_worker
 
         tasks.append(asyncio.create_task(alert_worker(app.state.session_factory, settings)))
+        from jinghai.supervision.worker import supervision_worker
+
+        tasks.append(asyncio.create_task(supervision_worker(app.state.session_factory,
+                                                            settings)))
     live = None
     if settings.ais_feeds:
         from jinghai.alerts.worker import start_live_detection

@@ -1,0 +1,25 @@
+"""The leader's brief pushed once a day to the configured webhooks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from jinghai.alerts.models import WebhookOutbox
+from jinghai.settings import Settings
+from jinghai.supervision.worker import push_brief
+
+
+def test_brief_is_pushed_once_a_day(session, operation):
+    settings = Settings(webhook_urls=["http://hooks.example/brief"],
+                        alert_webhooks=[{"url": "http://hooks.example/ding",
+                                         "format": "dingtalk"}])
+    now = datetime(2026, 11, 28, 0, 30, tzinfo=UTC)  # 08:30 in Beilun
+    assert push_brief(session, settings, now) is True
+    assert push_brief(session, settings, now) is False
+    rows = list(session.scalars(select(WebhookOutbox).order_by(WebhookOutbox.id)))
+    assert [r.format for r in rows] == ["dingtalk", "json"]
+    assert rows[1].payload["day"] == "2026-11-27"
+    assert rows[1].payload["lines"][0] == "- 海上巡航·出动人力：0人（前一日 0）"
+    assert "【净海领导日报】2026-11-27" in rows[0].payload["markdown"]["title"]
