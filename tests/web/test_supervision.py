@@ -103,3 +103,39 @@ def test_inbound_form_bad_crew_line_is_refused_in_chinese(client, login):
     [ship] = client.get("/api/inbound/ships").json()
     assert [c["document"] for c in ship["crew"]] == ["P1*****78", "MA*****21"]
     assert ship["crew"][1]["health"] == "fever"
+
+
+def test_task_and_listing_api(client, login):
+    csrf = login("office1")
+    h = {"X-CSRF-Token": csrf}
+    r = client.post("/api/supervision/tasks", headers=h, json={
+        "group_key": "port_area", "item_no": 2, "unit_key": "bs_beilun", "person": "王科长",
+        "deadline": "2026-12-10"})
+    assert r.status_code == 201
+    task_id = r.json()["id"]
+    r = client.post("/api/supervision/listings", headers=h, json={
+        "target_kind": "place", "name": "梅山港区临时停靠点", "unit_key": "bs_beilun",
+        "lon": 121.97, "lat": 29.78, "reason": "夜间无人看护", "deadline": "2099-12-31"})
+    assert r.status_code == 201
+    listing_id = r.json()["id"]
+    assert client.post(f"/api/supervision/listings/{listing_id}/delist", headers=h,
+                       json={"note": "验收"}).json()["detail"] == "尚无整治情况，不能摘牌"
+    client.cookies.clear()
+    csrf = login("bs1")
+    h = {"X-CSRF-Token": csrf}
+    [mine] = client.get("/api/supervision/tasks").json()
+    assert (mine["id"], mine["person"]) == (task_id, "王科长")
+    r = client.post(f"/api/supervision/tasks/{task_id}", headers=h,
+                    json={"status": "done", "evidence": "台账已建立"})
+    assert r.json()["status"] == "done"
+    r = client.post(f"/api/supervision/listings/{listing_id}/reviews", headers=h,
+                    json={"text": "已安排专人看护"})
+    assert r.status_code == 201
+    assert client.post(f"/api/supervision/listings/{listing_id}/delist", headers=h,
+                       json={"note": "自行摘牌"}).status_code == 403
+    client.cookies.clear()
+    csrf = login("office1")
+    r = client.post(f"/api/supervision/listings/{listing_id}/delist",
+                    headers={"X-CSRF-Token": csrf}, json={"note": "验收合格"})
+    assert r.json()["status"] == "delisted"
+    assert client.get("/api/supervision/listings").json()["features"] == []

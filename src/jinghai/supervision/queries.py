@@ -12,7 +12,6 @@ from jinghai.accounts.models import User
 from jinghai.org.models import Unit, WorkGroup
 from jinghai.supervision.access import may_read_all, require_see
 from jinghai.supervision.models import (
-    Circular,
     Listing,
     Meeting,
     Problem,
@@ -121,9 +120,3 @@ def meeting_units(session: Session, meeting: Meeting) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.id.in_(meeting.unit_ids))
                                 .order_by(Unit.id)))
 
-
-def list_circulars(session: Session, user: User) -> list[Circular]:
-    q = select(Circular)
-    if not may_read_all(user):
-        q = q.where(Circular.unit_id == user.unit_id)
-    return list(session.scalars(q.order_by(Circular.issued_on.desc(), Circular.id.desc())))

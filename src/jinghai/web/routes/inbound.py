@@ -177,3 +177,11 @@ def api_outreach(body: dict[str, Any], db: Session = Depends(get_db),
                  user: User = Depends(current_user)) -> dict[str, Any]:
     v = record_outreach(db, user, parse(OutreachIn, body))
     return {"id": v.id, "day": v.day.isoformat(), "audience": v.audience, "count": v.count}
+
+
+@router.get("/api/outreach")
+def api_outreach_list(db: Session = Depends(get_db),
+                      user: User = Depends(current_user)) -> list[dict[str, Any]]:
+    return [{"id": v.id, "day": v.day.isoformat(), "audience": v.audience, "count": v.count,
+             "place": v.place, "unit": v.unit.key, "photos": len(v.file_ids or [])}
+            for v in list_outreach(db, user)]

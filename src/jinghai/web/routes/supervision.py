@@ -472,3 +472,53 @@ def api_circular(body: dict[str, Any], db: Session = Depends(get_db),
     c = issue_circular(db, user, parse(CircularIn, body))
     return {"id": c.id, "number": c.number, "title": c.title,
             "docx": f"/supervision/circulars/{c.id}/file.docx"}
+
+
+@router.get("/api/supervision/tasks")
+def api_tasks(db: Session = Depends(get_db),
+              user: User = Depends(current_user)) -> list[dict[str, Any]]:
+    return [{"group": r.group.key, "item_no": r.item_no, "text": r.text,
+             "unit": r.assignment.unit.key if r.assignment else None,
+             "person": r.assignment.person if r.assignment else "",
+             "deadline": r.assignment.deadline.isoformat()
+             if r.assignment and r.assignment.deadline else None,
+             "status": r.assignment.status if r.assignment else None,
+             "id": r.assignment.id if r.assignment else None}
+            for r in queries.responsibility_list(db, user)]
+
+
+@router.post("/api/supervision/tasks", status_code=201)
+def api_task_assign(body: dict[str, Any], db: Session = Depends(get_db),
+                    user: User = Depends(current_user)) -> dict[str, Any]:
+    t = service.assign_task(db, user, parse(AssignTaskIn, body))
+    return {"id": t.id, "unit": t.unit.key, "status": t.status}
+
+
+@router.post("/api/supervision/tasks/{task_id}")
+def api_task_update(task_id: int, body: dict[str, Any], db: Session = Depends(get_db),
+                    user: User = Depends(current_user)) -> dict[str, Any]:
+    t = service.update_task(db, user, task_id, parse(TaskProgressIn, body))
+    return {"id": t.id, "status": t.status, "evidence": t.evidence}
+
+
+@router.post("/api/supervision/listings/{listing_id}/reviews", status_code=201)
+def api_listing_review(listing_id: int, body: dict[str, Any], db: Session = Depends(get_db),
+                       user: User = Depends(current_user)) -> dict[str, Any]:
+    r = service.review_listing(db, user, listing_id, str(body.get("text", "")))
+    return {"id": r.id, "text": r.text}
+
+
+@router.post("/api/supervision/listings/{listing_id}/delist")
+def api_listing_delist(listing_id: int, body: dict[str, Any], db: Session = Depends(get_db),
+                       user: User = Depends(current_user)) -> dict[str, Any]:
+    x = service.delist(db, user, listing_id, str(body.get("note", "")))
+    return {"id": x.id, "status": x.status, "delisted_on": x.delisted_on.isoformat()}
+
+
+@router.get("/api/supervision/circulars")
+def api_circulars(db: Session = Depends(get_db),
+                  user: User = Depends(current_user)) -> list[dict[str, Any]]:
+    return [{"id": c.id, "number": c.number, "kind": c.kind, "title": c.title,
+             "issued_on": c.issued_on.isoformat(),
+             "docx": f"/supervision/circulars/{c.id}/file.docx"}
+            for c in visible_circulars(db, user)]
