@@ -190,3 +190,15 @@ def test_overdue_items_remind_the_unit_in_the_app_and_by_webhook(session, office
     again = service.remind_overdue(session, date(2026, 12, 1), targets)
     assert again.problems == [] and again.listings == []
     assert len(list(session.scalars(select(WebhookOutbox)))) == 2
+
+
+def test_a_problem_from_an_alert_must_name_a_real_alert(session, office):
+    from jinghai.supervision.schemas import ProblemIn
+
+    with pytest.raises(InvalidInput, match="来源记录不存在：系统预警 #999"):
+        service.add_problem(session, office, ProblemIn(
+            title="预警未及时签收", unit_key="coast_guard", deadline=date(2026, 12, 1),
+            source="alert", source_id=999))
+    problem = service.add_problem(session, office, ProblemIn(
+        title="日报数据与台账不符", unit_key="coast_guard", deadline=date(2026, 12, 1)))
+    assert (problem.source_label, problem.status_label) == ("日报核查", "整改中")

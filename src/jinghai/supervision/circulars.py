@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
-from jinghai.db import utcnow
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
@@ -27,6 +26,7 @@ from jinghai.supervision.models import Circular
 from jinghai.supervision.records import (
     findings,
     fmt,
+    local_today,
     overdue_listings,
     overdue_problems,
     period_figures,
@@ -145,7 +145,7 @@ def issue_circular(session: Session, user: User, data: CircularIn, *,
     import json
 
     require_office(user)
-    today = today or utcnow().date()
+    today = today or local_today(session)
     if data.period_end < data.period_start:
         raise InvalidInput("通报期间的结束日期早于开始日期")
     if (data.period_end - data.period_start).days > MAX_PERIOD_DAYS:

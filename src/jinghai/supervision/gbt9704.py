@@ -355,13 +355,17 @@ def render_pdf(d: OfficialDocument, font_path: Path | None = None) -> bytes:
     font = _register(font_path or find_doc_font())
     lead = LINE_PITCH_PT
 
-    def style(size=BODY_PT, align=TA_LEFT, indent=0.0, color=colors.black, leading=lead,
+    # 28 characters to a 156 mm line: 3号 (16 pt) at the grid's pitch (15.8 pt), as Word's
+    # document grid sets it; reportlab has no character grid, so the size is the pitch.
+    body_pt = min(BODY_PT, CHAR_PITCH_PT)
+
+    def style(size=body_pt, align=TA_LEFT, indent=0.0, color=colors.black, leading=lead,
               right=0.0, left=0.0):
         return ParagraphStyle("s", fontName=font, fontSize=size, leading=leading,
                               alignment=align, firstLineIndent=indent, textColor=color,
                               rightIndent=right, leftIndent=left, wordWrap="CJK")
 
-    body = style(indent=2 * BODY_PT)
+    body = style(indent=2 * body_pt)
     red = colors.HexColor("#" + RED)
     story: list = [Spacer(1, 35 * mm),
                    Paragraph(escape(d.mark), style(mark_size(d.mark), TA_CENTER, color=red,

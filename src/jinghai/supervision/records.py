@@ -108,6 +108,11 @@ def findings(session: Session, start: date, end: date, unit_id: int | None = Non
         q.order_by(SupervisionVisit.visited_on, Problem.id))]
 
 
+def local_today(session: Session) -> date:
+    """Today in the operation's time zone (deadlines are local days)."""
+    return datetime.now(ZoneInfo(get_operation(session).timezone)).date()
+
+
 def local_bounds(session: Session, start: date, end: date) -> tuple[datetime, datetime]:
     tz = ZoneInfo(get_operation(session).timezone)
     return (datetime.combine(start, time(0), tzinfo=tz),

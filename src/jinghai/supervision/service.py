@@ -25,6 +25,7 @@ from jinghai.org.models import Unit, WorkGroup
 from jinghai.supervision.access import require_office, require_see, require_unit_actor
 from jinghai.supervision.files import store_file
 from jinghai.supervision.models import (
+    PROBLEM_SOURCES,
     Listing,
     ListingReview,
     Meeting,
@@ -33,6 +34,7 @@ from jinghai.supervision.models import (
     SupervisionVisit,
     TaskAssignment,
 )
+from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import (
     AssignTaskIn,
     ListingIn,
@@ -130,7 +132,15 @@ def _new_problem(session: Session, user: User, data: ProblemIn, kind: str = "pro
 
 
 def add_problem(session: Session, user: User, data: ProblemIn) -> Problem:
+    """A problem the office puts on the list by hand, e.g. from an alert or a report."""
     require_office(user)
+    if data.source_id is not None:
+        from jinghai.alerts.models import Alert
+
+        model = {"alert": Alert, "supervision": SupervisionVisit, "meeting": Meeting}.get(
+            data.source)
+        if model is not None and session.get(model, data.source_id) is None:
+            raise InvalidInput(f"来源记录不存在：{PROBLEM_SOURCES[data.source]} #{data.source_id}")
     return _new_problem(session, user, data)
 
 
@@ -234,7 +244,7 @@ def list_for_rectification(session: Session, user: User, data: ListingIn, *,
     unit = _unit(session, data.unit_key)
     if (data.lon is None) != (data.lat is None):
         raise InvalidInput("经度和纬度须同时填写")
-    listed_on = data.listed_on or today or utcnow().date()
+    listed_on = data.listed_on or today or local_today(session)
     if data.deadline < listed_on:
         raise InvalidInput("整治时限不能早于挂牌日期")
     listing = Listing(target_kind=data.target_kind, name=data.name, unit_id=unit.id,
@@ -293,7 +303,7 @@ def delist(session: Session, user: User, listing_id: int, note: str, *,
     if not listing.reviews:
         raise InvalidInput("尚无整治情况，不能摘牌")
     listing.status = "delisted"
-    listing.delisted_on = today or utcnow().date()
+    listing.delisted_on = today or local_today(session)
     listing.delist_note = note[:2000]
     record(session, user, "delist", "sv_listing", listing.id, field="status", old="listed",
            new="delisted", reason=note)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from jinghai.outreach.schemas import OutreachIn
 from jinghai.outreach.service import list_outreach, record_outreach
 from jinghai.settings import Settings
 from jinghai.supervision.files import MAX_BYTES
+from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import parse
 from jinghai.web.deps import current_user, get_db, get_settings
 from jinghai.web.render import register_nav, render
@@ -70,7 +71,7 @@ async def _values(request: Request) -> tuple[dict[str, str], Any]:
 def ships_page(request: Request, db: Session = Depends(get_db),
                user: User = Depends(current_user)):
     return render(request, "inbound/list.html", {"rows": list_ships(db, user), "values": {},
-                                                 "error": None, "today": date.today()})
+                                                 "error": None, "today": local_today(db)})
 
 
 @router.post("/inbound/", include_in_schema=False)
@@ -87,7 +88,7 @@ async def ship_submit(request: Request, db: Session = Depends(get_db),
         db.rollback()
         return render(request, "inbound/list.html", {
             "rows": list_ships(db, user), "values": values, "error": exc.message,
-            "today": date.today()}, status_code=422)
+            "today": local_today(db)}, status_code=422)
     return RedirectResponse(f"/inbound/{ship.id}", status_code=303)
 
 
@@ -114,7 +115,7 @@ def outreach_page(request: Request, db: Session = Depends(get_db),
                   user: User = Depends(current_user)):
     return render(request, "outreach/list.html", {
         "rows": list_outreach(db, user), "audiences": AUDIENCES, "values": {}, "error": None,
-        "today": date.today()})
+        "today": local_today(db)})
 
 
 @router.post("/outreach/", include_in_schema=False)
@@ -135,7 +136,7 @@ async def outreach_submit(request: Request, db: Session = Depends(get_db),
         db.rollback()
         return render(request, "outreach/list.html", {
             "rows": list_outreach(db, user), "audiences": AUDIENCES, "values": values,
-            "error": exc.message, "today": date.today()}, status_code=422)
+            "error": exc.message, "today": local_today(db)}, status_code=422)
     return RedirectResponse("/outreach/", status_code=303)
 
 

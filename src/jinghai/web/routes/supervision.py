@@ -4,7 +4,6 @@ Routes parse, call a service or a query, and render."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -38,6 +37,7 @@ from jinghai.supervision.models import (
     Meeting,
     Problem,
 )
+from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import (
     AssignTaskIn,
     CircularIn,
@@ -65,7 +65,7 @@ def _labels(db: Session) -> dict[str, Any]:
             "place_kinds": PLACE_KINDS, "problem_states": PROBLEM_STATES,
             "problem_kinds": PROBLEM_KINDS, "problem_sources": PROBLEM_SOURCES,
             "task_states": TASK_STATES, "listing_targets": LISTING_TARGETS,
-            "circular_kinds": CIRCULAR_KINDS, "today": date.today()}
+            "circular_kinds": CIRCULAR_KINDS, "today": local_today(db)}
 
 
 async def _form(request: Request) -> tuple[dict[str, str], Any]:
@@ -132,7 +132,7 @@ async def tasks_update(request: Request, task_id: int, db: Session = Depends(get
 def problems_page(request: Request, kind: str = "", status: str = "active",
                   overdue: str = "", db: Session = Depends(get_db),
                   user: User = Depends(current_user)):
-    today = date.today()
+    today = local_today(db)
     rows = queries.list_problems(db, user, kind=kind, status=status,
                                  overdue_on=today if overdue else None)
     return render(request, "supervision/problems.html", {
@@ -154,7 +154,7 @@ def remind(db: Session = Depends(get_db), user: User = Depends(current_user),
     from jinghai.supervision.access import require_office
 
     require_office(user)
-    done = service.remind_overdue(db, date.today(), webhook_targets(settings))
+    done = service.remind_overdue(db, local_today(db), webhook_targets(settings))
     n = len(done.problems) + len(done.listings)
     return RedirectResponse(f"/supervision/problems?overdue=1&flash={n}", status_code=303)
 
