@@ -357,7 +357,7 @@ def render_pdf(d: OfficialDocument, font_path: Path | None = None) -> bytes:
 
     # 28 characters to a 156 mm line: 3号 (16 pt) at the grid's pitch (15.8 pt), as Word's
     # document grid sets it; reportlab has no character grid, so the size is the pitch.
-    body_pt = min(BODY_PT, CHAR_PITCH_PT)
+    body_pt = min(BODY_PT, CHAR_PITCH_PT) * 0.999
 
     def style(size=body_pt, align=TA_LEFT, indent=0.0, color=colors.black, leading=lead,
               right=0.0, left=0.0):
@@ -427,8 +427,10 @@ def render_pdf(d: OfficialDocument, font_path: Path | None = None) -> bytes:
         canvas.restoreState()
 
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, topMargin=TOP_MM * mm, leftMargin=LEFT_MM * mm,
-                      rightMargin=RIGHT_MM * mm, bottomMargin=BOTTOM_MM * mm,
+    pad = 6  # reportlab's frame pads each side by 6 pt: the margins give it back
+    SimpleDocTemplate(out, pagesize=A4, topMargin=TOP_MM * mm - pad,
+                      leftMargin=LEFT_MM * mm - pad, rightMargin=RIGHT_MM * mm - pad,
+                      bottomMargin=BOTTOM_MM * mm - pad,
                       title=d.title, author=d.signature or d.mark).build(
         story, onFirstPage=number, onLaterPages=number)
     return out.getvalue()
