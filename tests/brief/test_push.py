@@ -23,3 +23,15 @@ def test_brief_is_pushed_once_a_day(session, operation):
     assert rows[1].payload["day"] == "2026-11-27"
     assert rows[1].payload["lines"][0] == "- 海上巡航·出动人力：0人（前一日 0）"
     assert "【净海领导日报】2026-11-27" in rows[0].payload["markdown"]["title"]
+
+
+def test_a_brief_before_the_operation_began_is_refused(session, operation, viewer):
+    from datetime import date
+
+    import pytest
+
+    from jinghai.brief.queries import daily_brief
+    from jinghai.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="早于行动开始日期 2026-10-29"):
+        daily_brief(session, viewer, date(2026, 10, 1))

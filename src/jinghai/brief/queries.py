@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import User
 from jinghai.alerts.models import Alert
 from jinghai.cases.models import Case, Clue, Seizure
+from jinghai.errors import InvalidInput
 from jinghai.incidents.models import Incident
 from jinghai.org.service import get_operation
 from jinghai.reporting.access import require_district_reader
@@ -80,6 +81,8 @@ class Brief:
 def daily_brief(session: Session, user: User, day: date) -> Brief:
     require_district_reader(user)
     op = get_operation(session)
+    if day < op.start_date:
+        raise InvalidInput(f"{day:%Y-%m-%d} 早于行动开始日期 {op.start_date:%Y-%m-%d}")
     form = default_form()
     start = max(day - timedelta(days=7), op.start_date)
     reports = {r.report_date: r for r in compile_range(session, user, start, day, form)}
