@@ -249,9 +249,11 @@ def visit_page(request: Request, visit_id: int, db: Session = Depends(get_db),
 # -- listed rectification ------------------------------------------------------------------
 @router.get("/supervision/listings", include_in_schema=False)
 def listings_page(request: Request, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+                  user: User = Depends(current_user),
+                  settings: Settings = Depends(get_settings)):
     return render(request, "supervision/listings.html", {
-        "rows": queries.list_listings(db, user), "values": {}, "error": None, **_labels(db)})
+        "rows": queries.list_listings(db, user), "values": {}, "error": None,
+        "tiles": settings.map_tile_url, **_labels(db)})
 
 
 @router.post("/supervision/listings", include_in_schema=False)

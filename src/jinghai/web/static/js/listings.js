@@ -5,6 +5,14 @@
   const map = L.map(el).setView([29.9, 121.95], 11);
   const tiles = el.dataset.tiles;
   if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+  // the coastline from the sea picture, so the points have a place without tiles (offline)
+  fetch("/api/map/coastline.geojson", { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((g) => {
+      if (g) L.geoJSON(g, { interactive: false, style: { color: "#8a7650", weight: 1,
+        fillColor: "#efe6cf", fillOpacity: tiles ? 0 : 1 } }).addTo(map).bringToBack();
+    })
+    .catch(() => {});
   fetch(el.dataset.src, { credentials: "same-origin" })
     .then((r) => r.json())
     .then((geo) => {
