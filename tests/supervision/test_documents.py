@@ -23,7 +23,7 @@ from jinghai.reporting.queries import compile_daily_report, compile_range
 from jinghai.supervision.circulars import circular_pdf
 from jinghai.supervision.minutes import minutes_docx
 from jinghai.supervision.models import Circular, Meeting
-from jinghai.supervision.records import reporting_lapses
+from jinghai.supervision.records import overdue_problems, reporting_lapses
 
 TODAY = date(2026, 11, 28)
 pytestmark = pytest.mark.slow
@@ -101,8 +101,12 @@ def test_circular_minutes_and_brief_from_the_demo_month(session, tmp_path):
     unit = warning.unit
     text = "\n".join(p.text for p in doc.paragraphs)
     assert unit.name in warning.title
-    assert (f"通报期间迟报日报表{lapses[unit.key].late}次，漏报{lapses[unit.key].missing}次"
-            in text)
+    lapse = lapses[unit.key]
+    parts = ([f"迟报日报表{lapse.late}次"] if lapse.late else []) + (
+        [f"漏报日报表{lapse.missing}次"] if lapse.missing else [])
+    assert f"通报期间{'，'.join(parts)}。" in text
+    overdue = overdue_problems(session, TODAY, unit.id)
+    assert overdue and all(f"“{p.title}”" in text for p in overdue)
 
     # the bulletin's figures are the period's sums of the compiled reports
     bdoc = Document(io.BytesIO(bulletin.docx))

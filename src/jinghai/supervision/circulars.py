@@ -64,7 +64,9 @@ def _warning_blocks(session: Session, user: User, unit: Unit, data: CircularIn,
     if lapses is not None:
         blocks.append(Block("heading", f"{numerals[n]}、日报报送不及时"))
         n += 1
-        blocks.append(Block("para", f"通报期间迟报日报表{lapses.late}次，漏报{lapses.missing}次。"))
+        parts = ([f"迟报日报表{lapses.late}次"] if lapses.late else []) + (
+            [f"漏报日报表{lapses.missing}次"] if lapses.missing else [])
+        blocks.append(Block("para", f"通报期间{'，'.join(parts)}。"))
     if overdue or listed:
         blocks.append(Block("heading", f"{numerals[n]}、整改落实不到位"))
         n += 1

@@ -185,15 +185,24 @@ def _seed_outreach(session: Session, rng: random.Random, days: list[date],
 
 def issue_demo_circulars(session: Session, users: dict[str, User], today: date) -> None:
     """A bulletin for last week and a warning to the unit with the most lapses."""
-    from jinghai.supervision.records import reporting_lapses
+    from jinghai.supervision.records import (
+        overdue_listings,
+        overdue_problems,
+        reporting_lapses,
+    )
 
     office = users["office"]
     start, end = today - timedelta(days=8), today - timedelta(days=2)
     issue_circular(session, office, CircularIn(kind="bulletin", period_start=start,
                                                period_end=end), today=today)
-    lapses = reporting_lapses(session, office, today - timedelta(days=29), end, today)
-    if lapses:
-        worst = max(lapses, key=lambda x: (x.missing + x.late, x.unit_key))
+    # the warning goes to the unit with the most lapses, overdue items and listings
+    score: dict[str, int] = {}
+    for x in reporting_lapses(session, office, today - timedelta(days=29), end, today):
+        score[x.unit_key] = score.get(x.unit_key, 0) + x.missing + x.late
+    for item in [*overdue_problems(session, today), *overdue_listings(session, today)]:
+        score[item.unit.key] = score.get(item.unit.key, 0) + 2
+    if score:
+        worst = max(sorted(score), key=lambda k: score[k])
         issue_circular(session, office, CircularIn(
-            kind="warning", unit_key=worst.unit_key, period_start=today - timedelta(days=29),
+            kind="warning", unit_key=worst, period_start=today - timedelta(days=29),
             period_end=end), today=today)
