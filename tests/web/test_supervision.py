@@ -139,3 +139,19 @@ def test_task_and_listing_api(client, login):
                     headers={"X-CSRF-Token": csrf}, json={"note": "验收合格"})
     assert r.json()["status"] == "delisted"
     assert client.get("/api/supervision/listings").json()["features"] == []
+
+
+def test_a_crew_change_alert_opens_in_the_alert_pages(client, login):
+    csrf = login("bs1")
+    r = client.post("/api/inbound/ships", headers={"X-CSRF-Token": csrf}, json={
+        "report_date": "2026-11-20", "name": "OCEAN GLORY", "mmsi": "353123456",
+        "flag": "巴拿马", "eta": "2026-11-20T06:30:00+08:00", "crew_change_requested": True,
+        "crew": [{"name": "JOSE SANTOS", "nationality": "菲律宾", "document": "P12345678"}]})
+    assert r.status_code == 201
+    alert_id = r.json()["alert_id"]
+    page = client.get(f"/alerts/{alert_id}")
+    assert page.status_code == 200 and "外籍船员申请换班 · OCEAN GLORY" in page.text
+    assert "P12345678" not in page.text
+    client.cookies.clear()
+    login("cg1")  # the sea-patrol group is not the port-area group's
+    assert client.get(f"/alerts/{alert_id}").status_code in (403, 404)
