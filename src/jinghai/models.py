@@ -16,6 +16,7 @@ def import_all_models() -> None:
     import jinghai.incidents.models  # noqa: F401
     import jinghai.notify.models  # noqa: F401
     import jinghai.org.models  # noqa: F401
+    import jinghai.patrol.models  # noqa: F401
     import jinghai.portcalls.models  # noqa: F401
     import jinghai.reporting.models  # noqa: F401
     import jinghai.tipoffs.models  # noqa: F401

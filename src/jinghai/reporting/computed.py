@@ -29,6 +29,11 @@ _COUNTERS: dict[str, Counter] = {}
 
 def register_counter(code: str) -> Callable[[Counter], Counter]:
     def wrap(fn: Counter) -> Counter:
+        old = _COUNTERS.get(code)
+        if old is not None and (old.__module__, old.__qualname__) != (fn.__module__,
+                                                                       fn.__qualname__):
+            raise RuntimeError(f"counter {code} registered twice: {old.__module__} and "
+                               f"{fn.__module__}")
         _COUNTERS[code] = fn
         return fn
 
@@ -37,9 +42,10 @@ def register_counter(code: str) -> Callable[[Counter], Counter]:
 
 def load_counters() -> None:
     """Import every domain's counters (they register on import). Explicit: a typo fails."""
-    import jinghai.alerts.counters  # noqa: F401
-    import jinghai.cases.counters  # noqa: F401
-    import jinghai.incidents.counters  # noqa: F401
+    import jinghai.alerts.counters
+    import jinghai.cases.counters
+    import jinghai.incidents.counters
+    import jinghai.patrol.counters
     import jinghai.vessels.counters  # noqa: F401
 
 
