@@ -191,3 +191,28 @@ def test_anchorage_patrol_counts_by_track_or_checkin(session, zones, make_liaiso
                            "at": MIDNIGHT + timedelta(hours=14), "lon": 122.15, "lat": 29.84},
              now=NOW)
     assert computed_values(session, bs.unit, "port_area", DAY) == {"anchorage_patrols": 2}
+
+
+def test_overdue_landing_points_alert_their_sub_district_once(session, zones, make_liaison):
+    from jinghai.alerts.models import WebhookOutbox
+    from jinghai.notify.models import Notification
+    from jinghai.patrol.queries import overdue_landing_points
+    from jinghai.patrol.service import notify_overdue
+
+    sd = make_liaison("sd_meishan")
+    # 梅山渔港 (港口, daily) visited today; 梅山外无名岛 (无人岛, weekly) 3 days ago
+    _checkin(session, sd, "lp-ms-02", MIDNIGHT + timedelta(hours=9))
+    _checkin(session, sd, "lp-ms-03", MIDNIGHT - timedelta(days=3) + timedelta(hours=9))
+    overdue = {r.zone_id: r for r in overdue_landing_points(session, DAY)}
+    assert "lp-ms-02" not in overdue and "lp-ms-03" not in overdue
+    assert overdue["lp-ms-01"].days_since is None and overdue["lp-ms-01"].unit_key == "sd_meishan"
+    later = {r.zone_id: r for r in overdue_landing_points(session, DAY + timedelta(days=2))}
+    assert later["lp-ms-02"].days_since == 2 and later["lp-ms-02"].required_days == 1
+
+    targets = [("http://127.0.0.1:9/hook", "dingtalk")]
+    n = notify_overdue(session, DAY, targets=targets, now=NOW)
+    assert n == len(overdue)
+    assert notify_overdue(session, DAY, targets=targets, now=NOW) == 0
+    mine = session.scalars(select(Notification).where(Notification.unit_id == sd.unit_id)).all()
+    assert {x.title for x in mine} == {"登陆点逾期未巡查：梅山下湾临时停靠点"}
+    assert session.scalar(select(func.count(WebhookOutbox.id))) == n

@@ -455,6 +455,62 @@ __all__ = [
     "end_mission",
     "load_ais_track",
     "mission_tracks",
+    "notify_overdue",
     "record_patrol_inspection",
     "start_mission",
 ]
+
+
+# --- overdue landing points -----------------------------------------------------------------
+
+
+def _overdue_message(lp, title: str, body: str):
+    from jinghai.alerts.webhooks import robot_message
+
+    def message(fmt: str) -> dict[str, Any]:
+        if fmt == "json":
+            return {"event": "patrol_overdue", "zone_id": lp.zone_id, "name": lp.name,
+                    "sub_district": lp.sub_district, "days_since": lp.days_since,
+                    "required_days": lp.required_days, "title": title, "text": body}
+        return robot_message(fmt, title, f"### {title}\n{body}")
+
+    return message
+
+
+def notify_overdue(session: Session, day, *, targets: Sequence[tuple[str, str]] = (),
+                   now: datetime | None = None) -> int:
+    """Tell each responsible sub-district about its landing points not visited within their
+    interval (an in-app notice to the unit, one to the office, and a robot message to the
+    webhook ``targets`` through the alerts outbox). Once per landing point and day: running
+    it again (the alert worker does, every round) adds nothing. Returns notices added."""
+    from jinghai.alerts.webhooks import enqueue_messages
+    from jinghai.notify.models import Notification
+    from jinghai.org.models import Operation
+    from jinghai.patrol.queries import overdue_landing_points
+
+    if session.scalar(select(Operation.id).limit(1)) is None:
+        return 0
+    now = now or utcnow()
+    added = 0
+    for lp in overdue_landing_points(session, day):
+        link = f"/patrol/coverage?day={day.isoformat()}#lp-{lp.zone_id}"
+        if session.scalar(select(Notification.id).where(
+                Notification.kind == "patrol_overdue", Notification.link == link).limit(1)):
+            continue
+        since = ("从未打卡" if lp.days_since is None
+                 else f"已 {lp.days_since} 天未打卡（要求每 {lp.required_days} 天至少一次）")
+        title = f"登陆点逾期未巡查：{lp.name}"
+        body = f"{lp.sub_district or '未指定街道'} · {lp.subtype} · {since}；责任人：" \
+               f"{lp.responsible_person or '未指定'}"
+        unit = session.scalar(select(Unit).where(Unit.key == lp.unit_key)) if lp.unit_key \
+            else None
+        if unit is not None:
+            session.add(Notification(unit_id=unit.id, kind="patrol_overdue", title=title,
+                                     body=body, link=link, created_at=now))
+        session.add(Notification(role="office", kind="patrol_overdue", title=title, body=body,
+                                 link=link, created_at=now))
+        if targets:
+            enqueue_messages(session, targets, _overdue_message(lp, title, body), now=now)
+        added += 1
+    session.flush()
+    return added

@@ -17,6 +17,7 @@ def include_all(app: FastAPI) -> None:
         incidents,
         map,
         notifications,
+        patrol,
         portcalls,
         report,
         report_api,
@@ -26,5 +27,6 @@ def include_all(app: FastAPI) -> None:
     )
 
     for module in (auth, home, report, report_api, admin, audit, notifications, ais_admin,
-                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs):
+                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs,
+                   patrol):
         app.include_router(module.router)
