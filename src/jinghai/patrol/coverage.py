@@ -33,6 +33,9 @@ EQUAL_AREA_CRS = "+proj=laea +lat_0=29.9 +lon_0=121.9 +x_0=0 +y_0=0 +datum=WGS84
 #: Faster than this between two positions is a bad fix or a wrong point, not a patrol boat
 #: (fast patrol craft reach ~45 kn; 60 kn leaves a margin).
 MAX_SPEED_KN = 60.0
+#: Two fixes are a jump only beyond what position error explains: a phone's GPS is good to
+#: 5–50 m, so up to this distance is allowed whatever the time between them.
+JUMP_TOLERANCE_M = 100.0
 #: A gap longer than this splits a track: no effort and no sweep is assumed across it.
 MAX_GAP_S = 30 * 60.0
 #: Grid cell of the effort map, degrees (≈ 2 km here).
@@ -116,7 +119,8 @@ def check_track(ts: Sequence[datetime], lons: Sequence[float], lats: Sequence[fl
         raise InvalidInput(f"轨迹时间倒退：第{i + 2}个点早于前一个点")
     dist = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
     speed_kn = dist / np.maximum(dt, 1.0) / KNOT_MS
-    bad = np.flatnonzero(speed_kn > MAX_SPEED_KN)
+    bad = np.flatnonzero((dist - JUMP_TOLERANCE_M) / np.maximum(dt, 1.0) / KNOT_MS
+                         > MAX_SPEED_KN)
     if len(bad):
         i = int(bad[0])
         raise InvalidInput(

@@ -68,7 +68,9 @@
       if (mission) {
         var pts = load(KEY_POINTS);
         var last = pts.length ? pts[pts.length - 1] : null;
-        if (!last || last.ts !== here.ts) { pts.push({ mission: mission, ts: here.ts, lon: here.lon, lat: here.lat }); save(KEY_POINTS, pts); recorded++; }
+        // at most one point each 10 s unless the phone moved 20 m: enough for the track,
+        // small enough to keep hours of patrol on the phone while offline
+        if (!last || (Date.parse(here.ts) - Date.parse(last.ts) >= 10000) || distanceM(last, here) >= 20) { pts.push({ mission: mission, ts: here.ts, lon: here.lon, lat: here.lat }); save(KEY_POINTS, pts); recorded++; }
         counts();
       }
       fillPoints();
