@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
 from jinghai.geo.models import ZoneRecord
@@ -71,10 +71,29 @@ def day_work(session: Session, unit: Unit, day: date) -> DayWork:
     return work
 
 
+# The report asks every counter of a section in turn for the same (unit, day); the records
+# are read once and kept in the session until it next writes, commits or rolls back.
+_CACHE = "jinghai.patrol.counters"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, *_: object) -> None:
+    session.info.pop(_CACHE, None)
+
+
+def _cached(session: Session, key: tuple, make):
+    cache = session.info.setdefault(_CACHE, {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def _work(session: Session, unit: Unit, day: date, section: str) -> DayWork | None:
-    if work_section(session, unit.id) != section:
+    if _cached(session, ("section", unit.id), lambda: work_section(session, unit.id)) != section:
         return None
-    work = day_work(session, unit, day)
+    work = _cached(session, ("work", unit.id, day), lambda: day_work(session, unit, day))
     return None if work.empty else work
 
 
@@ -232,6 +251,8 @@ def count_vessel_control_checked(session: Session, unit: Unit, day: date) -> int
     """Distinct vessels the fisheries authority checked that day (QR scans and boarding
     checks alike; a second scan of the same boat does not count twice). Inspections by
     other units count in their own sections, not here."""
-    if work_section(session, unit.id) != "vessel_control":
+    if _cached(session, ("section", unit.id), lambda: work_section(session, unit.id)) != \
+            "vessel_control":
         return None
-    return _vessels_checked(day_work(session, unit, day))
+    return _vessels_checked(
+        _cached(session, ("work", unit.id, day), lambda: day_work(session, unit, day)))

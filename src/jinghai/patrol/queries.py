@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 from jinghai.accounts.models import Role, User
 from jinghai.errors import NotFound, PermissionDenied
 from jinghai.geo.models import ZoneRecord
-from jinghai.org.models import Unit
-from jinghai.org.service import get_operation, sections_of_unit
+from jinghai.org.models import GroupMember, Unit, WorkGroup
+from jinghai.org.service import get_operation
 from jinghai.patrol.coverage import CELL_DEG, effort_cells
 from jinghai.patrol.models import CheckIn, PatrolMission, TrackPoint
 
@@ -45,7 +45,9 @@ def work_section(session: Session, unit_id: int | None) -> str | None:
     of the inspecting unit's group). None when the unit reports none of them."""
     if unit_id is None:
         return None
-    mine = set(sections_of_unit(session, unit_id))
+    mine = set(session.scalars(
+        select(WorkGroup.key).join(GroupMember, GroupMember.group_id == WorkGroup.id)
+        .where(GroupMember.unit_id == unit_id, GroupMember.role == "reporting")))
     return next((s for s in WORK_SECTIONS if s in mine), None)
 
 
