@@ -216,3 +216,31 @@ def test_overdue_landing_points_alert_their_sub_district_once(session, zones, ma
     mine = session.scalars(select(Notification).where(Notification.unit_id == sd.unit_id)).all()
     assert {x.title for x in mine} == {"登陆点逾期未巡查：梅山下湾临时停靠点"}
     assert session.scalar(select(func.count(WebhookOutbox.id))) == n
+
+
+def test_track_read_from_the_ais_store_of_real_sentences(session, zones, make_liaison,
+                                                         tmp_path):
+    """The demo feed's NMEA for a coast-guard boat, decoded by pyais into the Parquet store;
+    ending the mission reads the boat's track from there (another vessel's is not taken)."""
+    from jinghai.ais.simulate import PATROL_MMSIS, Simulation, decoded_positions, \
+        iter_sentences
+    from jinghai.ais.store import PositionStore
+
+    start = MIDNIGHT + timedelta(hours=8)
+    store = PositionStore(tmp_path / "ais")
+    lines = [line for _, line in iter_sentences(start, timedelta(minutes=40), step=10.0,
+                                                sim=Simulation())]
+    table = decoded_positions(lines)
+    store.append(table)
+    cg = make_liaison("coast_guard")
+    m = start_mission(session, cg, {"kind": "sea", "crew_count": 8, "start_at": start,
+                                    "boats": [{"name": "海警31101", "mmsi": PATROL_MMSIS[0]},
+                                              {"name": "他船", "mmsi": 413999999}]},
+                      now=NOW)
+    end_mission(session, cg, m.id, {"end_at": start + timedelta(minutes=40)}, now=NOW,
+                store=store, own_mmsis=PATROL_MMSIS)
+    points = session.scalars(select(TrackPoint).where(TrackPoint.mission_id == m.id)).all()
+    ours = [r for r in table.to_pylist() if r["mmsi"] == PATROL_MMSIS[0]]
+    assert {p.mmsi for p in points} == {PATROL_MMSIS[0]}
+    assert len(points) == len({r["ts"] for r in ours}) > 10
+    assert m.track_source == "ais" and m.swept_km2 > 0

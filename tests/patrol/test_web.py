@@ -129,3 +129,30 @@ def test_patrol_flow_over_http(client, tmp_path):
     qjs = next(p for p in cover["landing_points"] if p["zone_id"] == "lp-qjs-01")
     assert qjs["days_since"] == 0 and not qjs["overdue"]
     assert any(p["overdue"] for p in cover["landing_points"])
+
+
+def test_cli_lists_and_notifies_overdue_landing_points(fresh_database_url, tmp_path,
+                                                       monkeypatch):
+    from typer.testing import CliRunner
+
+    from jinghai.cli.main import app
+
+    url = fresh_database_url("sqlite")
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(make_session_factory(engine)) as s:
+        init_operation(s, load_template())
+        seed_demo_zones(s)
+    engine.dispose()
+    monkeypatch.setenv("JINGHAI_DATABASE_URL", url)
+    monkeypatch.setenv("JINGHAI_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["patrol", "overdue", "--date", "2026-11-20"])  # 14 points
+    assert listed.exit_code == 0, listed.output
+    assert "梅山下湾临时停靠点" in listed.output and "从未打卡" in listed.output
+    sent = runner.invoke(app, ["patrol", "overdue", "--date", "2026-11-20", "--notify"])
+    assert "已发送提醒 14 条" in sent.output
+    again = runner.invoke(app, ["patrol", "overdue", "--date", "2026-11-20", "--notify"])
+    assert "已发送提醒 0 条" in again.output
+    bad = runner.invoke(app, ["patrol", "overdue", "--date", "20-11"])
+    assert bad.exit_code == 2 and "日期格式" in bad.output

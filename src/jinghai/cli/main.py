@@ -38,6 +38,9 @@ app.add_typer(report_app, name="report")
 from jinghai.cli.ais import app as ais_app  # noqa: E402 - after the Typer apps it joins
 
 app.add_typer(ais_app, name="ais")
+from jinghai.cli.patrol import app as patrol_app  # noqa: E402
+
+app.add_typer(patrol_app, name="patrol")
 
 F = TypeVar("F", bound=Callable)
 

@@ -213,7 +213,7 @@ def attach_ais_track(session: Session, mission: PatrolMission, positions: Iterab
     have = {(p.mmsi, p.ts) for p in _points(session, mission.id) if p.source == "ais"}
     added = 0
     for mmsi, rows in by_boat.items():
-        rows.sort()
+        rows = sorted({r[0]: r for r in rows}.values())  # one fix per time (several receivers)
         ts = [r[0] for r in rows]
         keep = plausible_mask(ts, [r[1] for r in rows], [r[2] for r in rows])
         for (t, lon, lat), ok in zip(rows, keep, strict=True):
@@ -268,9 +268,12 @@ def _anchorage_zones(session: Session) -> list[ZoneRecord]:
 
 def end_mission(session: Session, user: User, mission_id: int,
                 data: MissionEnd | dict[str, Any] | None = None, *,
-                now: datetime | None = None) -> PatrolMission:
+                now: datetime | None = None, store=None,
+                own_mmsis: Iterable[int] = ()) -> PatrolMission:
     """Close a mission: its end time (not before its start), what a checkpoint shift
-    checked, and the swept area of its track (km², sea only)."""
+    checked, and the swept area of its track (km², sea only). With an AIS ``store``
+    (``jinghai.ais.store.PositionStore``), the own boats' positions during the mission are
+    read from it first and become its track."""
     data = parse(MissionEnd, data or {})
     now = now or utcnow()
     mission = _mission_for_writer(session, user, mission_id)
@@ -287,6 +290,8 @@ def end_mission(session: Session, user: User, mission_id: int,
     mission.vehicles_checked = data.vehicles_checked
     if data.note:
         mission.note = (mission.note + "\n" + data.note).strip()
+    if store is not None:
+        load_ais_track(session, mission, store, own_mmsis)
     points = _points(session, mission.id)
     mission.swept_km2 = Decimal(f"{swept_area_km2(mission_tracks(mission, points)):.3f}")
     lons = [p.lon for p in points]

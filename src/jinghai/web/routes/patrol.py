@@ -231,8 +231,17 @@ def api_track(mission_id: int, body: dict[str, Any], db: Session = Depends(get_d
 
 @router.post("/api/patrol/missions/{mission_id}/end")
 def api_end(mission_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-            user: User = Depends(current_user)):
-    return _mission_json(end_mission(db, user, mission_id, body))
+            user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+    """End a mission; the own boats' AIS positions (``own_mmsis``) during it are read from
+    the position store and become its track."""
+    store = None
+    store_dir = settings.resolved_ais_store_dir()
+    if settings.own_mmsis and store_dir.is_dir():
+        from jinghai.ais.store import PositionStore
+
+        store = PositionStore(store_dir)
+    return _mission_json(end_mission(db, user, mission_id, body, store=store,
+                                     own_mmsis=settings.own_mmsis))
 
 
 @router.post("/api/patrol/checkins")
