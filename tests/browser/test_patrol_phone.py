@@ -80,6 +80,14 @@ def test_phone_patrol_with_offline_checkin_seen_by_the_office(live_server, brows
     expect(page.locator("#phone-ok")).to_have_text("打卡已送达：戚家山笠山岙口")
     expect(page.locator("#queue")).not_to_contain_text("待发送")
 
+    # a boarding check of a vessel that is not on the registry, found illegal
+    page.get_by_label("查验地点").select_option("checkpoint")
+    page.get_by_label("MMSI（非名录船舶）").fill("413123456")
+    page.get_by_label("查验船上人员（人）").fill("4")
+    page.get_by_label("违法船只（查获）").check()
+    page.get_by_role("button", name="记录查验").click()
+    expect(page.locator("#phone-ok")).to_have_text("已送达：查验 413123456")
+
     page.get_by_role("button", name="结束任务").click()
     expect(page.locator("#phone-ok")).to_contain_text("任务已结束")
     phone.close()
@@ -94,7 +102,8 @@ def test_phone_patrol_with_offline_checkin_seen_by_the_office(live_server, brows
     figures = op.get_by_test_id("day-figures")
     expect(figures).to_contain_text("公安分局")
     expect(figures.locator('[data-figure="coastal.cove_patrols"]')).to_have_text("岙口巡查次数 2")
-    expect(figures.locator('[data-figure="coastal.persons_checked"]')).to_have_text("查验人员 3")
+    expect(figures.locator('[data-figure="coastal.persons_checked"]')).to_have_text("查验人员 7")
+    expect(figures.locator('[data-figure="coastal.vessels_checked"]')).to_have_text("查验船舶 2")
     expect(figures.locator('[data-figure="coastal.personnel"]')).to_have_text("出动人力 3")
     op.get_by_role("link", name=datetime.now(UTC).astimezone(Settings().tz).strftime("%Y-%m-%d"),
                    exact=False).first.click()

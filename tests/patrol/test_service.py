@@ -222,8 +222,7 @@ def test_track_read_from_the_ais_store_of_real_sentences(session, zones, make_li
                                                          tmp_path):
     """The demo feed's NMEA for a coast-guard boat, decoded by pyais into the Parquet store;
     ending the mission reads the boat's track from there (another vessel's is not taken)."""
-    from jinghai.ais.simulate import PATROL_MMSIS, Simulation, decoded_positions, \
-        iter_sentences
+    from jinghai.ais.simulate import PATROL_MMSIS, Simulation, decoded_positions, iter_sentences
     from jinghai.ais.store import PositionStore
 
     start = MIDNIGHT + timedelta(hours=8)

@@ -87,7 +87,7 @@
     var ul = $("queue"); ul.innerHTML = "";
     load(KEY_QUEUE).forEach(function (c) {
       var li = document.createElement("li");
-      li.textContent = "待发送打卡：" + c.zone_name + "（" + new Date(c.at).toLocaleString("zh-CN") + "）";
+      li.textContent = (c.kind === "inspection" ? "待发送：" : "待发送打卡：") + c.zone_name + "（" + new Date(c.at).toLocaleString("zh-CN") + "）";
       ul.appendChild(li);
     });
     load(KEY_REFUSED).forEach(function (c) {
@@ -130,12 +130,13 @@
     return queue.reduce(function (chain, c) {
       return chain.then(function (stop) {
         if (stop) return true;
-        var body = Object.assign({}, c); delete body.zone_name;
-        return send("/api/patrol/checkins", body).then(function (res) {
+        var body = Object.assign({}, c); delete body.zone_name; delete body.kind;
+        var url = c.kind === "inspection" ? "/api/patrol/inspections" : "/api/patrol/checkins";
+        return send(url, body).then(function (res) {
           if (!res.ok && !res.final) return true; // offline: keep the rest for later
           save(KEY_QUEUE, load(KEY_QUEUE).filter(function (x) { return x.client_id !== c.client_id; }));
           if (res.ok) {
-            show("phone-ok", "打卡已送达：" + c.zone_name + (res.body.duplicate ? "（此前已收到）" : ""));
+            show("phone-ok", (c.kind === "inspection" ? "已送达：" : "打卡已送达：") + c.zone_name + (res.body.duplicate ? "（此前已收到）" : ""));
           } else {
             var refused = load(KEY_REFUSED); refused.push({ zone_name: c.zone_name, message: res.message }); save(KEY_REFUSED, refused);
             show("phone-error", "打卡未被接受：" + res.message);
@@ -204,6 +205,21 @@
       counts();
       flush();
     }, function (err) { show("phone-error", err.message); });
+  });
+  $("i-submit").addEventListener("click", function () {
+    show("phone-error", ""); show("phone-ok", "");
+    var reg = $("i-registry").value.trim(), mmsi = $("i-mmsi").value.trim(), name = $("i-name").value.trim();
+    if (!reg && !mmsi && !name) { show("phone-error", "请填写渔船编号、MMSI 或船名"); return; }
+    if (mmsi && !/^[0-9]{9}$/.test(mmsi)) { show("phone-error", "MMSI 应为 9 位数字"); return; }
+    var rec = { kind: "inspection", client_id: uid(), zone_name: "查验 " + (reg || name || mmsi),
+      mission_id: mission, at: new Date().toISOString(), place_kind: $("i-place").value,
+      registry_no: reg, vessel_name: name, persons_checked: num("i-persons"), illegal: $("i-illegal").checked };
+    if (mmsi) rec.mmsi = parseInt(mmsi, 10);
+    if (here) { rec.lon = here.lon; rec.lat = here.lat; }
+    var q = load(KEY_QUEUE); q.push(rec); save(KEY_QUEUE, q);
+    $("i-registry").value = ""; $("i-mmsi").value = ""; $("i-name").value = ""; $("i-illegal").checked = false;
+    show("phone-ok", "查验已保存，正在发送……");
+    counts(); flush();
   });
   $("m-end").addEventListener("click", function () {
     show("phone-error", ""); show("phone-ok", "");
