@@ -74,7 +74,10 @@
         counts();
       }
       fillPoints();
-    }, function (err) { $("gps-state").textContent = "无法定位：" + err.message; },
+    }, function (err) {
+      $("gps-state").textContent = err.code === 1 ? "未允许定位：请在浏览器设置中允许本网站使用位置" :
+        (err.code === 3 ? "定位超时，正在重试……" : "暂时无法定位，正在重试……");
+    },
     { enableHighAccuracy: true, maximumAge: 5000, timeout: 20000 });
   } else {
     $("gps-state").textContent = "此设备不支持定位";
@@ -175,8 +178,13 @@
   $("m-start").addEventListener("click", function () {
     show("phone-error", ""); show("phone-ok", "");
     var body = { kind: $("m-kind").value, crew_count: num("m-crew"), vehicles: num("m-vehicles"), boats: [] };
-    if ($("m-boat").value.trim()) body.boats.push({ name: $("m-boat").value.trim(), boat_type: $("m-boat-type").value });
-    else if (body.kind !== "sea") body.boats = [];
+    var mmsi = $("m-boat-mmsi").value.trim();
+    if (mmsi && !/^[0-9]{9}$/.test(mmsi)) { show("phone-error", "MMSI 应为 9 位数字"); return; }
+    if ($("m-boat").value.trim()) {
+      var boat = { name: $("m-boat").value.trim(), boat_type: $("m-boat-type").value };
+      if (mmsi) boat.mmsi = parseInt(mmsi, 10);
+      body.boats.push(boat);
+    }
     send("/api/patrol/missions", body).then(function (res) {
       if (!res.ok) { show("phone-error", res.final ? res.message : "开始任务需要网络，请稍后重试"); return; }
       mission = res.body.id;
