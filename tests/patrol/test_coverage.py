@@ -82,3 +82,21 @@ def test_effort_hours_land_in_cells_and_gaps_do_not_count():
     ts = [T0, T0 + timedelta(minutes=30), T0 + timedelta(hours=5)]
     cells = effort_cells(ts, [121.931, 121.931, 121.931], [29.981, 29.981, 29.981])
     assert cells == {(6096, 1499): pytest.approx(0.5)}
+
+
+def test_blind_spots_are_busy_cells_without_patrol():
+    from jinghai.patrol.queries import EffortCell, blind_spots
+
+    effort = [EffortCell(121.90, 29.96, 2.0)]
+    density = [EffortCell(121.90, 29.96, 500), EffortCell(121.92, 29.96, 300),
+               EffortCell(121.94, 29.96, 5), EffortCell(121.96, 29.96, 900)]
+    assert [(c.lon0, c.hours) for c in blind_spots(effort, density)] == [
+        (121.96, 900), (121.92, 300)]
+
+
+def test_a_counter_code_cannot_be_registered_twice():
+    from jinghai.reporting.computed import counted_figures, register_counter
+
+    assert "coastal.cove_patrols" in counted_figures()
+    with pytest.raises(RuntimeError, match="registered twice"):
+        register_counter("coastal.cove_patrols")(lambda session, unit, day: 0)

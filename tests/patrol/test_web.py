@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jinghai.accounts.models import Role
+from jinghai.ais.simulate import PATROL_MMSIS, decoded_positions, iter_sentences
+from jinghai.ais.store import PositionStore
 from jinghai.accounts.service import add_user
 from jinghai.db import make_engine, make_session_factory, session_scope
 from jinghai.geo.service import seed_demo_zones
@@ -50,7 +52,8 @@ def client(request, fresh_database_url, tmp_path):
         for name, (role, unit) in USERS.items():
             add_user(s, None, username=name, password=PASSWORD, role=role, unit_key=unit)
     engine.dispose()
-    app = create_app(Settings(data_dir=tmp_path, database_url=url, alert_worker=False))
+    app = create_app(Settings(data_dir=tmp_path, database_url=url, alert_worker=False,
+                              own_mmsis=list(PATROL_MMSIS)))
     with TestClient(app) as c:
         yield c
     app.state.engine.dispose()
@@ -124,7 +127,15 @@ def test_patrol_flow_over_http(client, tmp_path):
     assert photo.headers["content-type"] == "image/png" and photo.content == png()
     geo = client.get(f"/api/patrol/missions/{mid}/geojson").json()
     assert {f["properties"]["kind"] for f in geo["features"]} == {"track", "checkin"}
+    # the traffic picture: the demo feed's last 20 minutes, decoded, in the AIS store
+    lines = [line for _, line in iter_sentences(now - timedelta(minutes=30),
+                                                timedelta(minutes=20), step=20.0)]
+    PositionStore(tmp_path / "ais").append(decoded_positions(lines))
     cover = client.get("/api/patrol/coverage", headers=office).json()
+    assert sum(c["positions"] for c in cover["density"]) > 100
+    assert cover["blind_spots"] and all(
+        (b["lon"], b["lat"]) not in {(e["lon"], e["lat"]) for e in cover["effort"]}
+        for b in cover["blind_spots"])
     assert sum(c["hours"] for c in cover["effort"]) == pytest.approx(4 / 60, abs=0.011)
     qjs = next(p for p in cover["landing_points"] if p["zone_id"] == "lp-qjs-01")
     assert qjs["days_since"] == 0 and not qjs["overdue"]

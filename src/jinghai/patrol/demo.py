@@ -73,6 +73,21 @@ def _due(rng: random.Random, zone: ZoneRecord, offset: int) -> bool:
     return need <= 1 or rng.random() < 1.0 / need + 0.15
 
 
+def _feed_fishing(session: Session) -> list:
+    """The registry boats the demo feed sails (as ``jinghai demo`` starts it), so the
+    simulation here is the feed's own and its coast-guard boats are where the feed puts
+    them at every moment."""
+    from jinghai.ais.simulate import FishingSpec
+    from jinghai.vessels.models import FishingVessel
+
+    rows = session.execute(select(
+        FishingVessel.mmsi, FishingVessel.name, FishingVessel.home_port,
+    ).where(FishingVessel.mmsi.is_not(None), FishingVessel.status == "active")
+        .order_by(FishingVessel.registry_no).limit(40)).all()
+    return [FishingSpec(int(m), name, port, class_b=i % 4 != 0)
+            for i, (m, name, port) in enumerate(rows) if m and m.isdigit()]
+
+
 def seed_patrols(session: Session, rng: random.Random, days: list[date],
                  users: dict[str, User], tz: ZoneInfo, *, spike_days: Iterable[int] = (),
                  now: datetime | None = None) -> int:
@@ -87,7 +102,7 @@ def seed_patrols(session: Session, rng: random.Random, days: list[date],
     now = now or datetime.now(UTC)
     today = days[-1]
     spikes = {today - timedelta(days=d) for d in spike_days}
-    sim = Simulation()
+    sim = Simulation(fishing=_feed_fishing(session) or None)
     registry = list(session.scalars(select(FishingVessel.registry_no)
                                     .order_by(FishingVessel.registry_no)))
     landing = list(session.scalars(select(ZoneRecord).where(

@@ -266,3 +266,15 @@ def ais_density(store, start: datetime, end: datetime, cell_deg: float = CELL_DE
     keys, counts = np.unique(np.column_stack([i, j]), axis=0, return_counts=True)
     return [EffortCell(int(a) * cell_deg, int(b) * cell_deg, float(n))
             for (a, b), n in zip(keys, counts, strict=True)]
+
+
+def blind_spots(effort: list[EffortCell], density: list[EffortCell], top: int = 10,
+                min_share: float = 0.01) -> list[EffortCell]:
+    """Blind spots (盲区): the busiest traffic cells that no patrol entered in the period —
+    cells holding at least ``min_share`` of all AIS positions and zero patrol hours, busiest
+    first (``hours`` holds the positions count, as in :func:`ais_density`)."""
+    covered = {(round(c.lon0, 6), round(c.lat0, 6)) for c in effort if c.hours > 0}
+    total = sum(c.hours for c in density) or 1.0
+    gaps = [c for c in density if (round(c.lon0, 6), round(c.lat0, 6)) not in covered
+            and c.hours / total >= min_share]
+    return sorted(gaps, key=lambda c: -c.hours)[:top]

@@ -25,6 +25,7 @@ from jinghai.patrol.queries import (
     REQUIRED_INTERVAL_DAYS,
     active_missions,
     ais_density,
+    blind_spots,
     effort_grid,
     get_mission_for,
     landing_point_status,
@@ -311,6 +312,8 @@ def api_coverage(start: str | None = None, end: str | None = None,
         "cell_deg": 0.02,
         "effort": [{"lon": c.lon0, "lat": c.lat0, "hours": c.hours} for c in effort],
         "density": [{"lon": c.lon0, "lat": c.lat0, "positions": int(c.hours)} for c in density],
+        "blind_spots": [{"lon": c.lon0, "lat": c.lat0, "positions": int(c.hours)}
+                        for c in blind_spots(effort, density)],
         "landing_points": [{
             "zone_id": p.zone_id, "name": p.name, "subtype": p.subtype, "lon": p.lon,
             "lat": p.lat, "sub_district": p.sub_district, "unit": p.unit_name,

@@ -52,8 +52,23 @@
               "<br>" + (p.days_since === null ? "从未打卡" : "距上次打卡 " + p.days_since + " 天") + "，要求 " + p.required_days + " 天")
             .addTo(lps);
         });
-        dens.addTo(cmap); effort.addTo(cmap); lps.addTo(cmap);
-        L.control.layers(null, { "船舶交通密度（AIS）": dens, "巡航力量（小时）": effort, "登陆点": lps }).addTo(cmap);
+        var gaps = L.layerGroup();
+        (d.blind_spots || []).forEach(function (c) {
+          L.rectangle([[c.lat, c.lon], [c.lat + cell, c.lon + cell]], { color: "#c62828", weight: 2, fill: false, dashArray: "4", className: "blind-spot" })
+            .bindTooltip("盲区：AIS 船位 " + c.positions + "，期间无巡航").addTo(gaps);
+        });
+        var list = document.getElementById("blind-spots");
+        if (list) {
+          list.innerHTML = "";
+          (d.blind_spots || []).forEach(function (c) {
+            var li = document.createElement("li");
+            li.textContent = (c.lat + cell / 2).toFixed(3) + "N " + (c.lon + cell / 2).toFixed(3) + "E：AIS 船位 " + c.positions + " 个，期间无巡航";
+            list.appendChild(li);
+          });
+          if (!d.blind_spots || !d.blind_spots.length) list.innerHTML = "<li>没有发现：船舶交通较多的网格都有巡航</li>";
+        }
+        dens.addTo(cmap); effort.addTo(cmap); lps.addTo(cmap); gaps.addTo(cmap);
+        L.control.layers(null, { "船舶交通密度（AIS）": dens, "巡航力量（小时）": effort, "登陆点": lps, "盲区": gaps }).addTo(cmap);
       });
     }
   });
