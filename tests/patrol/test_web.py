@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jinghai.accounts.models import Role
+from jinghai.accounts.service import add_user
 from jinghai.ais.simulate import PATROL_MMSIS, decoded_positions, iter_sentences
 from jinghai.ais.store import PositionStore
-from jinghai.accounts.service import add_user
 from jinghai.db import make_engine, make_session_factory, session_scope
 from jinghai.geo.service import seed_demo_zones
 from jinghai.migrate import upgrade
