@@ -243,3 +243,55 @@ def test_track_read_from_the_ais_store_of_real_sentences(session, zones, make_li
     assert {p.mmsi for p in points} == {PATROL_MMSIS[0]}
     assert len(points) == len({r["ts"] for r in ours}) > 10
     assert m.track_source == "ais" and m.swept_km2 > 0
+
+
+def test_concurrent_resend_of_a_checkin_is_stored_once(fresh_database_url):
+    """Two connections store the same check-in at once (a phone resending while the first
+    copy is in flight): one row, the second answer says duplicate, no error. PostgreSQL
+    only: SQLite runs one writer at a time (transactions begin IMMEDIATE), so there the two
+    cannot overlap."""
+    import threading
+
+    from jinghai.accounts.models import User
+    from jinghai.accounts.service import add_user
+    from jinghai.db import make_engine, make_session_factory, session_scope
+    from jinghai.geo.service import seed_demo_zones
+    from jinghai.migrate import upgrade
+    from jinghai.org.service import init_operation
+    from jinghai.org.template import load_template
+
+    engine = make_engine(fresh_database_url("postgresql"))
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as s:
+        init_operation(s, load_template())
+        seed_demo_zones(s)
+        add_user(s, None, username="sd1", password="correct-horse-9", role="liaison",
+                 unit_key="sd_qijiashan")
+    cid = _cid()
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        try:
+            with session_scope(factory) as s:
+                user = s.scalar(select(User).where(User.username == "sd1"))
+                barrier.wait(timeout=10)
+                r = check_in(s, user, {"client_id": cid, "zone_id": "lp-qjs-01",
+                                       "at": MIDNIGHT + timedelta(hours=9), "lon": 121.7552,
+                                       "lat": 29.9688}, now=NOW)
+                results.append(r.duplicate)
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    with session_scope(factory) as s:
+        stored = s.scalar(select(func.count(CheckIn.id)).where(CheckIn.client_id == cid))
+    engine.dispose()
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert stored == 1

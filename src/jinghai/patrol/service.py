@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
@@ -371,24 +372,34 @@ def check_in(session: Session, user: User, data: CheckInIn | dict[str, Any], *,
         if data_dir is None:
             raise InvalidInput("服务器未配置照片存储位置")
         photo_path, photo_type = _store_photo(photo, data_dir)
-    clue_id = None
-    if data.finding and data.make_clue:
-        from jinghai.cases.service import ClueInput, create_clue
+    try:
+        # The phone may resend while the first copy is still being stored: the unique
+        # client_id decides, inside a savepoint, and the loser returns the stored one.
+        with session.begin_nested():
+            clue_id = None
+            if data.finding and data.make_clue:
+                from jinghai.cases.service import ClueInput, create_clue
 
-        clue = create_clue(session, user, ClueInput(
-            source_kind="patrol", content=data.finding, title=f"巡查发现：{zone.name}",
-            source_detail=f"{unit.name}打卡", occurred_at=data.at, place=zone.name,
-            lon=data.lon, lat=data.lat))
-        clue_id = clue.id
-    row = CheckIn(
-        client_id=data.client_id, mission_id=mission.id if mission else None, unit_id=unit.id,
-        user_id=user.id, zone_id=zone.id, zone_kind=zone.kind, zone_subtype=zone.subtype or "",
-        at=data.at, lon=data.lon, lat=data.lat, distance_m=round(distance, 1),
-        persons_checked=data.persons_checked, vessels_checked=data.vessels_checked,
-        finding=data.finding, clue_id=clue_id, photo_path=photo_path, photo_type=photo_type,
-        received_at=now,
-    )
-    session.add(row)
+                clue = create_clue(session, user, ClueInput(
+                    source_kind="patrol", content=data.finding, title=f"巡查发现：{zone.name}",
+                    source_detail=f"{unit.name}打卡", occurred_at=data.at, place=zone.name,
+                    lon=data.lon, lat=data.lat))
+                clue_id = clue.id
+            row = CheckIn(
+                client_id=data.client_id, mission_id=mission.id if mission else None,
+                unit_id=unit.id, user_id=user.id, zone_id=zone.id, zone_kind=zone.kind,
+                zone_subtype=zone.subtype or "", at=data.at, lon=data.lon, lat=data.lat,
+                distance_m=round(distance, 1), persons_checked=data.persons_checked,
+                vessels_checked=data.vessels_checked, finding=data.finding, clue_id=clue_id,
+                photo_path=photo_path, photo_type=photo_type, received_at=now,
+            )
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalar(select(CheckIn).where(CheckIn.client_id == data.client_id))
+        if existing is None:
+            raise
+        return CheckInResult(existing, True)
     if mission is not None and zone.kind == "international_anchorage":
         mission.entered_anchorage = True
     session.flush()
@@ -443,8 +454,16 @@ def record_patrol_inspection(session: Session, user: User, data: InspectionIn | 
         persons_checked=data.persons_checked, illegal=data.illegal, lon=data.lon, lat=data.lat,
         note=data.note, created_at=now,
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent resend: the unique client_id decides
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalar(select(PatrolInspection)
+                                  .where(PatrolInspection.client_id == data.client_id))
+        if existing is None or not data.client_id:
+            raise
+        return InspectionResult(existing, True)
     record(session, user, "patrol.inspect", "patrol_inspection", row.id,
            new=f"{row.vessel_name or row.mmsi} {'违法' if row.illegal else '正常'}")
     return InspectionResult(row, False)
