@@ -69,12 +69,18 @@ def test_phone_patrol_with_offline_checkin_seen_by_the_office(live_server, brows
     expect(page.locator("#phone-ok")).to_have_text("打卡已送达：戚家山笠山岙口")
 
     # signal lost: the check-in waits on the phone with its time and place, then goes
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
     phone.set_offline(True)
     page.get_by_label("打卡点位").select_option("lp-qjs-01")
     page.get_by_label("查验人员（人）", exact=True).fill("1")
     page.get_by_label("查验船舶（艘）", exact=True).fill("0")
     page.get_by_role("button", name="打卡").click()
     expect(page.locator("#queue")).to_contain_text("待发送打卡：戚家山笠山岙口")
+    # the page opens again without signal (service worker), the check-in still waiting
+    page.reload()
+    expect(page.locator("#net-state")).to_have_text("网络：离线（打卡先保存在手机上）")
+    expect(page.locator("#queue")).to_contain_text("待发送打卡：戚家山笠山岙口")
+    expect(page.locator("#active-card")).to_be_visible()
     phone.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#phone-ok")).to_have_text("打卡已送达：戚家山笠山岙口")

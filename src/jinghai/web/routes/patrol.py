@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -190,6 +190,16 @@ def phone_page(request: Request, db: Session = Depends(get_db),
         "active": active_missions(db, user), "kinds": MISSION_KIND_LABELS,
         "boat_types": {k: v.label for k, v in SWEEP_WIDTHS.items()},
     })
+
+
+@router.get("/patrol/sw.js", include_in_schema=False)
+def phone_service_worker():
+    """The phone page's service worker, served under /patrol/ so its scope covers the page."""
+    from importlib import resources
+
+    path = resources.files("jinghai.web") / "static" / "js" / "patrol_sw.js"
+    return Response(path.read_text(encoding="utf-8"), media_type="text/javascript",
+                    headers={"Cache-Control": "no-cache"})
 
 
 # --- JSON API -------------------------------------------------------------------------------

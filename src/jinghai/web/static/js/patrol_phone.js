@@ -8,7 +8,14 @@
   var csrf = root.dataset.csrf;
   var KEY_QUEUE = "jh.patrol.queue", KEY_POINTS = "jh.patrol.points", KEY_LP = "jh.patrol.landing";
   var KEY_REFUSED = "jh.patrol.refused";
+  var KEY_MISSION = "jh.patrol.mission";
+  // The server's word when online; offline (the page came from the service worker's copy)
+  // the phone's own note of the mission under way.
   var mission = root.dataset.active ? parseInt(root.dataset.active, 10) : null;
+  if (!mission && !navigator.onLine && localStorage.getItem(KEY_MISSION)) {
+    mission = parseInt(localStorage.getItem(KEY_MISSION), 10);
+  }
+  if (mission) localStorage.setItem(KEY_MISSION, String(mission)); else localStorage.removeItem(KEY_MISSION);
   var here = null; // last GPS fix {lon, lat, ts}
   var recorded = 0;
 
@@ -188,6 +195,7 @@
     send("/api/patrol/missions", body).then(function (res) {
       if (!res.ok) { show("phone-error", res.final ? res.message : "开始任务需要网络，请稍后重试"); return; }
       mission = res.body.id;
+      localStorage.setItem(KEY_MISSION, String(mission));
       root.dataset.activeKind = res.body.kind;
       $("m-id").textContent = "#" + mission;
       $("start-card").hidden = true; $("active-card").hidden = false;
@@ -241,10 +249,18 @@
         if (!res.ok) { show("phone-error", res.final ? res.message : "结束任务需要网络，请稍后重试"); return; }
         show("phone-ok", "任务已结束，巡航面积 " + (res.body.swept_km2 === null ? 0 : res.body.swept_km2) + " 平方公里");
         mission = null;
+        localStorage.removeItem(KEY_MISSION);
         $("active-card").hidden = true; $("start-card").hidden = false;
       });
     });
   });
+  if (mission) {
+    $("m-id").textContent = "#" + mission;
+    $("start-card").hidden = true; $("active-card").hidden = false;
+  }
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/patrol/sw.js", { scope: "/patrol/" }).catch(function () {});
+  }
   counts();
   flush();
 })();
