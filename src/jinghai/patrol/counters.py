@@ -6,6 +6,10 @@ Each figure is counted for the unit that did the work, in its working group's se
 authority's into 船舶管控. Every inspection (a QR scan of a registry boat, a boarding at
 sea, a check at a checkpoint) counts once, in that one section.
 
+A mission counts its crew and boats on every local day it ran (a night patrol across
+midnight deploys its people on both days); its swept area counts on each day for the part
+of the track in that day.
+
 A unit that recorded no patrol work at all on a day gets no counted value for the patrol
 figures (None: the form asks it to type them, as before the patrol pages existed); a day
 with any record counts every figure, zeros included. 船舶管控's 查验船只 is always counted

@@ -54,7 +54,8 @@ class SweepWidth:
 #: Per boat type. Search theory's sweep width (IAMSAR Manual Vol. II, visual search of small
 #: craft by surface vessels) is of the order of 1–3 NM for boats of 5–10 m in moderate
 #: visibility; the defaults take the low end of that order so the area is not overstated.
-#: The office may pass its own widths (``sweep_widths=`` on the service calls).
+#: Changed here (one place: missions, counters and pages all read this table);
+#: ``service.mission_tracks`` also takes overrides for a what-if computation.
 SWEEP_WIDTHS: dict[str, SweepWidth] = {
     "patrol_boat": SweepWidth(3704.0, "巡逻船（2 海里）",
                               "IAMSAR Vol. II 小型船只目视搜寻扫海宽度量级（约1–3海里），取2海里"),
