@@ -167,3 +167,46 @@ def test_cli_lists_and_notifies_overdue_landing_points(fresh_database_url, tmp_p
     assert "已发送提醒 0 条" in again.output
     bad = runner.invoke(app, ["patrol", "overdue", "--date", "20-11"])
     assert bad.exit_code == 2 and "日期格式" in bad.output
+
+
+BAD_CHECKINS = [
+    {},
+    {"client_id": "short", "zone_id": "lp-qjs-01", "at": "2026-11-20T08:00:00+08:00",
+     "lon": 121.755, "lat": 29.969},
+    {"client_id": "a" * 20, "zone_id": "lp-qjs-01", "at": "2026-11-20T08:00:00",  # no zone
+     "lon": 121.755, "lat": 29.969},
+    {"client_id": "a" * 20, "zone_id": "lp-qjs-01", "at": "2026-11-20T08:00:00+08:00",
+     "lon": "NaN", "lat": 29.969},
+    {"client_id": "a" * 20, "zone_id": "nowhere", "at": "2026-11-20T08:00:00+08:00",
+     "lon": 121.755, "lat": 29.969},
+    {"client_id": "a" * 20, "zone_id": "lp-qjs-01", "at": "2026-11-20T08:00:00+08:00",
+     "lon": 121.755, "lat": 29.969, "persons_checked": -1},
+    {"client_id": "a" * 20, "zone_id": "lp-qjs-01", "at": "2026-11-20T08:00:00+08:00",
+     "lon": 121.755, "lat": 29.969, "photo_b64": "not base64!"},
+    {"client_id": "a" * 20, "zone_id": "port-beilun", "at": "2026-11-20T08:00:00+08:00",
+     "lon": 121.755, "lat": 29.969},  # not a landing point
+    {"client_id": "a" * 20, "zone_id": "lp-qjs-01", "at": "2099-01-01T08:00:00+08:00",
+     "lon": 121.755, "lat": 29.969},  # in the future
+]
+
+
+def test_bad_input_gets_a_chinese_refusal_never_a_500(client):
+    h = _login(client, "police1")
+    for body in BAD_CHECKINS:
+        r = client.post("/api/patrol/checkins", headers=h, json=body)
+        assert r.status_code in (404, 422), (body, r.status_code, r.text)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["detail"]), body
+    raw = ('{"client_id": "%s", "zone_id": "lp-qjs-01", "at": "2026-11-20T08:00:00+08:00", '
+           '"lon": 1e400, "lat": 29.969}' % ("b" * 20))
+    r = client.post("/api/patrol/checkins", headers=h | {"Content-Type": "application/json"},
+                    content=raw)
+    assert r.status_code == 422
+    for body in ([1, 2], {"points": [{"ts": "x", "lon": 1, "lat": 2}]}, {"points": []}):
+        r = client.post("/api/patrol/missions/999/track", headers=h, json=body)
+        assert r.status_code in (404, 422), (body, r.status_code)
+    r = client.post("/api/patrol/missions", headers=h, json={"kind": "boat", "crew_count": 3})
+    assert r.status_code == 422 and "任务类型" in r.json()["detail"]
+    r = client.post("/api/patrol/inspections", headers=h, json={"persons_checked": 2})
+    assert r.status_code == 422 and "渔船编号" in r.json()["detail"]
+    r = client.post("/patrol/coverage/notify", headers=h)
+    assert r.status_code == 403
