@@ -42,10 +42,10 @@ def register_counter(code: str) -> Callable[[Counter], Counter]:
 
 def load_counters() -> None:
     """Import every domain's counters (they register on import). Explicit: a typo fails."""
-    import jinghai.alerts.counters
-    import jinghai.cases.counters
-    import jinghai.incidents.counters
-    import jinghai.patrol.counters
+    import jinghai.alerts.counters  # noqa: F401
+    import jinghai.cases.counters  # noqa: F401
+    import jinghai.incidents.counters  # noqa: F401
+    import jinghai.patrol.counters  # noqa: F401
     import jinghai.vessels.counters  # noqa: F401
 
 
