@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from jinghai.accounts.service import add_user
 from jinghai.org.models import Unit
 from jinghai.org.service import init_operation, reporting_slots
 from jinghai.org.template import LoadedTemplate, load_template
+from jinghai.patrol.demo import seed_patrols
 from jinghai.reporting.form import Severity
 from jinghai.reporting.service import lock_day, save_section, submit_nil
 from jinghai.supervision.demo import INBOUND_STATION, issue_demo_circulars, seed_operations
@@ -97,14 +97,8 @@ def _rare(rng: random.Random, p: float, low: int = 1, high: int = 2) -> int:
 def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict[str, object]:
     """One plausible day of a unit's section, in the magnitudes of a Beilun-sized district."""
     if section == "sea_patrol":
-        return {
-            "personnel": rng.randint(20, 60),
-            "boats": rng.randint(2, 6),
-            "patrol_area_km2": Decimal(rng.randint(15000, 60000)) / 100,
-            "vessels_checked": rng.randint(5, 25),
-            "persons_checked": rng.randint(30, 150),
-            "illegal_vessels": _rare(rng, 0.04),
-        }
+        # Counted from the coast guard's missions, tracks and boarding checks (seed_patrols).
+        return {}
     if section == "port_area":
         inbound, outbound = rng.randint(10, 40), rng.randint(10, 40)
         key = (unit.key, "vessels_guarded")
@@ -115,24 +109,14 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
             "inbound_persons_checked": inbound * rng.randint(16, 24),
             "outbound_persons_checked": outbound * rng.randint(16, 24),
             "vessels_guarded": stocks[key],
-            "anchorage_patrols": rng.randint(1, 4),
+            # anchorage_patrols is counted from the stations' anchorage patrols
         }
         if unit.key == INBOUND_STATION:  # counted from its inbound-ship records
             del out["inbound_vessels_checked"], out["inbound_persons_checked"]
         return out
     if section == "coastal":
-        big = unit.key == "police"
-        return {
-            "personnel": rng.randint(30, 80) if big else rng.randint(8, 30),
-            "boats": rng.randint(1, 3) if big else rng.randint(0, 2),
-            "port_patrols": rng.randint(1, 4),
-            "cove_patrols": rng.randint(1, 5),
-            "island_patrols": rng.randint(0, 2),
-            "wharf_patrols": rng.randint(1, 4),
-            "mooring_patrols": rng.randint(0, 3),
-            "persons_checked": rng.randint(20, 80) if big else rng.randint(5, 40),
-            "vessels_checked": rng.randint(2, 15),
-        }
+        # Counted from the police's and the sub-districts' patrols and check-ins.
+        return {}
     if section == "vessel_control":
         # The fleet stock, owners, seizures and checks are counted by the vessel registry,
         # the four 宣传 figures from outreach records; a submission takes the counted values.
@@ -150,14 +134,9 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
 
 
 def _spike(section: str, values: dict[str, object]) -> dict[str, object]:
-    """An unusual but true day: a joint sweep after a typhoon triples the effort."""
-    out = dict(values)
-    if section == "sea_patrol":
-        out["personnel"] = 260
-        out["persons_checked"] = 680
-    elif section == "coastal":
-        out["personnel"] = 0  # the police station checked people, the sub-district did not go
-    return out
+    """An unusual but true day: a joint sweep after a typhoon triples the effort. The sweep
+    is recorded as patrol work (``jinghai.patrol.demo``), so the counted figures carry it."""
+    return dict(values)
 
 
 WARNING_COMMENT = "已核实：当日开展联合清查行动，数据无误"
@@ -206,6 +185,8 @@ def build_demo(
     _seed_registry(session, rng)
     _seed_casework(session, rng, [start + timedelta(days=i) for i in range(days)], users)
     seed_operations(session, rng, [start + timedelta(days=i) for i in range(days)], users)
+    seed_patrols(session, rng, [start + timedelta(days=i) for i in range(days)], users, TZ,
+                 spike_days=SPIKE_DAYS)
 
     slots = reporting_slots(session)
     liaison_of = {u.unit_id: u for u in users.values() if u.role == Role.LIAISON.value}

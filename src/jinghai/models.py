@@ -18,6 +18,7 @@ def import_all_models() -> None:
     import jinghai.notify.models  # noqa: F401
     import jinghai.org.models  # noqa: F401
     import jinghai.outreach.models  # noqa: F401
+    import jinghai.patrol.models  # noqa: F401
     import jinghai.portcalls.models  # noqa: F401
     import jinghai.reporting.models  # noqa: F401
     import jinghai.supervision.models  # noqa: F401

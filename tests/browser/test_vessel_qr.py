@@ -1,6 +1,6 @@
 """Issue 3, done-when: scanning (opening) a vessel's exclusive code on a phone, signing in,
-one tap on 记录查验 — and the fisheries liaison sees the inspection counted on the daily
-report's 船舶管控 form."""
+one tap on 记录查验 — and the inspection is counted on the inspecting unit's daily form
+(the police's 沿海地区管控), not on the fisheries authority's 船舶管控."""
 
 from __future__ import annotations
 
@@ -48,11 +48,16 @@ def test_scan_qr_records_inspection_counted_in_daily_report(live_server, page, s
 
     page.get_by_role("button", name="记录查验").click()
     expect(page.get_by_role("status")).to_have_text("已记录查验。")
+    # The police's inspection counts in the police's own section (沿海地区管控), once
+    # (issue 8: an inspection belongs to the section of the inspecting unit's group).
+    page.goto(live_server.url + "/report/entry?unit=police&section=coastal")
+    row = page.get_by_role("row").filter(has_text="查验船舶（艘）")
+    expect(row.locator("td.num").nth(1)).to_have_text("1")
     sign_out()
 
     sign_in(live_server, "agri1")
     page.goto(live_server.url + "/report/entry?unit=agriculture&section=vessel_control")
     row = page.get_by_role("row").filter(has_text="查验船只（艘）")
-    expect(row.locator("td.num").nth(1)).to_have_text("1")
+    expect(row.locator("td.num").nth(1)).to_have_text("0")
     fleet = page.get_by_role("row").filter(has_text="渔船底数")
     expect(fleet.locator("td.num").nth(1)).to_have_text("1")

@@ -39,6 +39,20 @@ async def alert_worker(factory: sessionmaker[Session], settings: Any) -> None:
             await asyncio.to_thread(run_once, factory, settings)
         except Exception:
             log.exception("alert worker round failed")
+        try:
+            await asyncio.to_thread(overdue_round, factory, settings)
+        except Exception:
+            log.exception("patrol overdue round failed")
+
+
+def overdue_round(factory: sessionmaker[Session], settings: Any) -> int:
+    """Landing points overdue for a patrol, told to their sub-districts (once a day each)."""
+    from jinghai.alerts.webhooks import webhook_targets
+    from jinghai.patrol.service import notify_overdue
+
+    today = utcnow().astimezone(settings.tz).date()
+    with session_scope(factory) as s:
+        return notify_overdue(s, today, targets=webhook_targets(settings))
 
 
 def start_live_detection(factory: sessionmaker[Session], settings: Any) -> Any:

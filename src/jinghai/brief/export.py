@@ -32,8 +32,20 @@ def brief_document(b: Brief) -> OfficialDocument:
         blocks += [Block("para", f"{unit}：{item}（逾期{days}天）。") for unit, item, days in b.overdue]
     else:
         blocks.append(Block("para", "无逾期整改事项。"))
+    blocks.append(Block("heading", "五、未按期巡查的登陆点"))
+    if b.unpatrolled:
+        blocks += [Block("para", f"{name}（{sub}）：{unpatrolled_text(since, required)}。")
+                   for name, sub, since, required in b.unpatrolled]
+    else:
+        blocks.append(Block("para", "各登陆点均已按期巡查。"))
     return OfficialDocument(mark=b.office_name, title=f"“净海”行动领导日报（{cn_date(b.day)}）",
                             blocks=blocks, signature=b.office_name, written_on=b.day)
+
+
+def unpatrolled_text(days_since: int | None, required_days: int) -> str:
+    if days_since is None:
+        return f"从未巡查（要求每{required_days}天至少一次）"
+    return f"已{days_since}天未巡查（要求每{required_days}天至少一次）"
 
 
 def brief_docx(b: Brief) -> bytes:

@@ -1,12 +1,10 @@
 """The leader's daily brief (领导日报): the day on one page, composed from the records.
 
 Key figures against yesterday and the last seven days' average, reporting completeness,
-open red alerts, new clues, cases, incidents and seizures, overdue rectifications. Counts
-and names of units only: a leader's read-only account does not see case or personal data
-(see :mod:`jinghai.cases.access`).
-
-Not here yet: landing points not patrolled (from the patrol domain,
-``jinghai.patrol.queries.overdue_landing_points``), wired when that domain is merged.
+open red alerts, new clues, cases, incidents and seizures, overdue rectifications, landing
+points not patrolled within their interval. Counts and names of units and places only: a
+leader's read-only account does not see case or personal data (see
+:mod:`jinghai.cases.access`).
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from jinghai.cases.models import Case, Clue, Seizure
 from jinghai.errors import InvalidInput
 from jinghai.incidents.models import Incident
 from jinghai.org.service import get_operation
+from jinghai.patrol.queries import overdue_landing_points
 from jinghai.reporting.access import require_district_reader
 from jinghai.reporting.form import FigureKind, default_form
 from jinghai.reporting.queries import compile_range, completeness_board
@@ -70,6 +69,8 @@ class Brief:
     incident_persons: int
     seizures: int
     overdue: list[tuple[str, str, int]] = field(default_factory=list)  # unit, item, days
+    # place, sub-district, days since the last check-in (None: never visited), required days
+    unpatrolled: list[tuple[str, str, int | None, int]] = field(default_factory=list)
 
     @property
     def completeness(self) -> str:
@@ -134,4 +135,6 @@ def daily_brief(session: Session, user: User, day: date) -> Brief:
             Incident.occurred_at >= lo, Incident.occurred_at < hi)),
         seizures=count(select(func.count(Seizure.id)).where(Seizure.day == day)),
         overdue=overdue,
+        unpatrolled=[(p.name, p.sub_district or "—", p.days_since, p.required_days)
+                     for p in overdue_landing_points(session, day)],
     )

@@ -35,11 +35,13 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(report_app, name="report")
 
-from jinghai.cli.ais import app as ais_app  # noqa: E402 - after the Typer apps it joins
+# Each domain's commands, mounted explicitly after the Typer apps they join.
+from jinghai.cli.ais import app as ais_app  # noqa: E402
+from jinghai.cli.patrol import app as patrol_app  # noqa: E402
+from jinghai.cli.supervision import app as supervision_app  # noqa: E402
 
 app.add_typer(ais_app, name="ais")
-from jinghai.cli.supervision import app as supervision_app
-
+app.add_typer(patrol_app, name="patrol")
 app.add_typer(supervision_app, name="supervision")
 
 F = TypeVar("F", bound=Callable)

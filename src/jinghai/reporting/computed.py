@@ -29,6 +29,11 @@ _COUNTERS: dict[str, Counter] = {}
 
 def register_counter(code: str) -> Callable[[Counter], Counter]:
     def wrap(fn: Counter) -> Counter:
+        old = _COUNTERS.get(code)
+        if old is not None and (old.__module__, old.__qualname__) != (fn.__module__,
+                                                                       fn.__qualname__):
+            raise RuntimeError(f"counter {code} registered twice: {old.__module__} and "
+                               f"{fn.__module__}")
         _COUNTERS[code] = fn
         return fn
 
@@ -42,6 +47,7 @@ def load_counters() -> None:
     import jinghai.inbound.counters  # noqa: F401
     import jinghai.incidents.counters  # noqa: F401
     import jinghai.outreach.counters  # noqa: F401
+    import jinghai.patrol.counters  # noqa: F401
     import jinghai.vessels.counters  # noqa: F401
 
 

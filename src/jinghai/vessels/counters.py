@@ -19,7 +19,6 @@ from jinghai.vessels.models import (
     FishingVessel,
     OwnerKind,
     ThreeNoVessel,
-    VesselInspection,
     VesselOwner,
 )
 from jinghai.vessels.queries import local_day_bounds
@@ -79,14 +78,5 @@ def count_three_no_seized(session: Session, unit: Unit, day: date) -> int | None
     ) or 0
 
 
-@register_counter("vessel_control.vessels_checked")
-def count_vessels_checked(session: Session, unit: Unit, day: date) -> int | None:
-    """Distinct vessels checked that day (the figure is in 艘): a second scan of the same
-    boat, or a double tap, does not count twice."""
-    if not _reports(session, unit):
-        return None
-    start, end = local_day_bounds(session, day)
-    return session.scalar(
-        select(func.count(func.distinct(VesselInspection.vessel_id)))
-        .where(VesselInspection.inspected_at >= start, VesselInspection.inspected_at < end)
-    ) or 0
+# 查验船只 (vessel_control.vessels_checked) is counted with every other inspection figure in
+# jinghai.patrol.counters: an inspection counts in the inspecting unit's section, once.

@@ -19,6 +19,7 @@ def include_all(app: FastAPI) -> None:
         incidents,
         map,
         notifications,
+        patrol,
         portcalls,
         report,
         report_api,
@@ -30,5 +31,5 @@ def include_all(app: FastAPI) -> None:
 
     for module in (auth, home, report, report_api, admin, audit, notifications, ais_admin,
                    vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs,
-                   supervision, inbound, brief):
+                   supervision, inbound, brief, patrol):
         app.include_router(module.router)
