@@ -1,0 +1,52 @@
+"""cases: line of work (偷渡/非法入境 vs 走私) on clues and cases; incidents voidable
+
+Revision ID: 0010_case_line_of_work
+Revises: 0008_incident_webhooks_outbox
+
+Existing clues and cases take the line of the unit that recorded them: a unit that reports
+the 反走私 section (the anti-smuggling office) works smuggling, any other illegal entry.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import jinghai.db
+
+revision = "0010_case_line_of_work"
+down_revision = "0008_incident_webhooks_outbox"
+branch_labels = None
+depends_on = None
+
+_SMUGGLING_UNITS = (
+    "SELECT gm.unit_id FROM group_members gm JOIN work_groups g ON g.id = gm.group_id "
+    "WHERE g.key = 'anti_smuggling' AND gm.role = 'reporting'"
+)
+
+
+def upgrade() -> None:
+    for table in ("clues", "cases"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("line", sa.String(length=20), nullable=False,
+                                       server_default="illegal_entry"))
+        op.execute(f"UPDATE {table} SET line = 'smuggling' WHERE unit_id IN ({_SMUGGLING_UNITS})")
+    with op.batch_alter_table("incidents") as batch:
+        batch.add_column(sa.Column("voided_at", jinghai.db.UTCDateTime(timezone=True),
+                                   nullable=True))
+        batch.add_column(sa.Column("void_reason", sa.Text(), nullable=False,
+                                   server_default=""))
+        batch.add_column(sa.Column("voided_by_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(op.f("fk_incidents_voided_by_id_users"), "users",
+                                 ["voided_by_id"], ["id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("incidents") as batch:
+        batch.drop_constraint(op.f("fk_incidents_voided_by_id_users"), type_="foreignkey")
+        batch.drop_column("voided_by_id")
+        batch.drop_column("void_reason")
+        batch.drop_column("voided_at")
+    for table in ("clues", "cases"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("line")
