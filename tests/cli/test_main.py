@@ -144,8 +144,11 @@ def reported(env) -> dict[str, str]:
         for unit, inbound in (("bs_beilun", 12), ("bs_daxie", 30)):
             liaison = add_user(session, None, username=f"l_{unit}", password="long-enough-1",
                                role=Role.LIAISON, unit_key=unit)
-            result = save_section(session, liaison, unit, "port_area", DAY,
-                                  {"inbound_vessels_checked": inbound}, submit=True, now=ON_TIME)
+            figures = {"inbound_vessels_checked": inbound, "outbound_vessels_checked": 0,
+                       "inbound_persons_checked": 0, "outbound_persons_checked": 0,
+                       "vessels_guarded": 0, "anchorage_patrols": 0}
+            result = save_section(session, liaison, unit, "port_area", DAY, figures,
+                                  submit=True, now=ON_TIME)
             assert result.submitted, result.problems
     engine.dispose()
     return env
