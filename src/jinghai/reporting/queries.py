@@ -151,13 +151,28 @@ def _history_before(session: Session, start: date, stock_keys: set[str]):
         .where(*counted)
         .group_by(Submission.section, FigureEntry.figure_key)
     ).all()
-    stocks = session.execute(
-        select(Submission.unit_id, Submission.section, FigureEntry.figure_key,
-               FigureEntry.value)
-        .join(FigureEntry, FigureEntry.submission_id == Submission.id)
-        .where(*counted, FigureEntry.figure_key.in_(stock_keys))
-        .order_by(Submission.report_date)
-    ).all() if stock_keys else []
+    stocks = []
+    if stock_keys:
+        # each unit's last value of each stock figure: the latest day per (unit, figure),
+        # found by the database, then its value (a handful of rows, not a year of them)
+        latest = (
+            select(Submission.unit_id, Submission.section, FigureEntry.figure_key,
+                   func.max(Submission.report_date).label("day"))
+            .join(FigureEntry, FigureEntry.submission_id == Submission.id)
+            .where(*counted, FigureEntry.figure_key.in_(stock_keys))
+            .group_by(Submission.unit_id, Submission.section, FigureEntry.figure_key)
+            .subquery()
+        )
+        stocks = session.execute(
+            select(Submission.unit_id, Submission.section, FigureEntry.figure_key,
+                   FigureEntry.value)
+            .join(FigureEntry, FigureEntry.submission_id == Submission.id)
+            .join(latest, (latest.c.unit_id == Submission.unit_id)
+                  & (latest.c.section == Submission.section)
+                  & (latest.c.figure_key == FigureEntry.figure_key)
+                  & (latest.c.day == Submission.report_date))
+            .where(Submission.status.in_(COUNTED_STATUSES))
+        ).all()
     return totals, stocks
 
 
