@@ -7,7 +7,12 @@ from sqlalchemy import select
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import Conflict, InvalidInput, PermissionDenied
 from jinghai.reporting.form import default_form
-from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board, summarize
+from jinghai.reporting.queries import (
+    compile_daily_report,
+    compile_range,
+    completeness_board,
+    summarize,
+)
 from jinghai.reporting.service import (
     entry_view,
     lock_day,

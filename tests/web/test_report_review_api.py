@@ -53,7 +53,8 @@ def test_api_review_return_resubmit_and_lock_confirmation(client, login):
     url = f"/api/report/entries/bs_beilun/port_area/{TODAY}"
     client.put(url, headers={"X-CSRF-Token": login("bs1")}, json={"values": PORT, "submit": True})
     h = {"X-CSRF-Token": login("office1")}
-    r = client.post(url + "/review", headers=h, json={"decision": "return", "reason": "核对入境人数"})
+    r = client.post(url + "/review", headers=h,
+                    json={"decision": "return", "reason": "核对入境人数"})
     assert r.status_code == 200 and r.json()["status"] == "returned"
     h = {"X-CSRF-Token": login("bs1")}
     assert client.post(url + "/review", headers=h, json={"decision": "accept"}).status_code == 403

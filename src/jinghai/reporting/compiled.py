@@ -121,8 +121,8 @@ class CompiledReport:
             if state.returned:
                 parts.append(f"已退回待更正：{'、'.join(state.returned)}")
             if parts:
-                out.append(f"{state.label}（{len(state.reported)}/{len(state.expected)} 个单位已报）"
-                           + "；".join(parts))
+                counts = f"{len(state.reported)}/{len(state.expected)} 个单位已报"
+                out.append(f"{state.label}（{counts}）" + "；".join(parts))
         return out
 
     @property

@@ -150,7 +150,6 @@ def render_pdf(report: CompiledReport, font_path: str | Path | None = None) -> b
     width = max(sum(len(figs) for _, figs in runs) for runs in blocks)
     col_width = (page_w - 2 * margin - 11 * mm) / width
 
-    d = report.report_date
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=19,
                                  alignment=TA_CENTER)
     date_style = ParagraphStyle("date", fontName=font, fontSize=10.5, leading=13,

@@ -87,9 +87,10 @@ class FigureEntry(Base):
     """One figure of a submission.
 
     ``value`` is what counts: the figure as last submitted (None until then);
-    ``draft_value`` is what the unit saved since without submitting. Where the system can count the figure from its own records,
-    ``computed_value`` keeps what it counted when the entry was saved; a ``value`` that
-    differs from it is an override and carries ``override_reason``. ``comment`` answers
+    ``draft_value`` is what the unit saved since without submitting. Where the system can
+    count the figure from its own records, ``computed_value`` keeps what it counted when the
+    entry was submitted; a ``value`` that differs from it is an override and carries
+    ``override_reason``. ``comment`` answers
     validation warnings.
     """
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
 from jinghai.db import utcnow
-from jinghai.errors import InvalidInput, PermissionDenied
+from jinghai.errors import Conflict, InvalidInput, PermissionDenied
 from jinghai.org.service import get_operation, local_today, reporting_slots
 from jinghai.reporting.compiled import format_value
 from jinghai.reporting.form import default_form
@@ -22,7 +22,6 @@ from jinghai.reporting.queries import (
     completeness_board,
     summarize,
 )
-from jinghai.errors import Conflict
 from jinghai.reporting.service import (
     entry_view,
     lock_day,
