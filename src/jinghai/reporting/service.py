@@ -390,12 +390,19 @@ def save_section(
                 problems.append("本栏已报送，更正后重新报送须填写更正原因（"
                                 + "、".join(f.short for f in changed) + "）")
 
+    accepted = submit and not problems
+    if not accepted and not _changes(sub, section, parsed, unsaved, comments, reasons):
+        # nothing to save (e.g. only values that are not numbers): the records stay as
+        # they were, not even an empty draft is created
+        return SaveResult(
+            view=_build_view(session, unit, section, day, pending=parsed, issues=issues,
+                             raw=unsaved),
+            submitted=False, problems=problems, unsaved=unsaved, missing=missing)
     if sub is None:
         sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
         session.add(sub)
         session.flush()
     entity = _entity(unit, section_key, day)
-    accepted = submit and not problems
     for fig in section.typed_figures:
         entry = sub.entry(fig.key)
         if entry is None:
@@ -451,6 +458,23 @@ def save_section(
         unsaved=unsaved,
         missing=missing,
     )
+
+
+def _changes(sub: Submission | None, section: Section, parsed: dict[str, Decimal | None],
+             unsaved: dict[str, str], comments: dict[str, str],
+             reasons: dict[str, str]) -> bool:
+    """Whether saving a draft would change anything the unit has saved."""
+    for fig in section.typed_figures:
+        entry = sub.entry(fig.key) if sub else None
+        if fig.key not in unsaved and not _same(_shown_value(sub, entry), parsed[fig.key]):
+            return True
+        if fig.key in comments and \
+                comments[fig.key].strip() != (entry.comment if entry else ""):
+            return True
+        if fig.key in reasons and \
+                reasons[fig.key].strip() != (entry.override_reason if entry else ""):
+            return True
+    return False
 
 
 def _mark_submitted(
