@@ -300,6 +300,7 @@ def test_partly_reported_day_json_and_csv_list_missing_units_and_sources(partly_
     [stock] = sources["vessel_control.fishing_vessels"]
     assert stock["source"] == "counted"
 
+
     table = list(csv.reader(io.StringIO(render_csv([report], report.form).decode("utf-8-sig"))))
     row = dict(zip(table[0], table[1], strict=True))
     assert row["状态"] == "初稿（未锁定）"
@@ -381,3 +382,9 @@ def test_future_and_pre_operation_days_are_refused(session, office):
                              now=datetime(2026, 11, 10, 12, 0, tzinfo=UTC))
     with pytest.raises(InvalidInput, match="早于行动开始日期"):
         compile_daily_report(session, office, date(2026, 10, 1))
+
+
+def test_override_of_a_counted_figure_is_audited_with_its_reason(partly_reported, session):
+    [event] = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "figure.set", AuditEvent.field == "vessels_checked")).all()
+    assert (event.new_value, event.reason) == ("4", "另有4艘现场查验未扫码")
