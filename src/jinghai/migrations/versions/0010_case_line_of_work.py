@@ -26,27 +26,28 @@ _SMUGGLING_UNITS = (
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN, never a batch table copy: on SQLite a copy drops and re-creates the
+    # table, and with foreign keys on, the drop cascades to the rows that point at it
+    # (clue entities and attachments, incident steps).
     for table in ("clues", "cases"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("line", sa.String(length=20), nullable=False,
+        op.add_column(table, sa.Column("line", sa.String(length=20), nullable=False,
                                        server_default="illegal_entry"))
         op.execute(f"UPDATE {table} SET line = 'smuggling' WHERE unit_id IN ({_SMUGGLING_UNITS})")
-    with op.batch_alter_table("incidents") as batch:
-        batch.add_column(sa.Column("voided_at", jinghai.db.UTCDateTime(timezone=True),
-                                   nullable=True))
-        batch.add_column(sa.Column("void_reason", sa.Text(), nullable=False,
-                                   server_default=""))
-        batch.add_column(sa.Column("voided_by_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(op.f("fk_incidents_voided_by_id_users"), "users",
-                                 ["voided_by_id"], ["id"])
+    op.add_column("incidents", sa.Column("voided_at", jinghai.db.UTCDateTime(timezone=True),
+                                         nullable=True))
+    op.add_column("incidents", sa.Column("void_reason", sa.Text(), nullable=False,
+                                         server_default=""))
+    op.add_column("incidents", sa.Column("voided_by_id", sa.Integer(), nullable=True))
+    if op.get_bind().dialect.name != "sqlite":  # SQLite cannot add a constraint in place
+        op.create_foreign_key(op.f("fk_incidents_voided_by_id_users"), "incidents", "users",
+                              ["voided_by_id"], ["id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("incidents") as batch:
-        batch.drop_constraint(op.f("fk_incidents_voided_by_id_users"), type_="foreignkey")
-        batch.drop_column("voided_by_id")
-        batch.drop_column("void_reason")
-        batch.drop_column("voided_at")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("fk_incidents_voided_by_id_users"), "incidents",
+                           type_="foreignkey")
+    for col in ("voided_by_id", "void_reason", "voided_at"):
+        op.drop_column("incidents", col)
     for table in ("clues", "cases"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("line")
+        op.drop_column(table, "line")

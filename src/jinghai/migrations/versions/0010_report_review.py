@@ -19,20 +19,23 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("report_submissions") as batch:
-        batch.add_column(sa.Column("draft", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
-        batch.add_column(sa.Column("review_reason", sa.Text(), nullable=False,
-                                   server_default=""))
-        batch.add_column(sa.Column("reviewed_at", jinghai.db.UTCDateTime(timezone=True),
-                                   nullable=True))
-        batch.add_column(sa.Column("reviewed_by_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("accepted", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
-        batch.create_foreign_key(op.f("fk_report_submissions_reviewed_by_id_users"),
-                                 "users", ["reviewed_by_id"], ["id"])
-    with op.batch_alter_table("report_figure_entries") as batch:
-        batch.add_column(sa.Column("draft_value", sa.Numeric(14, 3), nullable=True))
+    # Plain ADD COLUMN, never a batch table copy: on SQLite a copy drops and re-creates
+    # report_submissions, and with foreign keys on, the drop cascades to every figure entry.
+    op.add_column("report_submissions", sa.Column("draft", sa.Boolean(), nullable=False,
+                                                  server_default=sa.false()))
+    op.add_column("report_submissions", sa.Column("review_reason", sa.Text(), nullable=False,
+                                                  server_default=""))
+    op.add_column("report_submissions", sa.Column(
+        "reviewed_at", jinghai.db.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("report_submissions", sa.Column("reviewed_by_id", sa.Integer(),
+                                                  nullable=True))
+    op.add_column("report_submissions", sa.Column("accepted", sa.Boolean(), nullable=False,
+                                                  server_default=sa.false()))
+    if op.get_bind().dialect.name != "sqlite":  # SQLite cannot add a constraint in place
+        op.create_foreign_key(op.f("fk_report_submissions_reviewed_by_id_users"),
+                              "report_submissions", "users", ["reviewed_by_id"], ["id"])
+    op.add_column("report_figure_entries", sa.Column("draft_value", sa.Numeric(14, 3),
+                                                     nullable=True))
     # A draft's figures were kept in ``value``; they move to ``draft_value`` so that
     # ``value`` only ever holds what was submitted.
     op.execute(
@@ -66,10 +69,9 @@ def downgrade() -> None:
     op.drop_table("report_day_exceptions")
     op.execute("UPDATE report_figure_entries SET value = draft_value "
                "WHERE submission_id IN (SELECT id FROM report_submissions WHERE status = 'draft')")
-    with op.batch_alter_table("report_figure_entries") as batch:
-        batch.drop_column("draft_value")
-    with op.batch_alter_table("report_submissions") as batch:
-        batch.drop_constraint(op.f("fk_report_submissions_reviewed_by_id_users"),
-                              type_="foreignkey")
-        for col in ("accepted", "reviewed_by_id", "reviewed_at", "review_reason", "draft"):
-            batch.drop_column(col)
+    op.drop_column("report_figure_entries", "draft_value")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("fk_report_submissions_reviewed_by_id_users"),
+                           "report_submissions", type_="foreignkey")
+    for col in ("accepted", "reviewed_by_id", "reviewed_at", "review_reason", "draft"):
+        op.drop_column("report_submissions", col)
