@@ -36,6 +36,7 @@ def test_api_bad_numbers_are_named_not_stored(client, login):
         r = client.put(url, headers=h, json={"values": {"personnel": bad, "boats": "3"}})
         assert r.status_code == 422, bad
         assert r.json()["unsaved"] == {"personnel": bad}
+        assert r.json()["saved"] is (bad == "Infinity")  # the first one saved boats: 3
     figures = {f["key"]: f["value"] for f in client.get(url).json()["figures"]}
     assert figures["personnel"] is None and figures["boats"] == 3
 

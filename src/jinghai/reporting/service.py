@@ -119,6 +119,7 @@ class SaveResult:
     problems: list[str]  # why a submission was not accepted (empty when it was)
     unsaved: dict[str, str] = field(default_factory=dict)  # figure key -> text not saved
     missing: list[str] = field(default_factory=list)  # figures left blank on submission
+    saved: bool = True  # whether anything was written (a draft or the submission)
 
 
 def is_locked(session: Session, day: date) -> bool:
@@ -397,7 +398,8 @@ def save_section(
         return SaveResult(
             view=_build_view(session, unit, section, day, pending=parsed, issues=issues,
                              raw=unsaved),
-            submitted=False, problems=problems, unsaved=unsaved, missing=missing)
+            submitted=False, problems=problems, unsaved=unsaved, missing=missing,
+            saved=False)
     if sub is None:
         sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
         session.add(sub)

@@ -86,7 +86,7 @@ def entry_page(
     return render(request, "report/entry.html", {
         "view": view, "slots": slots, "today": today, "status_labels": STATUS_LABELS,
         "flash": request.query_params.get("flash"), "problems": [], "unsaved": {},
-        "tried_submit": False, "correction_reason": "",
+        "tried_submit": False, "correction_reason": "", "saved": True,
         "prev_day": the_day - timedelta(days=1),
         "next_day": the_day + timedelta(days=1) if the_day < today else None,
     })
@@ -128,6 +128,7 @@ async def entry_submit(
         "view": result.view, "slots": _my_slots(db, user), "today": _today(db),
         "status_labels": STATUS_LABELS, "flash": None, "problems": result.problems,
         "unsaved": result.unsaved, "tried_submit": action == "submit",
+        "saved": result.saved,
         "correction_reason": correction,
         "prev_day": the_day - timedelta(days=1), "next_day": None,
     }, status_code=422)

@@ -113,7 +113,8 @@ def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
                           comments=body.comments, reasons=body.reasons,
                           correction_reason=body.correction_reason, submit=body.submit)
     out = _view_json(result.view) | {"submitted": result.submitted, "problems": result.problems,
-                                     "missing": result.missing, "unsaved": result.unsaved}
+                                     "missing": result.missing, "unsaved": result.unsaved,
+                                     "saved": result.saved}
     if result.problems and not result.submitted:
         db.commit()
         detail = "未能报送" if body.submit else "部分数值未保存"
