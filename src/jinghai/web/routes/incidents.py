@@ -146,12 +146,15 @@ class IncidentOut(BaseModel):
     health_state: str
     unit: str
     steps: list[StepOut]
+    voided_at: datetime | None = None
+    void_reason: str = ""
 
     @classmethod
     def of(cls, i: Incident) -> IncidentOut:
         return cls(id=i.id, kind=i.kind, persons=i.persons, nationalities=i.nationalities,
                    place=i.place, occurred_at=i.occurred_at, health_state=i.health_state,
-                   unit=i.unit.key, steps=[StepOut(id=s.id, step=s.step, label=s.label,
+                   unit=i.unit.key, voided_at=i.voided_at, void_reason=i.void_reason,
+                   steps=[StepOut(id=s.id, step=s.step, label=s.label,
                                                    unit=s.unit.key if s.unit else None,
                                                    started_at=s.started_at,
                                                    done_at=s.done_at) for s in i.steps])
