@@ -388,3 +388,26 @@ def test_override_of_a_counted_figure_is_audited_with_its_reason(partly_reported
     [event] = session.scalars(select(AuditEvent).where(
         AuditEvent.action == "figure.set", AuditEvent.field == "vessels_checked")).all()
     assert (event.new_value, event.reason) == ("4", "另有4艘现场查验未扫码")
+
+
+def test_a_broken_seizure_record_does_not_break_the_entry_page(session, office, make_liaison):
+    """Seizures are bounded on input now; one stored before (Infinity tonnes, which SQLite
+    could hold) is not offered as a count, instead of making the 反走私 form a 500."""
+    from sqlalchemy import text
+
+    from jinghai.cases.models import Case, Seizure
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL numeric(12,3) cannot hold Infinity: nothing to guard")
+    police = make_liaison("police")
+    case = Case(number="JH2026-9999", title="走私案", unit_id=police.unit_id,
+                line="smuggling")
+    session.add(case)
+    session.flush()
+    session.add(Seizure(case_id=case.id, category="sugar", day=DAY, tonnes=Decimal(1)))
+    session.flush()
+    session.execute(text("update seizures set tonnes = 9e999 where case_id = :c"),
+                    {"c": case.id})
+    view = entry_view(session, office, "services", "anti_smuggling", DAY)
+    computed = {f.key: f.computed for f in view.fields}
+    assert computed["goods_tonnes"] is None and computed["persons_seized"] == 0
