@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from jinghai.accounts.models import User
 from jinghai.accounts.service import authenticate
-from jinghai.cases.models import Clue
+from jinghai.cases.models import Case, Clue
 from jinghai.cases.queries import local_day_bounds
 from jinghai.demo import build_demo
 from jinghai.org.service import get_operation, reporting_slots
@@ -33,8 +33,8 @@ def test_demo_builds_a_living_month(session):
     office = session.scalar(select(User).where(User.username == "office"))
     board = completeness_board(session, office, TODAY - timedelta(days=29), TODAY)
     assert len(board.days) == 30
-    assert set(board.counts()) == {"locked", "submitted", "late", "nil", "draft",
-                                   "not_started"}
+    # a locked day keeps each unit's status (the lock is the day's, not the unit's)
+    assert set(board.counts()) == {"submitted", "late", "nil", "draft", "not_started"}
     yesterday = {r.unit_key: r.cells[-2] for r in board.rows if r.section != "crackdown"}
     assert (yesterday["sd_baifeng"], yesterday["bs_meishan"]) == ("nil", "late")
     assert board.days[-4] in board.locked_days
@@ -54,9 +54,16 @@ def test_demo_builds_a_living_month(session):
     month = compile_range(session, office, TODAY - timedelta(days=29), TODAY - timedelta(days=3))
     start, end = local_day_bounds(session, TODAY - timedelta(days=10))
     assert past.values["crackdown.clues_collected"] == session.scalar(
-        select(func.count(Clue.id)).where(Clue.created_at >= start, Clue.created_at < end))
+        select(func.count(Clue.id)).where(Clue.line == "illegal_entry",
+                                          Clue.created_at >= start, Clue.created_at < end))
     assert sum(r.values["crackdown.clues_linked"] for r in month) > 0
-    assert sum(r.values["crackdown.cases_opened"] for r in month) > 0
+    # 立案侦查数 counts the illegal-entry cases only (打私办's smuggling cases are 反走私's)
+    to_yesterday = compile_range(session, office, TODAY - timedelta(days=29),
+                                 TODAY - timedelta(days=1))
+    assert sum(r.values["crackdown.cases_opened"] for r in to_yesterday) == session.scalar(
+        select(func.count(Case.id)).where(Case.line == "illegal_entry",
+                                          Case.opened_at < local_day_bounds(session, TODAY)[0]))
+    assert session.scalar(select(func.count(Case.id)).where(Case.line == "smuggling")) > 0
     assert sum(r.values["anti_smuggling.goods_tonnes"] for r in month) > 0
     assert sum(r.values["case_handling.illegal_entrants_today"] for r in month) > 0
     # a range that starts mid-operation carries the history in: same figures as the slice

@@ -22,7 +22,7 @@ from jinghai.org.service import init_operation, reporting_slots
 from jinghai.org.template import LoadedTemplate, load_template
 from jinghai.patrol.demo import seed_patrols
 from jinghai.reporting.form import Severity
-from jinghai.reporting.service import lock_day, save_section, submit_nil
+from jinghai.reporting.service import entry_view, lock_day, save_section, submit_nil
 from jinghai.supervision.demo import INBOUND_STATION, issue_demo_circulars, seed_operations
 
 __all__ = ["DemoLogin", "build_demo", "demo_logins"]
@@ -144,7 +144,10 @@ WARNING_COMMENT = "已核实：当日开展联合清查行动，数据无误"
 
 def _submit(session: Session, user: User, unit: Unit, section: str, day: date,
             values: dict[str, object], now: datetime) -> bool:
-    """Submit; a warning is answered with the comment a careful liaison would write."""
+    """Submit; a warning is answered with the comment a careful liaison would write. The
+    figures the system counts are taken as counted, as the form offers them."""
+    counted = entry_view(session, user, unit.key, section, day).fields
+    values = {f.key: f.computed for f in counted if f.computed is not None} | values
     result = save_section(session, user, unit.key, section, day, values, submit=True, now=now)
     if result.submitted:
         return True
@@ -214,7 +217,7 @@ def build_demo(
             _submit(session, user, unit, section, day, values, now)
     office = users["office"]
     for offset in range(days - 1, 2, -1):
-        lock_day(session, office, today - timedelta(days=offset))
+        lock_day(session, office, today - timedelta(days=offset), confirm=True)
     _seed_alerts(session, rng, today)
     issue_demo_circulars(session, users, today)
     session.flush()

@@ -40,6 +40,9 @@ def test_liaison_submits_office_locks_and_exports(live_server, page, sign_in, si
     cell = page.locator('td[data-code="port_area.inbound_persons_checked"]')
     assert cell.inner_text() == "312"
     page.get_by_role("button", name="汇总确认并锁定").click()
+    # other units have not reported: the lock lists them and asks to confirm
+    expect(page.get_by_test_id("lock-confirm")).to_contain_text("大榭边检站")
+    page.get_by_role("button", name="确认锁定").click()
     expect(page.get_by_test_id("lock-state")).to_have_text("已锁定")
 
     with page.expect_download() as info:

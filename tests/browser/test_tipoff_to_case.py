@@ -57,9 +57,11 @@ def test_tipoff_to_clue_link_case_seizure_changes_the_report(live_server, page, 
     expect(page.locator("td", has_text="船舶")).to_be_visible()
 
     assert computed(page, live_server, "police", "crackdown", "clues_collected") == "2"
-    assert computed(page, live_server, "police", "crackdown", "clues_linked") == "1"
+    # 线索串并（条） counts clues: the accepted link joins two
+    assert computed(page, live_server, "police", "crackdown", "clues_linked") == "2"
     assert computed(page, live_server, "police", "crackdown", "cases_opened") == "1"
-    assert computed(page, live_server, "services", "anti_smuggling", "vessels_seized") == "1"
+    # an illegal-entry case's seizure is not 反走私's (issue 8: line of work)
+    assert computed(page, live_server, "services", "anti_smuggling", "vessels_seized") == "0"
 
     page.goto(f"{live_server.url}/tip/status?code={code}")
     expect(page.get_by_test_id("tip-status")).to_have_text("已转为线索")

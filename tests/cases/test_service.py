@@ -3,7 +3,7 @@ masking, the access log, link decisions and the figures they feed into the daily
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -137,19 +137,37 @@ def test_counters_feed_the_entry_forms(session, office, police):
     day = entry_view(session, office, "police", "crackdown", _local_today(session)).report_date
     service.add_measure(session, police, case.id, "王小明", "coercive", day)
     service.add_measure(session, police, case.id, "王小明", "prosecution_referral", day)
-    service.record_seizure(session, police, case.id, "vessel", day, quantity=1)
-    service.record_seizure(session, police, case.id, "frozen_food", day, tonnes="12.5")
-    service.record_seizure(session, police, case.id, "sugar", day, tonnes="0.25")
-    service.record_seizure(session, police, case.id, "person", day, quantity=3)
+    # The police's illegal-entry seizures are not 反走私 ...
+    service.record_seizure(session, police, case.id, "person", day, quantity=2)
+    # ... a smuggling case's are, and it is not a 立案侦查数 of 集中打击.
+    s_clue = clue(session, police, "走私冻品线索", line="smuggling")
+    assert s_clue.line == "smuggling"
+    smuggling_case = service.open_case(session, police, "走私冻品案", [s_clue.id])
+    assert smuggling_case.line == "smuggling"
+    service.record_seizure(session, police, smuggling_case.id, "vessel", day, quantity=1)
+    service.record_seizure(session, police, smuggling_case.id, "frozen_food", day,
+                           tonnes="12.5")
+    service.record_seizure(session, police, smuggling_case.id, "sugar", day, tonnes="0.25")
+    service.record_seizure(session, police, smuggling_case.id, "person", day, quantity=3)
 
     crackdown = {f.key: f.computed for f in
                  entry_view(session, office, "police", "crackdown", day).fields}
     smuggling = {f.key: f.computed for f in
                  entry_view(session, office, "services", "anti_smuggling", day).fields}
-    assert crackdown == {"clues_collected": 2, "clues_linked": 1, "cases_opened": 1,
+    # 线索串并（条） counts clues: one accepted link joins two clues
+    assert crackdown == {"clues_collected": 2, "clues_linked": 2, "cases_opened": 1,
                          "coercive_measures": 1, "prosecution_referrals": 1}
     assert smuggling == {"vehicles_seized": 0, "vessels_seized": 1, "persons_seized": 3,
                          "goods_tonnes": Decimal("12.750")}
+
+
+@pytest.mark.parametrize("tonnes", ["Infinity", "NaN", "1e30", "-1", "abc"])
+def test_absurd_seizures_are_refused(session, police, tonnes):
+    a = clue(session, police, "走私线索", line="smuggling")
+    case = service.open_case(session, police, "走私案", [a.id])
+    with pytest.raises(InvalidInput):
+        service.record_seizure(session, police, case.id, "sugar", date(2026, 11, 5),
+                               tonnes=tonnes)
 
 
 def _local_today(session):

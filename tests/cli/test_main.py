@@ -144,8 +144,11 @@ def reported(env) -> dict[str, str]:
         for unit, inbound in (("bs_beilun", 12), ("bs_daxie", 30)):
             liaison = add_user(session, None, username=f"l_{unit}", password="long-enough-1",
                                role=Role.LIAISON, unit_key=unit)
-            result = save_section(session, liaison, unit, "port_area", DAY,
-                                  {"inbound_vessels_checked": inbound}, submit=True, now=ON_TIME)
+            figures = {"inbound_vessels_checked": inbound, "outbound_vessels_checked": 0,
+                       "inbound_persons_checked": 0, "outbound_persons_checked": 0,
+                       "vessels_guarded": 0, "anchorage_patrols": 0}
+            result = save_section(session, liaison, unit, "port_area", DAY, figures,
+                                  submit=True, now=ON_TIME)
             assert result.submitted, result.problems
     engine.dispose()
     return env
@@ -215,3 +218,43 @@ def test_demo_builds_its_own_database_and_prints_logins(tmp_path):
     assert "jh-bs_beilun-2026" in first.output and "office" in first.output
     assert again.exit_code == 0, again.output
     assert "沿用已有演示库" in again.output and "jh-admin-2026" in again.output
+
+
+def test_export_refuses_a_future_day_and_one_before_the_operation(reported, tmp_path):
+    out = str(tmp_path / "x")
+    future = date.today().replace(year=date.today().year + 1)
+    ahead = _run(reported, "report", "export", "--date", f"{future}", "--format", "json",
+                 "--output", out)
+    before = _run(reported, "report", "export", "--date", "2026-01-01", "--format", "xlsx",
+                  "--output", out)
+    assert (ahead.exit_code, "未来日期" in ahead.stderr) == (2, True)
+    assert (before.exit_code, "早于行动开始日期" in before.stderr) == (2, True)
+    assert not Path(out).exists()
+
+
+def test_export_weekly_xlsx_and_missing_units(reported, tmp_path):
+    data = _export(reported, tmp_path, "xlsx", "--period", "week")
+    sheet = load_workbook(io.BytesIO(data)).active
+    texts = [str(c) for r in sheet.iter_rows(values_only=True) for c in r if c is not None]
+    assert any(t.startswith("周报 2026年第46周") for t in texts)
+    day = json.loads(_export(reported, tmp_path, "json"))[0]
+    assert day["sections"]["port_area"]["missing"] == ["梅山边检站"]
+    assert day["state"] == "初稿（未锁定）"
+
+
+def test_export_reaches_the_demo_database(tmp_path):
+    env = _env(tmp_path)
+    out = str(tmp_path / "demo.json")
+    no_demo = _run(env, "report", "export", "--date", f"{date.today()}", "--format", "json",
+                   "--output", out, "--demo")
+    assert (no_demo.exit_code, "jinghai demo" in no_demo.stderr) == (4, True)
+    uninitialised = _run(env, "report", "export", "--date", f"{date.today()}",
+                         "--format", "json", "--output", out)
+    assert uninitialised.exit_code == 4 and "--demo" in uninitialised.stderr
+
+    assert _run(env, "demo", "--no-serve", "--days", "2").exit_code == 0
+    ok = _run(env, "report", "export", "--date", f"{date.today()}", "--format", "json",
+              "--output", out, "--demo")
+    assert ok.exit_code == 0, ok.output
+    [day] = json.loads(Path(out).read_text(encoding="utf-8"))
+    assert day["state"] == "初稿（未锁定）" and day["sections"]["port_area"]["expected"]

@@ -194,12 +194,14 @@ def test_csv_one_row_per_day_with_bom():
 
     assert data.startswith("\ufeff".encode())
     assert table[0] == csv_header(form)
-    assert len(table[0]) == 47 and len(set(table[0])) == 47
-    assert table[0][1] == f"{form.sections[0].label}·{form.figures[0].label}"
+    # 日期, 状态, 46 figures, 8 sections' missing units, 44 typed figures' sources
+    assert len(table[0]) == 100 and len(set(table[0])) == 100
+    assert table[0][2] == f"{form.sections[0].label}·{form.figures[0].label}"
     assert [r[0] for r in table[1:]] == ["2026-11-05", "2026-11-06"]
-    assert table[1][1:] == [rows[0].display(f) for f in form.figures]
-    assert table[2][1] == "1017"
-    assert table[1][area.number] == f"{_value(area.number, area.decimals):.{area.decimals}f}"
+    assert [r[1] for r in table[1:]] == ["初稿（未锁定）"] * 2
+    assert table[1][2:48] == [rows[0].display(f) for f in form.figures]
+    assert table[2][2] == "1017"
+    assert table[1][area.number + 1] == f"{_value(area.number, area.decimals):.{area.decimals}f}"
 
 
 def test_json_figures_and_cumulative_per_day():

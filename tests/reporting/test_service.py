@@ -6,7 +6,13 @@ from sqlalchemy import select
 
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import Conflict, InvalidInput, PermissionDenied
-from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board, summarize
+from jinghai.reporting.form import default_form
+from jinghai.reporting.queries import (
+    compile_daily_report,
+    compile_range,
+    completeness_board,
+    summarize,
+)
 from jinghai.reporting.service import (
     entry_view,
     lock_day,
@@ -17,6 +23,12 @@ from jinghai.reporting.service import (
 )
 
 DAY = date(2026, 11, 10)
+
+
+def full(section: str, **given: str) -> dict[str, str]:
+    """Every figure of ``section``: the ones given, 0 typed for the rest (a blank is not
+    a zero, so a submission gives them all)."""
+    return {f.key: "0" for f in default_form().section(section).typed_figures} | given
 # 10:00 Beijing time on DAY, well before the 17:00 deadline
 ON_TIME = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 LATE = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)  # 20:00 Beijing time
@@ -72,15 +84,25 @@ def test_errors_block_submission_but_figures_are_kept(session, make_liaison):
     assert [f.value for f in kept.fields[:2]] == [Decimal(-1), Decimal("2.5")]
 
 
-def test_not_a_number_is_refused(session, make_liaison):
+def test_not_a_number_is_not_saved_but_everything_else_is(session, make_liaison):
     liaison = make_liaison("coast_guard")
-    with pytest.raises(InvalidInput, match="必须是数字"):
-        save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "abc"})
+    result = save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
+                          {"personnel": "十", "boats": "3"}, comments={"boats": "两艘夜巡"},
+                          now=ON_TIME)
+    assert result.unsaved == {"personnel": "十"}
+    assert "“出动人力”的“十”不是有效数字，未保存" in result.problems
+    by_key = {f.key: f for f in result.view.fields}
+    assert by_key["personnel"].raw == "十"
+    assert [i.message for i in by_key["personnel"].issues] == ["“出动人力”必须是数字"]
+    kept = {f.key: f for f in entry_view(session, liaison, "coast_guard", "sea_patrol",
+                                          DAY).fields}
+    assert kept["boats"].value == Decimal(3) and kept["boats"].comment == "两艘夜巡"
+    assert kept["personnel"].value is None
 
 
 def test_warning_needs_a_comment(session, make_liaison):
     liaison = make_liaison("coast_guard")
-    values = {"personnel": "0", "persons_checked": "15"}
+    values = full("sea_patrol", persons_checked="15")
     result = save_section(session, liaison, "coast_guard", "sea_patrol", DAY, values,
                           submit=True, now=ON_TIME)
     assert not result.submitted
@@ -96,17 +118,18 @@ def test_spike_warning_against_trailing_median(session, make_liaison):
     for i in range(5):
         day = DAY - timedelta(days=5 - i)
         save_section(session, liaison, "coast_guard", "sea_patrol", day,
-                     {"personnel": "20", "boats": "2"}, submit=True, now=ON_TIME)
+                     full("sea_patrol", personnel="20", boats="2"), submit=True, now=ON_TIME)
     result = save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
-                          {"personnel": "200", "boats": "2"}, submit=True, now=ON_TIME)
+                          full("sea_patrol", personnel="200", boats="2"), submit=True,
+                          now=ON_TIME)
     assert not result.submitted
     assert any("中位数" in p for p in result.problems)
 
 
 def test_late_submission_is_marked_not_refused(session, office, make_liaison):
     liaison = make_liaison("coast_guard")
-    result = save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "5"},
-                          submit=True, now=LATE)
+    result = save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
+                          full("sea_patrol", personnel="5"), submit=True, now=LATE)
     assert result.submitted
     board = completeness_board(session, office, DAY, DAY)
     cells = {(r.unit_key, r.section): r.cells[0] for r in board.rows}
@@ -145,7 +168,7 @@ def test_running_totals_follow_corrections(session, office, make_liaison):
     # correct the first day: every later total follows
     save_section(session, liaison, "transport", "case_handling", days[0],
                  {"illegal_entrants_today": "4", "sea_rescue_today": "1"}, reasons=reasons,
-                 submit=True, now=ON_TIME)
+                 correction_reason="补录一人", submit=True, now=ON_TIME)
     reports = compile_range(session, office, days[0], days[-1])
     assert [r.values["case_handling.illegal_entrants_total"] for r in reports] == [4, 4, 7]
     weeks = summarize(reports, "week")
@@ -154,9 +177,9 @@ def test_running_totals_follow_corrections(session, office, make_liaison):
 
 def test_lock_blocks_changes_until_unlocked_with_reason(session, office, make_liaison):
     liaison = make_liaison("coast_guard")
-    save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "5"},
-                 submit=True, now=ON_TIME)
-    lock_day(session, office, DAY)
+    save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
+                 full("sea_patrol", personnel="5"), submit=True, now=ON_TIME)
+    lock_day(session, office, DAY, confirm=True)
     with pytest.raises(Conflict):
         save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "6"})
     with pytest.raises(PermissionDenied):
@@ -164,26 +187,31 @@ def test_lock_blocks_changes_until_unlocked_with_reason(session, office, make_li
     with pytest.raises(InvalidInput):
         unlock_day(session, office, DAY, " ")
     unlock_day(session, office, DAY, "海警补报漏填数据")
-    save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "6"},
+    save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
+                 full("sea_patrol", personnel="6"), correction_reason="漏填一人",
                  submit=True, now=ON_TIME)
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.action.in_(["day.lock", "day.unlock", "figure.set"]))
         .order_by(AuditEvent.id)
     ).all()
-    assert [(e.action, e.field, e.old_value, e.new_value) for e in events if e.field in
-            ("personnel", "locked")] == [
+    def norm(v):
+        return v if v in (None, "True", "False") else f"{Decimal(v).normalize():f}"
+
+    assert [(e.action, e.field, norm(e.old_value), norm(e.new_value)) for e in events
+            if e.field in ("personnel", "locked")] == [
         ("figure.set", "personnel", None, "5"),
         ("day.lock", "locked", "False", "True"),
         ("day.unlock", "locked", "True", "False"),
-        ("figure.set", "personnel", "5.000", "6"),
+        ("figure.set", "personnel", "5", "6"),
     ]
+    assert [e.reason for e in events if e.action == "figure.set" and e.old_value] == ["漏填一人"]
     assert [e.reason for e in events if e.action == "day.unlock"] == ["海警补报漏填数据"]
 
 
 def test_reminders_go_to_units_that_have_not_reported(session, office, make_liaison):
     liaison = make_liaison("coast_guard")
-    save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "5"},
-                 submit=True, now=ON_TIME)
+    save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
+                 full("sea_patrol", personnel="5"), submit=True, now=ON_TIME)
     sent = remind_missing(session, office, DAY)
     # 21 distinct reporting units in the template (police fills two sections); one reported
     assert sent == 20

@@ -76,7 +76,10 @@ def test_entry_form_shows_counts_and_override_needs_a_reason(session, agri):
     assert computed["fishing_vessels"] == 3 and computed["vessels_checked"] == 1
 
     typed = {"fishing_vessels": "3", "owners_enterprise": "1", "owners_individual": "1",
-             "three_no_seized": "0", "vessels_checked": "5"}
+             "three_no_seized": "0", "vessels_checked": "5",
+             # a blank is not a zero: every figure is given on submission
+             "publicity_shipping_cos": "0", "publicity_shipyards": "0",
+             "publicity_owners": "0", "publicity_workers": "0"}
     refused = save_section(session, agri, "agriculture", "vessel_control", DAY, typed,
                            submit=True)
     assert not refused.submitted

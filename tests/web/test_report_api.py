@@ -4,6 +4,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+PORT = {"inbound_vessels_checked": "11", "outbound_vessels_checked": "9",
+        "inbound_persons_checked": "200", "outbound_persons_checked": "150",
+        "vessels_guarded": "25", "anchorage_patrols": "2"}
 
 
 def test_pages_need_login(client):
@@ -25,8 +28,7 @@ def test_liaison_submits_own_section_and_is_refused_others(client, login):
     token = login("bs1")
     h = {"X-CSRF-Token": token}
     r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers=h,
-                   json={"values": {"inbound_vessels_checked": "11", "vessels_guarded": "25"},
-                         "submit": True})
+                   json={"values": PORT, "submit": True})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "submitted"
     r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
@@ -51,16 +53,24 @@ def test_refused_submission_keeps_the_draft(client, login):
 
 def test_office_compiles_locks_and_exports(client, login):
     token = login("bs1")
-    client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers={"X-CSRF-Token": token},
-               json={"values": {"inbound_vessels_checked": "11"}, "submit": True})
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}",
+                   headers={"X-CSRF-Token": token}, json={"values": PORT, "submit": True})
+    assert r.status_code == 200, r.text
     token = login("office1")
     h = {"X-CSRF-Token": token}
     r = client.get(f"/api/report/daily/{TODAY}")
     assert r.json()["values"]["port_area.inbound_vessels_checked"] == 11
-    assert client.post(f"/api/report/days/{TODAY}/lock", headers=h).json()["locked"] is True
+    # units outstanding: the lock names them and needs a confirmation
+    r = client.post(f"/api/report/days/{TODAY}/lock", headers=h)
+    assert r.status_code == 409 and "北仑边检站" not in r.json()["detail"]
+    assert "梅山边检站" in r.json()["detail"]
+    r = client.post(f"/api/report/days/{TODAY}/lock", headers=h, json={"confirm": True})
+    assert r.json()["locked"] is True
     r = client.get(f"/api/report/board?start={TODAY}&end={TODAY}")
     cells = {(row["unit"], row["section"]): row["cells"][0] for row in r.json()["rows"]}
-    assert cells[("bs_beilun", "port_area")] == "locked"
+    # the lock is the day's: each unit keeps its status
+    assert cells[("bs_beilun", "port_area")] in ("submitted", "late")
+    assert cells[("bs_meishan", "port_area")] == "not_started"
     r = client.post(f"/api/report/days/{TODAY}/unlock", headers=h, json={"reason": ""})
     assert r.status_code == 422
     r = client.get(f"/api/report/export?start={TODAY}&format=json")

@@ -140,7 +140,7 @@ def _smuggling(session: Session, rng: random.Random, day: date, user: User, clue
         return
     category, label = rng.choice(GOODS)
     case = open_case(session, user, f"{day:%m月%d日}涉嫌走私{label}案", [clues[0].id],
-                     opened_at=_at(day, tz, rng))
+                     opened_at=_at(day, tz, rng), line="smuggling")
     record_seizure(session, user, case.id, category, day,
                    tonnes=Decimal(rng.randint(500, 18000)) / 1000, description=label)
     if rng.random() < 0.5:

@@ -56,6 +56,17 @@ ENTITY_LABELS = {
 }
 
 
+class LineOfWork(StrEnum):
+    """Which fight a clue or case (and so its seizures) belongs to: it decides whether it
+    counts in the daily report's 集中打击 or 反走私 section."""
+
+    ILLEGAL_ENTRY = "illegal_entry"
+    SMUGGLING = "smuggling"
+
+
+LINE_LABELS = {"illegal_entry": "偷渡/非法入境", "smuggling": "走私"}
+
+
 class LinkStatus(StrEnum):
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
@@ -117,6 +128,7 @@ class Clue(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | in_case | closed
+    line: Mapped[str] = mapped_column(String(20), default="illegal_entry")  # see LineOfWork
     tipoff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     unit: Mapped[Unit] = relationship()
@@ -197,6 +209,7 @@ class Case(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
+    line: Mapped[str] = mapped_column(String(20), default="illegal_entry")  # see LineOfWork
 
     unit: Mapped[Unit] = relationship()
     clues: Mapped[list[Clue]] = relationship(secondary=case_clues, order_by="Clue.id")

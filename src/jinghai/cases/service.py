@@ -39,6 +39,7 @@ from jinghai.cases.models import (
     ClueEntity,
     ClueLink,
     ClueSource,
+    LineOfWork,
     LinkStatus,
     Seizure,
     SeizureCategory,
@@ -75,6 +76,7 @@ class ClueInput:
     entities: list[EntityInput] = field(default_factory=list)
     recognise_text: bool = True
     tipoff_id: int | None = None
+    line: str = ""  # illegal_entry | smuggling; empty: the recording unit's line
 
 
 def _normalise(kind: str, value: str) -> str:
@@ -115,17 +117,35 @@ def _validate(data: ClueInput) -> None:
             raise InvalidInput("实体内容不能为空")
 
 
+def default_line(session: Session, unit_id: int) -> str:
+    """The line of work of a unit's records when none is given: smuggling for a unit that
+    reports the 反走私 section, illegal entry for any other."""
+    from jinghai.org.service import sections_of_unit
+
+    if "anti_smuggling" in sections_of_unit(session, unit_id):
+        return LineOfWork.SMUGGLING.value
+    return LineOfWork.ILLEGAL_ENTRY.value
+
+
+def _check_line(line: str) -> str:
+    if line not in {v.value for v in LineOfWork}:
+        raise InvalidInput("工作条线应为“偷渡/非法入境”或“走私”")
+    return line
+
+
 def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
     """Record a clue for the user's unit. Identifiers recognised in the text (phones, ID
     numbers, plates, MMSIs, vessel names) are stored as entities too, so they show on the
     clue and in searches, not only inside the linker."""
     require_staff_writer(user)
     _validate(data)
-    clue = Clue(
+    unit_id = owning_unit_id(session, user)
+    line = _check_line(data.line.strip() or default_line(session, unit_id))
+    clue = Clue(line=line,
         source_kind=data.source_kind, source_detail=data.source_detail.strip(),
         reliability=data.reliability, title=data.title.strip()[:200],
         content=data.content.strip(), occurred_at=data.occurred_at, place=data.place.strip(),
-        lon=data.lon, lat=data.lat, unit_id=owning_unit_id(session, user),
+        lon=data.lon, lat=data.lat, unit_id=unit_id,
         created_by_id=user.id, tipoff_id=data.tipoff_id,
     )
     seen: set[tuple[str, str]] = set()
@@ -280,8 +300,10 @@ def _next_case_number(session: Session, when: datetime) -> str:
 
 
 def open_case(session: Session, user: User, title: str, clue_ids: list[int],
-              summary: str = "", opened_at: datetime | None = None) -> Case:
-    """Open a case (立案侦查) from clues the user may see; the clues move to ``in_case``."""
+              summary: str = "", opened_at: datetime | None = None, line: str = "") -> Case:
+    """Open a case (立案侦查) from clues the user may see; the clues move to ``in_case``.
+    Its line of work (and so its seizures') is ``line``, else its clues' when they agree,
+    else the unit's."""
     require_staff_writer(user)
     if not title.strip():
         raise InvalidInput("请填写案件名称")
@@ -289,8 +311,12 @@ def open_case(session: Session, user: User, title: str, clue_ids: list[int],
         raise InvalidInput("立案须至少关联一条线索")
     clues = [get_clue_for(session, user, cid) for cid in dict.fromkeys(clue_ids)]
     when = opened_at or utcnow()
+    unit_id = owning_unit_id(session, user)
+    lines = {c.line for c in clues}
+    line = _check_line(line.strip() or (lines.pop() if len(lines) == 1
+                                        else default_line(session, unit_id)))
     case = Case(title=title.strip()[:200], summary=summary.strip(), opened_at=when,
-                unit_id=owning_unit_id(session, user), created_by_id=user.id)
+                unit_id=unit_id, created_by_id=user.id, line=line)
     # Two offices opening a case at the same moment may draw the same number; the unique
     # constraint refuses the second, which then takes the next free number.
     for attempt in range(_CASE_NUMBER_ATTEMPTS):
@@ -356,6 +382,9 @@ def add_party(session: Session, user: User, case_id: int, kind: str, name: str, 
 
 
 GOODS = {c.value for c in SeizureCategory} - {"vehicle", "vessel", "person"}
+#: Bounds of one seizure record: far above any real one, far below what breaks a column.
+MAX_TONNES = Decimal(100000)
+MAX_QUANTITY = 100000
 
 
 def record_seizure(session: Session, user: User, case_id: int, category: str, day: date,
@@ -367,11 +396,18 @@ def record_seizure(session: Session, user: User, case_id: int, category: str, da
     if category not in {c.value for c in SeizureCategory}:
         raise InvalidInput("查获类别不在方案所列范围内")
     try:
-        t = Decimal(str(tonnes or 0))
+        t = Decimal(str(tonnes or 0).strip())
     except ArithmeticError as exc:
         raise InvalidInput("吨数须为数字") from exc
+    if not t.is_finite():
+        raise InvalidInput("吨数须为有限的数字")
     if quantity < 0 or t < 0:
         raise InvalidInput("数量和吨数不能为负")
+    if t > MAX_TONNES or quantity > MAX_QUANTITY:
+        raise InvalidInput(f"数量或吨数超出合理范围（每次查获不超过 {MAX_QUANTITY} 件、"
+                           f"{MAX_TONNES} 吨），请核对")
+    if t != t.quantize(Decimal("0.001")):
+        raise InvalidInput("吨数最多保留 3 位小数")
     if category in GOODS and t == 0 and quantity == 0:
         raise InvalidInput("请填写物品吨数或数量")
     if category not in GOODS and quantity <= 0:

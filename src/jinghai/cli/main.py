@@ -75,7 +75,8 @@ def _upgrade(engine: Engine) -> None:
 
 def _require_schema(engine: Engine) -> None:
     if not inspect(engine).has_table("operations"):
-        raise NotFound("数据库尚未初始化，请先运行 jinghai init")
+        raise NotFound("数据库尚未初始化，请先运行 jinghai init；"
+                       "要导出演示库（jinghai demo 建立的）的日报，请加 --demo")
 
 
 def system_user() -> User:
@@ -202,22 +203,34 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def render_export(session, user: User, fmt: ExportFormat, start: date, end: date) -> bytes:
-    """Compile and render; xlsx and pdf are one day in the official layout, csv/json a range."""
+class Period(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+def render_export(session, user: User, fmt: ExportFormat, start: date, end: date,
+                  period: Period = Period.day) -> bytes:
+    """Compile and render; xlsx and pdf are one day (or the week/month containing it) in
+    the official layout, csv/json a range."""
     try:
-        return _render_export(session, user, fmt, start, end)
+        return _render_export(session, user, fmt, start, end, period)
     except ImportError as exc:  # an exporter not installed in this build: say so plainly
         raise JinghaiError(f"此版本尚未包含 {fmt.value} 导出功能（{exc}）") from exc
 
 
-def _render_export(session, user: User, fmt: ExportFormat, start: date, end: date) -> bytes:
+def _render_export(session, user: User, fmt: ExportFormat, start: date, end: date,
+                   period: Period = Period.day) -> bytes:
     from jinghai.reporting.form import default_form
-    from jinghai.reporting.queries import compile_daily_report, compile_range
+    from jinghai.reporting.queries import compile_daily_report, compile_period, compile_range
 
+    if period != Period.day and fmt not in (ExportFormat.xlsx, ExportFormat.pdf):
+        raise InvalidInput("周报和月报导出为 xlsx 或 pdf")
     if fmt in (ExportFormat.xlsx, ExportFormat.pdf):
         if end != start:
             raise InvalidInput("xlsx 和 pdf 只能导出单日日报表，日期范围请用 csv 或 json")
-        report = compile_daily_report(session, user, start)
+        report = (compile_daily_report(session, user, start) if period == Period.day
+                  else compile_period(session, user, period.value, start))
         if fmt == ExportFormat.xlsx:
             from jinghai.reporting.export_xlsx import render_xlsx
 
@@ -240,17 +253,25 @@ def report_export(
     output: Annotated[Path, typer.Option("--output", help="输出文件", dir_okay=False)],
     to: Annotated[str | None, typer.Option(
         "--to", help="结束日期 YYYY-MM-DD（仅 csv/json 的日期范围）")] = None,
+    period: Annotated[Period, typer.Option(
+        "--period", help="day 日报；week/month 为包含该日期的周报/月报（xlsx/pdf）")] = Period.day,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="从演示库（jinghai demo 建立的）导出")] = False,
 ) -> None:
-    """导出汇总日报表：xlsx/pdf 为官方版式的单日报表，csv/json 可导出日期范围。"""
+    """导出汇总日报表：xlsx/pdf 为官方版式的单日报表（或周报/月报），csv/json 可导出日期范围。
+    未锁定的日期标“初稿（未锁定）”；未来日期和行动开始前的日期不能导出。"""
     from jinghai.db import make_session_factory, session_scope
 
     start = _parse_date(day, "--date")
     end = _parse_date(to, "--to") if to else start
-    engine = _engine(Settings())
+    settings = demo_settings(Settings()) if demo else Settings()
+    if demo and not Path(settings.database_url.split("///", 1)[1]).exists():
+        raise NotFound("还没有演示库，请先运行 jinghai demo（或 jinghai demo --no-serve）")
+    engine = _engine(settings)
     try:
         _require_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
-            data = render_export(session, system_user(), fmt, start, end)
+            data = render_export(session, system_user(), fmt, start, end, period)
     finally:
         engine.dispose()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """个案处置 figures counted from incidents: persons found entering illegally and persons
 who asked for help at sea, on the incident's local day. Totals of the operation, so they
-go on the reporting unit's form (the transport bureau) only."""
+go on the reporting unit's form (the transport bureau) only. A voided incident no longer
+counts; until the day is locked the report follows (counted figures are live)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _persons(session: Session, unit: Unit, day: date, kind: str) -> int | None:
         return None
     start, end = local_day_bounds(session, day)
     return session.scalar(select(func.coalesce(func.sum(Incident.persons), 0)).where(
-        Incident.kind == kind, Incident.occurred_at >= start, Incident.occurred_at < end)) or 0
+        Incident.kind == kind, Incident.voided_at.is_(None), Incident.occurred_at >= start,
+        Incident.occurred_at < end)) or 0
 
 
 @register_counter("case_handling.illegal_entrants_today")

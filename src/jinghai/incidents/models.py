@@ -56,6 +56,10 @@ class Incident(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Voided (作废) with a reason: kept and audited, but no longer counted anywhere.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     unit: Mapped[Unit] = relationship()
     steps: Mapped[list[IncidentStep]] = relationship(

@@ -189,3 +189,29 @@ def complete_step(session: Session, user: User, step_id: int, note: str = "") ->
     session.flush()
     record(session, user, "complete", "incident_step", step.id, field=step.step)
     return step
+
+
+def void_incident(session: Session, user: User, incident_id: int, reason: str) -> Incident:
+    """作废: an incident recorded in error (a duplicate, a test, a wrong count) stops
+    counting in the daily report's 个案处置 figures. Kept, with who voided it and why;
+    the owning unit or the office may do it, audited."""
+    require_staff_writer(user)
+    incident = get_incident_for(session, user, incident_id)
+    if not may_see_unit_data(user, incident.unit_id):
+        raise PermissionDenied("只有报告单位或专班办公室可以作废该个案")
+    if not reason or not reason.strip():
+        raise InvalidInput("作废个案必须填写原因")
+    if incident.voided_at is not None:
+        raise Conflict("该个案已作废")
+    incident.voided_at = utcnow()
+    incident.void_reason = reason.strip()[:2000]
+    incident.voided_by_id = user.id
+    record(session, user, "void", "incident", incident.id, field="voided", old=False,
+           new=True, reason=incident.void_reason)
+    session.add(Notification(
+        created_by_id=user.id, role="office", kind="incident",
+        title=f"个案已作废：{incident.kind_label}{incident.persons}人",
+        body=f"作废原因：{incident.void_reason}", link=f"/incidents/{incident.id}",
+    ))
+    session.flush()
+    return incident

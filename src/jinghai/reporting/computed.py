@@ -13,6 +13,7 @@ Counters live in ``jinghai.<domain>.counters`` modules, imported by ``load_count
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,9 @@ from jinghai.org.models import Unit
 Counter = Callable[[Session, Unit, date], Decimal | int | None]
 
 _COUNTERS: dict[str, Counter] = {}
+#: A count no form column can hold (see ``validation.ABSURD``): a broken record, not a count.
+_ABSURD = Decimal(10) ** 11
+log = logging.getLogger(__name__)
 
 
 
@@ -63,7 +67,15 @@ def computed_values(session: Session, unit: Unit, section: str, day: date) -> di
     prefix = f"{section}."
     for code, fn in _COUNTERS.items():
         if code.startswith(prefix):
-            value = fn(session, unit, day)
-            if value is not None:
-                out[code[len(prefix):]] = Decimal(value)
+            try:
+                value = fn(session, unit, day)
+                counted = None if value is None else Decimal(str(value))
+            except ArithmeticError:  # a record with an impossible number (e.g. inf tonnes)
+                log.warning("counter %s gave no number for %s on %s", code, unit.key, day)
+                continue
+            if counted is not None and counted.is_finite() and abs(counted) < _ABSURD:
+                out[code[len(prefix):]] = counted
+            elif counted is not None:
+                log.warning("counter %s gave %s for %s on %s; not offered", code, counted,
+                            unit.key, day)
     return out

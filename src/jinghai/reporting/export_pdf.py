@@ -20,10 +20,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from jinghai.errors import JinghaiError
 from jinghai.reporting.compiled import CompiledReport
+from jinghai.textsafe import clean_text
 
 __all__ = ["FONT_ENV", "KNOWN_FONT_PATHS", "find_cjk_font", "render_pdf"]
 
@@ -84,26 +92,31 @@ def _block_table(report: CompiledReport, runs, font: str, col_width: float) -> T
     head: list[object] = ["内容"]
     labels: list[object] = [""]
     values: list[object] = ["数量"]
+    totals: list[object] = ["累计"]
     spans: list[tuple[int, int]] = []
     col = 1
     for section, figures in runs:
         spans.append((col, col + len(figures) - 1))
-        head.append(section.label)
+        state = report.sections.get(section.key)
+        head.append(section.label + ("※" if state and (state.missing or state.returned)
+                                     else ""))
         head.extend([""] * (len(figures) - 1))
         for fig in figures:
             labels.append(Paragraph(_label_markup(fig.label), label_style))
-            values.append(report.display(fig))
+            values.append(report.cell_text(fig))
+            totals.append(report.cumulative_text(fig))
         col += len(figures)
     first_col = 11 * mm
     table = Table(
-        [head, labels, values],
+        [head, labels, values, totals],
         colWidths=[first_col] + [col_width] * (col - 1),
-        rowHeights=[8 * mm, 30 * mm, 8 * mm],
+        rowHeights=[8 * mm, 30 * mm, 8 * mm, 7 * mm],
     )
     style = [
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, 0), 8.5),
         ("FONTSIZE", (0, 2), (-1, 2), 9),
+        ("FONTSIZE", (1, 3), (-1, 3), 8),
         ("FONTSIZE", (0, 0), (0, -1), 9),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -120,7 +133,9 @@ def _block_table(report: CompiledReport, runs, font: str, col_width: float) -> T
 
 
 def render_pdf(report: CompiledReport, font_path: str | Path | None = None) -> bytes:
-    """The report as PDF bytes on one landscape A4 page, the CJK font embedded (subset)."""
+    """The report as PDF bytes: the form on one landscape A4 page (with its state and the
+    units missing under it), the units' comments on an annex page for the office; the CJK
+    font embedded (subset)."""
     font = _register_font(find_cjk_font(font_path))
     buf = io.BytesIO()
     page_w, _ = landscape(A4)
@@ -135,7 +150,6 @@ def render_pdf(report: CompiledReport, font_path: str | Path | None = None) -> b
     width = max(sum(len(figs) for _, figs in runs) for runs in blocks)
     col_width = (page_w - 2 * margin - 11 * mm) / width
 
-    d = report.report_date
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=19,
                                  alignment=TA_CENTER)
     date_style = ParagraphStyle("date", fontName=font, fontSize=10.5, leading=13,
@@ -145,7 +159,7 @@ def render_pdf(report: CompiledReport, font_path: str | Path | None = None) -> b
     body_w = page_w - 2 * margin
     heading = Table(
         [[Paragraph(_escape(report.office_name), title_style),
-          Paragraph(f"日期：{d.year}年{d.month}月{d.day}日", date_style)]],
+          Paragraph(_escape(_date_text(report)), date_style)]],
         colWidths=[body_w * 0.78, body_w * 0.22],
     )
     heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -153,24 +167,55 @@ def render_pdf(report: CompiledReport, font_path: str | Path | None = None) -> b
     story: list[object] = [
         heading,
         Spacer(1, 3 * mm),
-        Paragraph(_escape(report.caption), caption_style),
-        Spacer(1, 5 * mm),
+        Paragraph(_escape(report.caption + (f"（{report.period_label}）"
+                                            if report.period_label else "")), caption_style),
+        Spacer(1, 1 * mm),
+        Paragraph(_escape(f"状态：{report.state_mark}"), ParagraphStyle(
+            "mark", fontName=font, fontSize=10, leading=12,
+            textColor=colors.black if report.locked else colors.HexColor("#c00000"))),
+        Spacer(1, 3 * mm),
     ]
     for i, runs in enumerate(blocks):
         if i:
             story.append(Spacer(1, 7 * mm))
         story.append(_block_table(report, runs, font, col_width))
-    story.extend(_notes(report, font, body_w))
+    story.extend(_footnotes(report, font))
+    story.extend(_annex(report, font))
     doc.build(story)
     return buf.getvalue()
 
 
-def _notes(report: CompiledReport, font: str, width: float) -> Sequence[object]:
-    """Open warnings under the form: the office must see what is still being checked."""
+def _date_text(report: CompiledReport) -> str:
+    d = report.report_date
+    if report.period_start is not None:
+        s = report.period_start
+        return f"{s.year}年{s.month}月{s.day}日—{d.month}月{d.day}日"
+    return f"日期：{d.year}年{d.month}月{d.day}日"
+
+
+def _footnotes(report: CompiledReport, font: str) -> Sequence[object]:
+    """Under the form: which sections have units missing, and counts changed since a
+    unit's submission. They are part of what the figures mean, so they stay on the page."""
+    style = ParagraphStyle("foot", fontName=font, fontSize=8, leading=10)
+    lines = [f"※ {t}" for t in report.footnotes()]
+    for code, src in report.changed_sources:
+        label = report.form.figure(code).label
+        lines.append(f"{src.unit_name}“{label}”报送后系统统计由 {src.submitted.normalize():f} "
+                     f"变为 {src.value.normalize():f}，表中按最新统计，待单位确认")
+    if not lines:
+        return []
+    return [Spacer(1, 3 * mm), *(Paragraph(_escape("注：" + t), style) for t in lines)]
+
+
+def _annex(report: CompiledReport, font: str) -> Sequence[object]:
+    """Open warnings and the units' comments on an annex page for the office, not under
+    the form that goes upward."""
     if not report.warnings:
         return []
+    head = ParagraphStyle("annexhead", fontName=font, fontSize=12, leading=15)
     style = ParagraphStyle("note", fontName=font, fontSize=8.5, leading=11)
-    out: list[object] = [Spacer(1, 5 * mm), Paragraph("待核实提示：", style)]
+    out: list[object] = [PageBreak(), Paragraph("附页：待核实提示及单位说明（供专班办公室）", head),
+                         Spacer(1, 3 * mm)]
     for w in report.warnings:
         try:
             label = report.form.figure(w.figure_code).label
@@ -193,4 +238,5 @@ def _label_markup(label: str) -> str:
 
 def _escape(text: str) -> str:
     # Paragraph parses a mini-markup; a '<' or '&' in a name or comment must stay text.
+    text = clean_text(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

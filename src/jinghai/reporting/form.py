@@ -32,7 +32,11 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    """A validation rule: data, not code. ``type`` is max | spike | requires."""
+    """A validation rule: data, not code. ``type`` is max | spike | requires | lte | ratio.
+
+    ``lte``: the figure may not exceed figure ``other`` of the same section (查获违法船只 ≤
+    查验船舶); ``ratio``: it may not exceed ``factor`` × ``other`` (persons checked against
+    personnel deployed) — checks across figures that need no history."""
 
     type: str
     severity: Severity
@@ -130,6 +134,8 @@ _DEFAULT_MESSAGES = {
     "max": "数值超出合理范围（上限 {value}），请核对",
     "spike": "数值远高于近{days}日中位数的{factor}倍，请核对并说明原因",
     "requires": "本项大于0但相关项为0，请核对",
+    "lte": "本项不能大于相关项，请核对",
+    "ratio": "本项超过相关项的{factor}倍，请核对",
 }
 
 
@@ -137,7 +143,7 @@ def _parse_rule(raw: dict) -> Rule:
     rtype = raw["type"]
     if rtype not in _DEFAULT_MESSAGES:
         raise InvalidInput(f"未知的校验规则类型: {rtype}")
-    severity = Severity(raw.get("severity", "error" if rtype == "max" else "warning"))
+    severity = Severity(raw.get("severity", "error" if rtype in ("max", "lte") else "warning"))
     message = raw.get("message") or _DEFAULT_MESSAGES[rtype].format(
         value=raw.get("value"), days=raw.get("days"), factor=raw.get("factor")
     )

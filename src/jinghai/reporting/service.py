@@ -1,4 +1,5 @@
-"""The verbs of the daily report: save, submit, report nil, lock, unlock, remind.
+"""The verbs of the daily report: save, submit, report nil, review (accept / return), lock,
+open a locked day for one unit, unlock, remind.
 
 These are the only writers of report state. Each checks the actor's rights first and
 audits every change of a figure or a lock in the same transaction.
@@ -19,14 +20,29 @@ from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
-from jinghai.org.service import deadline_of, get_operation, get_unit, local_today
+from jinghai.org.service import (
+    deadline_of,
+    get_operation,
+    get_unit,
+    local_today,
+    reporting_slots,
+)
 from jinghai.reporting.access import require_office, require_section_reader, require_section_writer
 from jinghai.reporting.computed import computed_values
 from jinghai.reporting.form import FigureKind, FormDefinition, Section, Severity, default_form
-from jinghai.reporting.models import DayLock, FigureEntry, Submission, SubmissionStatus
+from jinghai.reporting.models import (
+    DayException,
+    DayLock,
+    FigureEntry,
+    Submission,
+    SubmissionStatus,
+)
 from jinghai.reporting.validation import Issue, check_rules, parse_value
 
-COUNTED_STATUSES = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.NIL.value)
+#: Statuses whose (submitted) figures count in the report. A returned section keeps
+#: counting what it submitted until the unit replaces it.
+COUNTED_STATUSES = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.NIL.value,
+                    SubmissionStatus.RETURNED.value)
 
 
 @dataclass
@@ -42,6 +58,17 @@ class FieldView:
     comment: str = ""
     override_reason: str = ""
     issues: list[Issue] = field(default_factory=list)
+    raw: str | None = None  # what was typed when it could not be read as a number
+    submitted: Decimal | None = None  # the figure as last submitted (what counts)
+    counted_at_submission: Decimal | None = None  # the system's count when submitted
+
+    @property
+    def changed_after_submission(self) -> bool:
+        """The system's count moved since the unit submitted a counted figure."""
+        return (self.counted_at_submission is not None and self.computed is not None
+                and self.submitted is not None
+                and self.submitted == self.counted_at_submission
+                and self.computed != self.counted_at_submission)
 
 
 @dataclass
@@ -59,6 +86,22 @@ class EntryView:
     deadline: datetime
     submitted_at: datetime | None
     fields: list[FieldView]
+    draft: bool = False  # unsubmitted changes over what was submitted
+    review_reason: str = ""  # why the office returned it
+    accepted: bool = False
+    exception_open: bool = False  # a locked day opened for this unit
+
+    @property
+    def editable(self) -> bool:
+        return not self.locked or self.exception_open
+
+    @property
+    def was_submitted(self) -> bool:
+        return self.status in COUNTED_STATUSES
+
+    @property
+    def changed_figures(self) -> list[FieldView]:
+        return [f for f in self.fields if f.changed_after_submission]
 
     @property
     def issues(self) -> list[Issue]:
@@ -74,6 +117,9 @@ class SaveResult:
     view: EntryView
     submitted: bool
     problems: list[str]  # why a submission was not accepted (empty when it was)
+    unsaved: dict[str, str] = field(default_factory=dict)  # figure key -> text not saved
+    missing: list[str] = field(default_factory=list)  # figures left blank on submission
+    saved: bool = True  # whether anything was written (a draft or the submission)
 
 
 def is_locked(session: Session, day: date) -> bool:
@@ -139,6 +185,14 @@ def _status(sub: Submission | None) -> str:
     return "not_started" if sub is None else sub.status
 
 
+def open_exception(session: Session, unit: Unit, section: str, day: date) -> DayException | None:
+    return session.scalar(
+        select(DayException).where(
+            DayException.report_date == day, DayException.unit_id == unit.id,
+            DayException.section == section, DayException.closed_at.is_(None))
+    )
+
+
 def entry_view(
     session: Session,
     user: User,
@@ -154,6 +208,16 @@ def entry_view(
     return _build_view(session, unit, section, day)
 
 
+def _shown_value(sub: Submission | None, entry: FigureEntry | None) -> Decimal | None:
+    """What the form shows: the unit's unsubmitted draft if it has one, else what it
+    submitted."""
+    if entry is None:
+        return None
+    if sub is not None and sub.draft:
+        return entry.draft_value
+    return entry.value
+
+
 def _build_view(
     session: Session,
     unit: Unit,
@@ -161,16 +225,18 @@ def _build_view(
     day: date,
     pending: dict[str, Decimal | None] | None = None,
     issues: list[Issue] | None = None,
+    raw: dict[str, str] | None = None,
 ) -> EntryView:
     op = get_operation(session)
     sub = _submission(session, unit, section.key, day)
     previous = _previous_values(session, unit, section.key, day)
     computed = computed_values(session, unit, section.key, day)
+    raw = raw or {}
     fields = []
     for fig in section.typed_figures:
         entry = sub.entry(fig.key) if sub else None
-        value = entry.value if entry else None
-        if pending is not None and fig.key in pending:
+        value = _shown_value(sub, entry)
+        if pending is not None and fig.key in pending and fig.key not in raw:
             value = pending[fig.key]
         fields.append(
             FieldView(
@@ -185,8 +251,15 @@ def _build_view(
                 comment=entry.comment if entry else "",
                 override_reason=entry.override_reason if entry else "",
                 issues=[i for i in (issues or []) if i.figure_key == fig.key],
+                raw=raw.get(fig.key),
+                submitted=None if entry is None or entry.value is None
+                else Decimal(entry.value),
+                counted_at_submission=None if entry is None or entry.computed_value is None
+                or sub is None or sub.status not in COUNTED_STATUSES
+                else Decimal(entry.computed_value),
             )
         )
+    locked = is_locked(session, day)
     return EntryView(
         unit_key=unit.key,
         unit_name=unit.name,
@@ -195,21 +268,43 @@ def _build_view(
         report_date=day,
         status=_status(sub),
         late=bool(sub and sub.late),
-        locked=is_locked(session, day),
+        locked=locked,
         deadline=deadline_of(op, day),
         submitted_at=sub.submitted_at if sub else None,
         fields=fields,
+        draft=bool(sub and sub.draft and sub.status != SubmissionStatus.DRAFT.value),
+        review_reason=sub.review_reason if sub and sub.status == "returned" else "",
+        accepted=bool(sub and sub.accepted),
+        exception_open=locked and open_exception(session, unit, section.key, day) is not None,
     )
 
 
-def _check_editable(session: Session, day: date, now: datetime) -> None:
+def check_report_day(session: Session, day: date, now: datetime | None = None) -> None:
+    """A report exists only for the operation's days up to today (local time)."""
     op = get_operation(session)
     if day < op.start_date:
         raise InvalidInput(f"日期早于行动开始日期 {op.start_date:%Y-%m-%d}")
-    if day > local_today(op, now):
-        raise InvalidInput("不能填报未来日期")
-    if is_locked(session, day):
-        raise Conflict(f"{day:%Y-%m-%d} 的日报已锁定，如需修改请联系专班办公室解锁")
+    if day > local_today(op, now or utcnow()):
+        raise InvalidInput(f"{day:%Y-%m-%d} 是未来日期，尚无日报")
+
+
+def _check_editable(session: Session, day: date, now: datetime,
+                    unit: Unit | None = None, section: str | None = None) -> None:
+    check_report_day(session, day, now)
+    if is_locked(session, day) and (
+        unit is None or open_exception(session, unit, section or "", day) is None
+    ):
+        raise Conflict(f"{day:%Y-%m-%d} 的日报已锁定，如需修改请联系专班办公室开放本单位")
+
+
+def _entity(unit: Unit, section_key: str, day: date) -> str:
+    return f"{unit.key}/{section_key}/{day:%Y-%m-%d}"
+
+
+def _same(a: Decimal | None, b: Decimal | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return Decimal(a) == Decimal(b)
 
 
 def save_section(
@@ -222,15 +317,19 @@ def save_section(
     *,
     comments: dict[str, str] | None = None,
     reasons: dict[str, str] | None = None,
+    correction_reason: str = "",
     submit: bool = False,
     now: datetime | None = None,
     form: FormDefinition | None = None,
 ) -> SaveResult:
     """Save a unit's figures as a draft, or submit them.
 
-    Values that cannot be read as numbers are refused outright. Otherwise the figures are
-    always kept (nothing typed is lost); a submission is accepted only when no rule says
-    error, each warning has a comment, and each override of a counted figure has a reason.
+    Nothing typed is lost: a value that cannot be read as a number is not saved (the
+    result says so, and keeps the text for the form), every other value is kept as a draft.
+    A blank is not a zero: a submission needs every figure (0 typed, or a nil report).
+    It is accepted only when no rule says error, each warning has a comment, each override
+    of a counted figure has a reason, and a correction of a submitted section has one.
+    A draft never touches the submitted figures, which keep counting until replaced.
     """
     form = form or default_form()
     now = now or utcnow()
@@ -239,31 +338,40 @@ def save_section(
     unit = get_unit(session, unit_key)
     section = form.section(section_key)
     require_section_writer(session, user, unit, section_key)
-    _check_editable(session, day, now)
+    _check_editable(session, day, now, unit, section_key)
     unknown = set(values) - {f.key for f in section.typed_figures}
     if unknown:
         raise InvalidInput(f"该栏目没有这些指标: {', '.join(sorted(unknown))}")
 
     parsed: dict[str, Decimal | None] = {}
+    unsaved: dict[str, str] = {}
     issues: list[Issue] = []
     for fig in section.typed_figures:
         value, problem = parse_value(fig, values.get(fig.key))
         if problem and value is None:
-            raise InvalidInput(problem.message, details=[problem.__dict__])
+            unsaved[fig.key] = str(values.get(fig.key))
         if problem:
             issues.append(problem)
         parsed[fig.key] = value
 
     computed = computed_values(session, unit, section_key, day)
-    if submit:
-        for fig in section.typed_figures:
-            if parsed[fig.key] is None:
-                parsed[fig.key] = computed.get(fig.key, Decimal(0))
+    missing = [f.key for f in section.typed_figures
+               if parsed[f.key] is None and f.key not in unsaved]
     issues += check_rules(section, parsed, _history(session, unit, section_key, day))
 
+    sub = _submission(session, unit, section_key, day)
     problems: list[str] = []
+    if unsaved:
+        problems += [
+            f"“{form.figure(f'{section_key}.{k}').short}”的“{text[:40]}”不是有效数字，未保存"
+            for k, text in unsaved.items()
+        ]
     if submit:
-        problems += [i.message for i in issues if i.severity == Severity.ERROR]
+        if missing:
+            names = "、".join(form.figure(f"{section_key}.{k}").short for k in missing)
+            problems.append(f"以下指标未填写：{names}。没有发生请填 0，或整栏作“无情况报告”")
+        problems += [i.message for i in issues
+                     if i.severity == Severity.ERROR and i.figure_key not in unsaved]
         for i in issues:
             if i.severity == Severity.WARNING and not comments.get(i.figure_key, "").strip():
                 fig = form.figure(f"{section_key}.{i.figure_key}")
@@ -275,46 +383,100 @@ def save_section(
                 problems.append(
                     f"“{fig.short}”与系统统计值 {counted.normalize():f} 不一致，请填写修改原因"
                 )
+        if sub is not None and sub.status in COUNTED_STATUSES and not correction_reason.strip():
+            changed = [f for f in section.typed_figures
+                       if sub.entry(f.key) is not None
+                       and not _same(sub.entry(f.key).value, parsed[f.key])]
+            if changed:
+                problems.append("本栏已报送，更正后重新报送须填写更正原因（"
+                                + "、".join(f.short for f in changed) + "）")
 
-    sub = _submission(session, unit, section_key, day)
+    accepted = submit and not problems
+    if not accepted and not _changes(sub, section, parsed, unsaved, comments, reasons):
+        # nothing to save (e.g. only values that are not numbers): the records stay as
+        # they were, not even an empty draft is created
+        return SaveResult(
+            view=_build_view(session, unit, section, day, pending=parsed, issues=issues,
+                             raw=unsaved),
+            submitted=False, problems=problems, unsaved=unsaved, missing=missing,
+            saved=False)
     if sub is None:
         sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
         session.add(sub)
         session.flush()
-    entity = f"{unit.key}/{section_key}/{day:%Y-%m-%d}"
+    entity = _entity(unit, section_key, day)
     for fig in section.typed_figures:
         entry = sub.entry(fig.key)
         if entry is None:
             entry = FigureEntry(figure_key=fig.key)
             sub.entries.append(entry)
-        new = parsed[fig.key]
-        old = entry.value
-        if (old is None) != (new is None) or (old is not None and Decimal(old) != new):
-            record(session, user, "figure.set", "report_section", entity, field=fig.key,
-                   old=old, new=new, reason=reasons.get(fig.key, ""))
-        entry.value = new
-        entry.computed_value = computed.get(fig.key)
         entry.comment = comments.get(fig.key, entry.comment or "").strip()[:2000]
         entry.override_reason = reasons.get(fig.key, entry.override_reason or "").strip()[:2000]
-        entry.warnings = "\n".join(
-            i.message for i in issues if i.figure_key == fig.key and i.severity == Severity.WARNING
-        )
+        if fig.key in unsaved:
+            continue  # not a number: what was saved before stays
+        new = parsed[fig.key]
+        if accepted:
+            old = entry.value
+            if not _same(old, new):
+                reason = reasons.get(fig.key, "").strip() if new != computed.get(fig.key) \
+                    else ""
+                record(session, user, "figure.set", "report_section", entity, field=fig.key,
+                       old=old, new=new,
+                       reason="；".join(r for r in (correction_reason.strip(), reason) if r))
+            entry.value = new
+            entry.draft_value = None
+            entry.computed_value = computed.get(fig.key)
+            entry.warnings = "\n".join(
+                i.message for i in issues
+                if i.figure_key == fig.key and i.severity == Severity.WARNING)
+        else:
+            old = _shown_value(sub, entry)
+            if not _same(old, new):
+                record(session, user, "figure.draft", "report_section", entity,
+                       field=fig.key, old=old, new=new, reason=reasons.get(fig.key, ""))
+            entry.draft_value = new
     old_status = sub.status
-    accepted = submit and not problems
     if accepted:
         _mark_submitted(session, sub, SubmissionStatus.SUBMITTED, user, now)
+        sub.draft = False
+        _close_exception(session, user, unit, section_key, day, now)
     else:
-        sub.status = SubmissionStatus.DRAFT.value
+        if not sub.draft and sub.status != SubmissionStatus.DRAFT.value:
+            # the first unsubmitted change over a submitted section: start the draft from it
+            for entry in sub.entries:
+                if entry.figure_key in unsaved:
+                    entry.draft_value = entry.value
+        sub.draft = True
     sub.updated_at = now
     if sub.status != old_status:
         record(session, user, "section.status", "report_section", entity, field="status",
-               old=old_status, new=sub.status)
+               old=old_status, new=sub.status, reason=correction_reason.strip())
     session.flush()
     return SaveResult(
-        view=_build_view(session, unit, section, day, pending=parsed, issues=issues),
+        view=_build_view(session, unit, section, day, pending=parsed, issues=issues,
+                         raw=unsaved),
         submitted=accepted,
         problems=problems,
+        unsaved=unsaved,
+        missing=missing,
     )
+
+
+def _changes(sub: Submission | None, section: Section, parsed: dict[str, Decimal | None],
+             unsaved: dict[str, str], comments: dict[str, str],
+             reasons: dict[str, str]) -> bool:
+    """Whether saving a draft would change anything the unit has saved."""
+    for fig in section.typed_figures:
+        entry = sub.entry(fig.key) if sub else None
+        if fig.key not in unsaved and not _same(_shown_value(sub, entry), parsed[fig.key]):
+            return True
+        if fig.key in comments and \
+                comments[fig.key].strip() != (entry.comment if entry else ""):
+            return True
+        if fig.key in reasons and \
+                reasons[fig.key].strip() != (entry.override_reason if entry else ""):
+            return True
+    return False
 
 
 def _mark_submitted(
@@ -326,6 +488,17 @@ def _mark_submitted(
         sub.late = now > deadline_of(op, sub.report_date)
     sub.status = status.value
     sub.submitted_by_id = user.id
+    sub.accepted = False
+    sub.review_reason = ""
+
+
+def _close_exception(session: Session, user: User, unit: Unit, section: str, day: date,
+                     now: datetime) -> None:
+    exc = open_exception(session, unit, section, day)
+    if exc is not None:
+        exc.closed_at = now
+        record(session, user, "day.relock_unit", "report_day", f"{day:%Y-%m-%d}",
+               field=f"{unit.key}/{section}", old="open", new="locked")
 
 
 def submit_nil(
@@ -344,7 +517,7 @@ def submit_nil(
     unit = get_unit(session, unit_key)
     section = form.section(section_key)
     require_section_writer(session, user, unit, section_key)
-    _check_editable(session, day, now)
+    _check_editable(session, day, now, unit, section_key)
     previous = _previous_values(session, unit, section_key, day)
     computed = computed_values(session, unit, section_key, day)
     sub = _submission(session, unit, section_key, day)
@@ -352,7 +525,7 @@ def submit_nil(
         sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
         session.add(sub)
         session.flush()
-    entity = f"{unit.key}/{section_key}/{day:%Y-%m-%d}"
+    entity = _entity(unit, section_key, day)
     for fig in section.typed_figures:
         value = Decimal(0)
         if fig.kind == FigureKind.STOCK:
@@ -365,32 +538,189 @@ def submit_nil(
             record(session, user, "figure.set", "report_section", entity, field=fig.key,
                    old=entry.value, new=value, reason="无情况报告")
         entry.value = value
+        entry.draft_value = None
         entry.computed_value = computed.get(fig.key)
         entry.warnings = ""
     old_status = sub.status
     _mark_submitted(session, sub, SubmissionStatus.NIL, user, now)
+    sub.draft = False
     sub.updated_at = now
+    _close_exception(session, user, unit, section_key, day, now)
     record(session, user, "section.status", "report_section", entity, field="status",
            old=old_status, new=sub.status)
     session.flush()
     return _build_view(session, unit, section, day)
 
 
-def lock_day(session: Session, user: User, day: date) -> DayLock:
+def review_section(
+    session: Session,
+    user: User,
+    unit_key: str,
+    section_key: str,
+    day: date,
+    *,
+    accept: bool,
+    reason: str = "",
+    form: FormDefinition | None = None,
+) -> Submission:
+    """The office accepts a unit's submitted section, or returns it (退回) with a reason.
+    A returned section keeps counting what it submitted until the unit resubmits; the unit
+    is notified and sees the reason on its form."""
+    form = form or default_form()
     require_office(user)
+    unit = get_unit(session, unit_key)
+    form.section(section_key)
+    sub = _submission(session, unit, section_key, day)
+    if sub is None or sub.status not in COUNTED_STATUSES:
+        raise Conflict(f"{unit.name} 尚未报送该栏目，无法审核")
+    if is_locked(session, day) and open_exception(session, unit, section_key, day) is None:
+        raise Conflict(f"{day:%Y-%m-%d} 的日报已锁定")
+    reason = (reason or "").strip()
+    entity = _entity(unit, section_key, day)
+    old = sub.status
+    sub.reviewed_at = utcnow()
+    sub.reviewed_by_id = user.id
+    if accept:
+        sub.accepted = True
+        sub.review_reason = ""
+        record(session, user, "section.accept", "report_section", entity, field="review",
+               old=old, new="accepted", reason=reason)
+    else:
+        if not reason:
+            raise InvalidInput("退回必须填写原因")
+        sub.status = SubmissionStatus.RETURNED.value
+        sub.accepted = False
+        sub.review_reason = reason[:2000]
+        record(session, user, "section.return", "report_section", entity, field="status",
+               old=old, new=sub.status, reason=reason)
+        label = form.section(section_key).label
+        session.add(Notification(
+            created_by_id=user.id, unit_id=unit.id, kind="report_returned",
+            title=f"{day:%m月%d日} 日报“{label}”被退回",
+            body=f"退回原因：{reason}。请更正后重新报送。",
+            link=f"/report/entry?day={day:%Y-%m-%d}&unit={unit.key}&section={section_key}",
+        ))
+    session.flush()
+    return sub
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    unit_key: str
+    unit_name: str
+    section: str
+    status: str  # not_started | draft | returned
+
+
+def outstanding_units(session: Session, day: date) -> list[Outstanding]:
+    """Units whose section for ``day`` is not reported, only a draft, or returned."""
+    subs = {(s.unit_id, s.section): s for s in session.scalars(
+        select(Submission).where(Submission.report_date == day))}
+    out = []
+    for slot in reporting_slots(session):
+        sub = subs.get((slot.unit.id, slot.section))
+        status = _status(sub)
+        if status in ("not_started", "draft", "returned"):
+            out.append(Outstanding(slot.unit.key, slot.unit.name, slot.section, status))
+    return out
+
+
+def refresh_counted(session: Session, user: User, day: date) -> int:
+    """Counted figures are live until the day is locked: at the lock, each submitted
+    figure that took the system's count takes the count as it is now (audited)."""
+    subs = session.scalars(
+        select(Submission).where(Submission.report_date == day,
+                                 Submission.status.in_(COUNTED_STATUSES))
+        .options(selectinload(Submission.entries), selectinload(Submission.unit))
+    ).all()
+    changed = 0
+    for sub in subs:
+        live = None
+        for entry in sub.entries:
+            if entry.computed_value is None or not _same(entry.value, entry.computed_value):
+                continue
+            if live is None:
+                live = computed_values(session, sub.unit, sub.section, day)
+            now_counted = live.get(entry.figure_key)
+            if now_counted is not None and not _same(now_counted, entry.value):
+                record(session, user, "figure.refresh", "report_section",
+                       _entity(sub.unit, sub.section, day), field=entry.figure_key,
+                       old=entry.value, new=now_counted, reason="锁定时按系统统计更新")
+                entry.value = entry.computed_value = now_counted
+                changed += 1
+    return changed
+
+
+def lock_day(session: Session, user: User, day: date, *, confirm: bool = False,
+             now: datetime | None = None) -> DayLock:
+    """Lock the day. With units not reported, in draft or returned, the lock needs
+    ``confirm`` (the refusal names them). Locking an already locked day closes the
+    exceptions opened on it (re-locks)."""
+    require_office(user)
+    now = now or utcnow()
+    check_report_day(session, day, now)
     lock = session.scalar(select(DayLock).where(DayLock.report_date == day))
     if lock and lock.locked:
-        raise Conflict(f"{day:%Y-%m-%d} 已经锁定")
+        opened = session.scalars(select(DayException).where(
+            DayException.report_date == day, DayException.closed_at.is_(None))).all()
+        if not opened:
+            raise Conflict(f"{day:%Y-%m-%d} 已经锁定")
+        for exc in opened:
+            exc.closed_at = now
+        record(session, user, "day.relock", "report_day", f"{day:%Y-%m-%d}",
+               field="exceptions", old=len(opened), new=0)
+        session.flush()
+        return lock
+    missing = outstanding_units(session, day)
+    if missing and not confirm:
+        names = "、".join(f"{m.unit_name}（{_OUTSTANDING_LABELS[m.status]}）" for m in missing)
+        raise Conflict(f"以下单位未完成报送：{names}。确认仍要锁定吗？",
+                       details=[m.__dict__ for m in missing])
+    refresh_counted(session, user, day)
     if lock is None:
         lock = DayLock(report_date=day)
         session.add(lock)
     lock.locked = True
-    lock.locked_at = utcnow()
+    lock.locked_at = now
     lock.locked_by_id = user.id
     record(session, user, "day.lock", "report_day", f"{day:%Y-%m-%d}", field="locked",
-           old=False, new=True)
+           old=False, new=True,
+           reason=f"{len(missing)} 个栏目未完成报送，已确认锁定" if missing else "")
     session.flush()
     return lock
+
+
+_OUTSTANDING_LABELS = {"not_started": "未报", "draft": "草稿", "returned": "已退回"}
+
+
+def open_day_for_unit(session: Session, user: User, day: date, unit_key: str,
+                      section_key: str, reason: str) -> DayException:
+    """Open a locked day for one unit's section (an exception) so it can correct it; the
+    rest of the day stays locked. The unit's next submission re-locks it."""
+    require_office(user)
+    if not reason or not reason.strip():
+        raise InvalidInput("为单位开放修改必须填写原因")
+    unit = get_unit(session, unit_key)
+    default_form().section(section_key)
+    if (unit.id, section_key) not in {(s.unit.id, s.section) for s in reporting_slots(session)}:
+        raise InvalidInput(f"{unit.name} 不填报该栏目")
+    if not is_locked(session, day):
+        raise Conflict(f"{day:%Y-%m-%d} 没有锁定，单位可直接修改")
+    if open_exception(session, unit, section_key, day) is not None:
+        raise Conflict(f"{unit.name} 已开放修改")
+    exc = DayException(report_date=day, unit_id=unit.id, section=section_key,
+                       reason=reason.strip()[:2000], opened_by_id=user.id)
+    session.add(exc)
+    record(session, user, "day.open_unit", "report_day", f"{day:%Y-%m-%d}",
+           field=f"{unit.key}/{section_key}", old="locked", new="open", reason=reason.strip())
+    session.add(Notification(
+        created_by_id=user.id, unit_id=unit.id, kind="report_opened",
+        title=f"{day:%m月%d日} 日报已为本单位开放修改",
+        body=f"原因：{reason.strip()}。请更正后重新报送。",
+        link=f"/report/entry?day={day:%Y-%m-%d}&unit={unit.key}&section={section_key}",
+    ))
+    session.flush()
+    return exc
 
 
 def unlock_day(session: Session, user: User, day: date, reason: str) -> DayLock:
@@ -416,7 +746,7 @@ def remind_missing(session: Session, user: User, day: date) -> int:
     board = completeness_board(session, user, day, day)
     units: dict[int, list[str]] = {}
     for row in board.rows:
-        if row.cells[0] in ("not_started", "draft"):
+        if row.cells[0] in ("not_started", "draft", "returned"):
             units.setdefault(row.unit_id, []).append(row.section_label)
     for unit_id, sections in units.items():
         session.add(

@@ -69,6 +69,12 @@ def check_rules(
             elif rule.type == "requires":
                 other = values.get(rule.other or "")
                 hit = value > 0 and (other is None or other == 0)
+            elif rule.type == "lte":
+                other = values.get(rule.other or "")
+                hit = other is not None and value > other
+            elif rule.type == "ratio":
+                other = values.get(rule.other or "")
+                hit = other is not None and other > 0 and value > (rule.factor or 1) * other
             if hit:
                 issues.append(Issue(fig.key, rule.severity, rule.message))
     return issues

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput, JinghaiError
+from jinghai.textsafe import csv_row, set_text
 from jinghai.vessels.access import can_see_contacts, require_reader, require_registry_keeper
 from jinghai.vessels.masking import mask_id, mask_phone
 from jinghai.vessels.models import VESSEL_STATUS_LABELS, FishingVessel, VesselStatus
@@ -258,7 +259,7 @@ def export_roster(session: Session, user: User, fmt: str) -> bytes:
     rows = roster_rows(session, user)
     if fmt == "csv":
         buf = io.StringIO()
-        csv.writer(buf).writerows([["" if c is None else c for c in r] for r in rows])
+        csv.writer(buf).writerows([csv_row("" if c is None else c for c in r) for r in rows])
         return buf.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 CSV only with a BOM
     if fmt == "xlsx":
         import openpyxl
@@ -266,12 +267,17 @@ def export_roster(session: Session, user: User, fmt: str) -> bytes:
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "渔船名录"
-        for r in rows:
+        for i, r in enumerate(rows, start=1):
             # MMSI and ID numbers as text, or Excel shows them in scientific notation
-            ws.append(r)
+            for j, value in enumerate(r, start=1):
+                set_text(ws.cell(i, j), value)
         for col in ("D", "K", "L"):
             for cell in ws[col]:
                 cell.number_format = "@"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

@@ -136,7 +136,8 @@ async def new_clue_submit(request: Request, db: Session = Depends(get_db),
             source_detail=values.get("source_detail", ""),
             occurred_at=_local(db, values.get("occurred_at", "")),
             place=values.get("place", ""), lon=_float(values.get("lon"), "经度"),
-            lat=_float(values.get("lat"), "纬度"), entities=_entities_from_form(form)))
+            lat=_float(values.get("lat"), "纬度"), entities=_entities_from_form(form),
+            line=values.get("line", "")))
         for name, data in uploads:
             clue_files.add_attachment(db, user, clue.id, name, data, settings.data_dir)
     except InvalidInput as exc:
@@ -276,7 +277,8 @@ async def new_case_submit(request: Request, db: Session = Depends(get_db),
     form = await request.form()
     ids = [int(v) for v in form.getlist("clue_ids") if str(v).isdigit()]
     case = service.open_case(db, user, str(form.get("title", "")), ids,
-                             summary=str(form.get("summary", "")))
+                             summary=str(form.get("summary", "")),
+                             line=str(form.get("line", "")))
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -344,6 +346,7 @@ class ClueIn(BaseModel):
     lon: float | None = None
     lat: float | None = None
     entities: list[EntityIn] = Field(default_factory=list)
+    line: str = ""  # illegal_entry | smuggling; empty: the unit's line
 
 
 class EntityOut(BaseModel):
@@ -367,13 +370,14 @@ class ClueOut(BaseModel):
     status: str
     entities: list[EntityOut]
     attachments: list[dict] = Field(default_factory=list)
+    line: str = ""
 
     @classmethod
     def of(cls, c: Clue) -> ClueOut:
         return cls(id=c.id, source_kind=c.source_kind, reliability=c.reliability,
                    title=mask_text(c.title), content=mask_text(c.content),
                    occurred_at=c.occurred_at, place=c.place,
-                   lon=c.lon, lat=c.lat, unit=c.unit.key, status=c.status,
+                   lon=c.lon, lat=c.lat, unit=c.unit.key, status=c.status, line=c.line,
                    entities=[EntityOut(id=v.id, kind=v.kind, value=v.value, masked=v.masked)
                              for v in map(entity_view, c.entities)],
                    attachments=[{"id": a.id, "filename": a.filename, "size": a.size,
@@ -398,6 +402,7 @@ class CaseIn(BaseModel):
     title: str
     clue_ids: list[int]
     summary: str = ""
+    line: str = ""  # illegal_entry | smuggling; empty: the clues' line
 
 
 class CaseOut(BaseModel):
@@ -410,11 +415,12 @@ class CaseOut(BaseModel):
     measures: int
     seizures: int
     parties: list[dict]
+    line: str = ""
 
     @classmethod
     def of(cls, c: Case) -> CaseOut:
         return cls(id=c.id, number=c.number, title=c.title, opened_at=c.opened_at,
-                   unit=c.unit.key, clue_ids=[x.id for x in c.clues],
+                   unit=c.unit.key, line=c.line, clue_ids=[x.id for x in c.clues],
                    measures=len(c.measures), seizures=len(c.seizures),
                    parties=[{"id": p.id, "kind": p.kind, "name": p.name,
                              "nationality": p.nationality, "document": p.document_masked,
@@ -539,7 +545,8 @@ def api_cases(db: Session = Depends(get_db),
 @router.post("/api/cases", status_code=201)
 def api_open_case(body: CaseIn, db: Session = Depends(get_db),
                   user: User = Depends(current_user)) -> CaseOut:
-    return CaseOut.of(service.open_case(db, user, body.title, body.clue_ids, body.summary))
+    return CaseOut.of(service.open_case(db, user, body.title, body.clue_ids, body.summary,
+                                        line=body.line))
 
 
 @router.get("/api/cases/{case_id}")

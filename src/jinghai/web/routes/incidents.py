@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -97,6 +97,13 @@ def step_submit(incident_id: int, step_id: int, action: str, db: Session = Depen
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
 
+@router.post("/incidents/{incident_id}/void", include_in_schema=False)
+def void_submit(incident_id: int, reason: str = Form(""), db: Session = Depends(get_db),
+                user: User = Depends(current_user)):
+    service.void_incident(db, user, incident_id, reason)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
 def _step(db: Session, user: User, step_id: int, action: str):
     if action == "start":
         return service.start_step(db, user, step_id)
@@ -139,12 +146,15 @@ class IncidentOut(BaseModel):
     health_state: str
     unit: str
     steps: list[StepOut]
+    voided_at: datetime | None = None
+    void_reason: str = ""
 
     @classmethod
     def of(cls, i: Incident) -> IncidentOut:
         return cls(id=i.id, kind=i.kind, persons=i.persons, nationalities=i.nationalities,
                    place=i.place, occurred_at=i.occurred_at, health_state=i.health_state,
-                   unit=i.unit.key, steps=[StepOut(id=s.id, step=s.step, label=s.label,
+                   unit=i.unit.key, voided_at=i.voided_at, void_reason=i.void_reason,
+                   steps=[StepOut(id=s.id, step=s.step, label=s.label,
                                                    unit=s.unit.key if s.unit else None,
                                                    started_at=s.started_at,
                                                    done_at=s.done_at) for s in i.steps])
@@ -178,3 +188,15 @@ def api_step(incident_id: int, step_id: int, action: str, db: Session = Depends(
              user: User = Depends(current_user)) -> IncidentOut:
     _step(db, user, step_id, action)
     return IncidentOut.of(service.get_incident_for(db, user, incident_id))
+
+
+class VoidIn(BaseModel):
+    reason: str
+
+
+@router.post("/api/incidents/{incident_id}/void")
+def api_void(incident_id: int, body: VoidIn, db: Session = Depends(get_db),
+             user: User = Depends(current_user)) -> dict:
+    """作废 an incident with a reason: it stops counting in the daily report."""
+    i = service.void_incident(db, user, incident_id, body.reason)
+    return {"id": i.id, "voided_at": i.voided_at.isoformat(), "void_reason": i.void_reason}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
 from jinghai.db import utcnow
-from jinghai.errors import InvalidInput, PermissionDenied
+from jinghai.errors import Conflict, InvalidInput, PermissionDenied
 from jinghai.org.service import get_operation, local_today, reporting_slots
 from jinghai.reporting.compiled import format_value
 from jinghai.reporting.form import default_form
@@ -25,7 +25,10 @@ from jinghai.reporting.queries import (
 from jinghai.reporting.service import (
     entry_view,
     lock_day,
+    open_day_for_unit,
+    outstanding_units,
     remind_missing,
+    review_section,
     save_section,
     submit_nil,
     unlock_day,
@@ -82,7 +85,8 @@ def entry_page(
     view = entry_view(db, user, chosen.unit.key, chosen.section, the_day)
     return render(request, "report/entry.html", {
         "view": view, "slots": slots, "today": today, "status_labels": STATUS_LABELS,
-        "flash": request.query_params.get("flash"), "problems": [],
+        "flash": request.query_params.get("flash"), "problems": [], "unsaved": {},
+        "tried_submit": False, "correction_reason": "", "saved": True,
         "prev_day": the_day - timedelta(days=1),
         "next_day": the_day + timedelta(days=1) if the_day < today else None,
     })
@@ -109,25 +113,25 @@ async def entry_submit(
     values = {k: str(form.get(f"v_{k}", "")) for k in keys}
     comments = {k: str(form.get(f"c_{k}", "")) for k in keys}
     reasons = {k: str(form.get(f"r_{k}", "")) for k in keys}
-    try:
-        result = save_section(db, user, unit, section, the_day, values, comments=comments,
-                              reasons=reasons, submit=action == "submit")
-    except InvalidInput as exc:
-        view = entry_view(db, user, unit, section, the_day)
-        return render(request, "report/entry.html", {
-            "view": view, "slots": _my_slots(db, user), "today": _today(db),
-            "status_labels": STATUS_LABELS, "flash": None, "problems": [exc.message],
-            "prev_day": the_day - timedelta(days=1), "next_day": None,
-        }, status_code=422)
-    if action == "submit" and not result.submitted:
-        db.commit()  # the figures are kept as a draft even though the submission failed
-        return render(request, "report/entry.html", {
-            "view": result.view, "slots": _my_slots(db, user), "today": _today(db),
-            "status_labels": STATUS_LABELS, "flash": None, "problems": result.problems,
-            "prev_day": the_day - timedelta(days=1), "next_day": None,
-        }, status_code=422)
-    return RedirectResponse(target + ("&flash=submitted" if result.submitted else "&flash=saved"),
-                            status_code=303)
+    correction = str(form.get("correction_reason", ""))
+    result = save_section(db, user, unit, section, the_day, values, comments=comments,
+                          reasons=reasons, correction_reason=correction,
+                          submit=action == "submit")
+    if result.submitted:
+        return RedirectResponse(target + "&flash=submitted", status_code=303)
+    if not result.problems:
+        return RedirectResponse(target + "&flash=saved", status_code=303)
+    # Something was not accepted: the draft keeps what could be saved; say exactly that,
+    # and show the form again with everything as typed, the bad fields marked in place.
+    db.commit()
+    return render(request, "report/entry.html", {
+        "view": result.view, "slots": _my_slots(db, user), "today": _today(db),
+        "status_labels": STATUS_LABELS, "flash": None, "problems": result.problems,
+        "unsaved": result.unsaved, "tried_submit": action == "submit",
+        "saved": result.saved,
+        "correction_reason": correction,
+        "prev_day": the_day - timedelta(days=1), "next_day": None,
+    }, status_code=422)
 
 
 @router.get("/report/board", include_in_schema=False)
@@ -164,19 +168,54 @@ def daily_page(request: Request, day: str | None = None, db: Session = Depends(g
     the_day = _parse_day(day, _today(db))
     report = compile_daily_report(db, user, the_day)
     blocks = report.form.blocks()
+    confirm = request.query_params.get("confirm") == "lock" and user.role == Role.OFFICE
     return render(request, "report/daily.html", {
         "report": report, "blocks": blocks, "fmt": format_value,
         "status_labels": STATUS_LABELS, "flash": request.query_params.get("flash"),
         "prev_day": the_day - timedelta(days=1), "next_day": the_day + timedelta(days=1),
         "today": _today(db),
+        "outstanding": outstanding_units(db, the_day) if confirm else [],
+        "confirm_lock": confirm,
     })
 
 
-@router.post("/report/lock", include_in_schema=False)
-def lock(day: str = Form(...), db: Session = Depends(get_db),
-         user: User = Depends(OFFICE)):
+@router.post("/report/review", include_in_schema=False)
+def review(day: str = Form(...), unit: str = Form(...), section: str = Form(...),
+           decision: str = Form(...), reason: str = Form(""), db: Session = Depends(get_db),
+           user: User = Depends(OFFICE)):
+    """The office accepts a unit's section or returns it (退回) with a reason."""
     the_day = _parse_day(day, _today(db))
-    lock_day(db, user, the_day)
+    if decision not in ("accept", "return"):
+        raise InvalidInput("审核操作只能是通过或退回")
+    review_section(db, user, unit, section, the_day, accept=decision == "accept",
+                   reason=reason)
+    return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash={decision}ed",
+                            status_code=303)
+
+
+@router.post("/report/open-unit", include_in_schema=False)
+def open_unit(day: str = Form(...), unit: str = Form(...), section: str = Form(...),
+              reason: str = Form(""), db: Session = Depends(get_db),
+              user: User = Depends(OFFICE)):
+    """Open a locked day for one unit's section (an exception)."""
+    the_day = _parse_day(day, _today(db))
+    open_day_for_unit(db, user, the_day, unit, section, reason)
+    return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=opened",
+                            status_code=303)
+
+
+@router.post("/report/lock", include_in_schema=False)
+def lock(day: str = Form(...), confirm: str = Form(""), db: Session = Depends(get_db),
+         user: User = Depends(OFFICE)):
+    """Lock; with units outstanding the page first lists them and asks to confirm."""
+    the_day = _parse_day(day, _today(db))
+    try:
+        lock_day(db, user, the_day, confirm=confirm == "yes")
+    except Conflict:
+        if confirm == "yes" or not outstanding_units(db, the_day):
+            raise
+        return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&confirm=lock",
+                                status_code=303)
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=locked", status_code=303)
 
 
@@ -191,10 +230,13 @@ def unlock(day: str = Form(...), reason: str = Form(""), db: Session = Depends(g
 
 @router.get("/report/export", include_in_schema=False)
 def export(day: str | None = None, end: str | None = None, format: str = "xlsx",
-           db: Session = Depends(get_db), user: User = Depends(current_user)) -> Response:
+           period: str = "day", db: Session = Depends(get_db),
+           user: User = Depends(current_user)) -> Response:
+    """One day (xlsx/pdf/csv/json), a range (csv/json), or with ``period=week|month`` the
+    周报/月报 containing ``day`` (xlsx/pdf)."""
     the_day = _parse_day(day, _today(db))
     end_day = _parse_day(end, the_day)
-    return export_response(db, user, the_day, end_day, format)
+    return export_response(db, user, the_day, end_day, format, period=period)
 
 
 @router.get("/report/trends", include_in_schema=False)

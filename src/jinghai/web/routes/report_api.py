@@ -17,7 +17,9 @@ from jinghai.reporting.service import (
     EntryView,
     entry_view,
     lock_day,
+    open_day_for_unit,
     remind_missing,
+    review_section,
     save_section,
     submit_nil,
     unlock_day,
@@ -46,12 +48,18 @@ def _view_json(view: EntryView) -> dict:
         "locked": view.locked,
         "deadline": view.deadline.isoformat(),
         "submitted_at": view.submitted_at.isoformat() if view.submitted_at else None,
+        "draft": view.draft,
+        "accepted": view.accepted,
+        "review_reason": view.review_reason,
+        "open_for_unit": view.exception_open,
         "figures": [
             {
                 "key": f.key, "label": f.label, "unit": f.unit, "kind": f.kind,
                 "value": _dec(f.value), "previous": _dec(f.previous),
                 "computed": _dec(f.computed), "comment": f.comment,
                 "override_reason": f.override_reason,
+                "submitted": _dec(f.submitted),
+                "changed_after_submission": f.changed_after_submission,
                 "issues": [{"severity": i.severity.value, "message": i.message} for i in f.issues],
             }
             for f in view.fields
@@ -85,23 +93,37 @@ def api_entry(unit: str, section: str, day: date, db: Session = Depends(get_db),
 
 
 class EntryIn(BaseModel):
+    # Numbers are checked by the form's rules (finite, bounded, whole where counted), the
+    # same as the page's; a value that is not one is named in the answer, never stored.
     values: dict[str, str | float | int | None] = Field(default_factory=dict)
     comments: dict[str, str] = Field(default_factory=dict)
     reasons: dict[str, str] = Field(default_factory=dict)
+    correction_reason: str = ""
     submit: bool = False
 
 
 @router.put("/entries/{unit}/{section}/{day}")
 def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
                    db: Session = Depends(get_db), user: User = Depends(current_user)):
-    """Save a draft, or submit (``submit: true``). A refused submission answers 422 with
-    the reasons; the figures are kept as a draft all the same."""
+    """Save a draft, or submit (``submit: true``). A blank is not a zero: a submission
+    with figures missing is refused (422) and ``missing`` names them. A value that is not a
+    number is not saved and named in ``unsaved``. Whatever else was sent is kept as a draft;
+    the submitted figures keep counting until a submission replaces them."""
     result = save_section(db, user, unit, section, day, dict(body.values),
-                          comments=body.comments, reasons=body.reasons, submit=body.submit)
-    out = _view_json(result.view) | {"submitted": result.submitted, "problems": result.problems}
-    if body.submit and not result.submitted:
+                          comments=body.comments, reasons=body.reasons,
+                          correction_reason=body.correction_reason, submit=body.submit)
+    out = _view_json(result.view) | {"submitted": result.submitted, "problems": result.problems,
+                                     "missing": result.missing, "unsaved": result.unsaved,
+                                     "saved": result.saved}
+    if result.problems and not result.submitted:
         db.commit()
-        return JSONResponse({"detail": "未能报送", **out}, status_code=422)
+        detail = "未能报送" if body.submit else "部分数值未保存"
+        if result.missing and body.submit:
+            labels = default_form().section(section)
+            names = "、".join(next(f.short for f in labels.typed_figures if f.key == k)
+                             for k in result.missing)
+            detail = f"未能报送：以下指标未填写：{names}"
+        return JSONResponse({"detail": detail, **out}, status_code=422)
     return out
 
 
@@ -130,6 +152,11 @@ def api_daily(day: date, db: Session = Depends(get_db), user: User = Depends(cur
     return {
         "date": day.isoformat(),
         "locked": r.locked,
+        "state": r.state_mark,
+        "sections": {k: {"expected": st.expected, "reported": st.reported,
+                         "missing": st.missing, "returned": st.returned}
+                     for k, st in r.sections.items()},
+        "not_reported": [f.code for f in r.form.figures if r.not_reported(f)],
         "office_name": r.office_name,
         "caption": r.caption,
         "values": {k: float(v) for k, v in r.values.items()},
@@ -148,10 +175,44 @@ def api_series(figure: str, start: date, end: date, db: Session = Depends(get_db
              "cumulative": float(r.cumulative[figure])} for r in reports]
 
 
+class LockIn(BaseModel):
+    confirm: bool = False
+
+
 @router.post("/days/{day}/lock")
-def api_lock(day: date, db: Session = Depends(get_db), user: User = Depends(OFFICE)):
-    lock_day(db, user, day)
+def api_lock(day: date, body: LockIn | None = None, db: Session = Depends(get_db),
+             user: User = Depends(OFFICE)):
+    """Lock the day. With units not reported, in draft or returned it answers 409 naming
+    them (``details``) unless ``{"confirm": true}``."""
+    lock_day(db, user, day, confirm=bool(body and body.confirm))
     return {"date": day.isoformat(), "locked": True}
+
+
+class ReviewIn(BaseModel):
+    decision: str = Field(pattern="^(accept|return)$")
+    reason: str = ""
+
+
+@router.post("/entries/{unit}/{section}/{day}/review")
+def api_review(unit: str, section: str, day: date, body: ReviewIn,
+               db: Session = Depends(get_db), user: User = Depends(OFFICE)):
+    """The office accepts a unit's section, or returns it (退回) with a reason."""
+    sub = review_section(db, user, unit, section, day, accept=body.decision == "accept",
+                         reason=body.reason)
+    return {"unit": unit, "section": section, "date": day.isoformat(), "status": sub.status,
+            "accepted": sub.accepted, "review_reason": sub.review_reason}
+
+
+class OpenIn(BaseModel):
+    reason: str
+
+
+@router.post("/entries/{unit}/{section}/{day}/open")
+def api_open_unit(unit: str, section: str, day: date, body: OpenIn,
+                  db: Session = Depends(get_db), user: User = Depends(OFFICE)):
+    """Open a locked day for one unit's section; its next submission re-locks it."""
+    open_day_for_unit(db, user, day, unit, section, body.reason)
+    return {"unit": unit, "section": section, "date": day.isoformat(), "open": True}
 
 
 class UnlockIn(BaseModel):
@@ -173,5 +234,8 @@ def api_remind(day: date, db: Session = Depends(get_db), user: User = Depends(OF
 @router.get("/export")
 def api_export(start: date, end: date | None = None,
                format: str = Query("xlsx", pattern="^(xlsx|pdf|csv|json)$"),
+               period: str = Query("day", pattern="^(day|week|month)$"),
                db: Session = Depends(get_db), user: User = Depends(current_user)) -> Response:
-    return export_response(db, user, start, end or start, format)
+    """A day, a range (csv/json), or the 周报/月报 (``period=week|month``, xlsx/pdf)
+    containing ``start``. A future date or one before the operation's start is refused."""
+    return export_response(db, user, start, end or start, format, period=period)
