@@ -109,14 +109,27 @@ def _figures(rng: random.Random, unit: Unit, section: str, stocks: dict) -> dict
             "inbound_persons_checked": inbound * rng.randint(16, 24),
             "outbound_persons_checked": outbound * rng.randint(16, 24),
             "vessels_guarded": stocks[key],
-            # anchorage_patrols is counted from the stations' anchorage patrols
+            # typed on days without a recorded anchorage patrol; counted when there is one
+            "anchorage_patrols": rng.randint(0, 2),
         }
         if unit.key == INBOUND_STATION:  # counted from its inbound-ship records
             del out["inbound_vessels_checked"], out["inbound_persons_checked"]
         return out
     if section == "coastal":
-        # Counted from the police's and the sub-districts' patrols and check-ins.
-        return {}
+        # Counted from the police's and the sub-districts' patrols and check-ins; on a day
+        # with none recorded in the app, the liaison types what was done as before.
+        big = unit.key == "police"
+        return {
+            "personnel": rng.randint(30, 80) if big else rng.randint(8, 30),
+            "boats": rng.randint(1, 3) if big else rng.randint(0, 2),
+            "port_patrols": rng.randint(0, 2),
+            "cove_patrols": rng.randint(0, 2),
+            "island_patrols": rng.randint(0, 1),
+            "wharf_patrols": rng.randint(0, 2),
+            "mooring_patrols": rng.randint(0, 1),
+            "persons_checked": rng.randint(20, 80) if big else rng.randint(5, 40),
+            "vessels_checked": rng.randint(2, 15),
+        }
     if section == "vessel_control":
         # The fleet stock, owners, seizures and checks are counted by the vessel registry,
         # the four 宣传 figures from outreach records; a submission takes the counted values.
@@ -145,9 +158,10 @@ WARNING_COMMENT = "已核实：当日开展联合清查行动，数据无误"
 def _submit(session: Session, user: User, unit: Unit, section: str, day: date,
             values: dict[str, object], now: datetime) -> bool:
     """Submit; a warning is answered with the comment a careful liaison would write. The
-    figures the system counts are taken as counted, as the form offers them."""
+    figures the system counts are taken as counted, as the form offers them; the typed
+    values stand only where the system counts nothing that day."""
     counted = entry_view(session, user, unit.key, section, day).fields
-    values = {f.key: f.computed for f in counted if f.computed is not None} | values
+    values = values | {f.key: f.computed for f in counted if f.computed is not None}
     result = save_section(session, user, unit.key, section, day, values, submit=True, now=now)
     if result.submitted:
         return True

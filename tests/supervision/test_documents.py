@@ -23,7 +23,7 @@ from jinghai.reporting.queries import compile_daily_report, compile_range
 from jinghai.supervision.circulars import circular_pdf
 from jinghai.supervision.minutes import minutes_docx
 from jinghai.supervision.models import Circular, Meeting
-from jinghai.supervision.records import overdue_problems, reporting_lapses
+from jinghai.supervision.records import overdue_listings, overdue_problems, reporting_lapses
 
 TODAY = date(2026, 11, 28)
 pytestmark = pytest.mark.slow
@@ -106,7 +106,10 @@ def test_circular_minutes_and_brief_from_the_demo_month(session, tmp_path):
         [f"漏报日报表{lapse.missing}次"] if lapse.missing else [])
     assert f"通报期间{'，'.join(parts)}。" in text
     overdue = overdue_problems(session, TODAY, unit.id)
-    assert overdue and all(f"“{p.title}”" in text for p in overdue)
+    listed = overdue_listings(session, TODAY, unit.id)
+    assert overdue or listed  # the demo warns a unit with overdue items
+    assert all(f"“{p.title}”" in text for p in overdue)
+    assert all(f"挂牌整治点位“{x.name}”" in text for x in listed)
 
     # the bulletin's figures are the period's sums of the compiled reports
     bdoc = Document(io.BytesIO(bulletin.docx))

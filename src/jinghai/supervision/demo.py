@@ -191,16 +191,22 @@ def issue_demo_circulars(session: Session, users: dict[str, User], today: date) 
         reporting_lapses,
     )
 
+    from jinghai.org.service import get_operation
+
     office = users["office"]
-    start, end = today - timedelta(days=8), today - timedelta(days=2)
+    began = get_operation(session).start_date  # a short demo has less history than a week
+    start, end = max(today - timedelta(days=8), began), today - timedelta(days=2)
+    if end < start:
+        return
     issue_circular(session, office, CircularIn(kind="bulletin", period_start=start,
                                                period_end=end), today=today)
     # the warning goes to the unit with the most lapses, overdue items and listings
     score: dict[str, int] = {}
-    for x in reporting_lapses(session, office, today - timedelta(days=29), end, today):
+    for x in reporting_lapses(session, office, max(today - timedelta(days=29), began), end,
+                              today):
         score[x.unit_key] = score.get(x.unit_key, 0) + x.missing + x.late
     for item in [*overdue_problems(session, today), *overdue_listings(session, today)]:
-        score[item.unit.key] = score.get(item.unit.key, 0) + 2
+        score[item.unit.key] = score.get(item.unit.key, 0) + 10  # an overdue item weighs most
     if score:
         worst = max(sorted(score), key=lambda k: score[k])
         issue_circular(session, office, CircularIn(
