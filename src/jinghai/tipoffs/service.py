@@ -9,6 +9,7 @@ heuristic. Text is stored as typed; the templates escape it on the way out.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
@@ -33,6 +34,7 @@ from jinghai.tipoffs.models import TIPOFF_STATUS, Reward, TipOff, TipOffIdentity
 MAX_CONTENT = 2000
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PER_ADDRESS_PER_HOUR = 5
+THROTTLE = timedelta(hours=1)
 SPAM_THRESHOLD = 1.0
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
@@ -54,9 +56,17 @@ class TipOffInput:
     photo: bytes | None = None
 
 
-def address_hash(client_ip: str, salt: str) -> str:
-    """Throttling needs to recognise an address, not to know it."""
-    return hashlib.sha256(f"{salt}:{client_ip}".encode()).hexdigest()
+def address_hash(client_ip: str, key: str, at: datetime) -> str:
+    """Throttling needs to recognise an address for an hour, not to know it: a keyed hash
+    (HMAC with the server's secret key) salted with the hour, so the same address gives
+    an unrelated value the next hour and a table of all addresses must be rebuilt per
+    hour *and* needs the key."""
+    hour = at.strftime("%Y%m%d%H")
+    return hmac.new(key.encode(), f"{hour}|{client_ip}".encode(), hashlib.sha256).hexdigest()
+
+
+def _recent_address_hashes(client_ip: str, key: str, now: datetime) -> list[str]:
+    return [address_hash(client_ip, key, now), address_hash(client_ip, key, now - THROTTLE)]
 
 
 def spam_score(text: str) -> float:
@@ -108,9 +118,15 @@ def submit_tipoff(session: Session, data: TipOffInput, *, client_ip: str, salt: 
         raise InvalidInput("经纬度超出范围")
     if data.occurred_at is not None and data.occurred_at > utcnow() + timedelta(hours=1):
         raise InvalidInput("发生时间不能晚于现在")
-    ip = address_hash(client_ip, salt)
+    now = utcnow()
+    # Keep only what the throttle needs: older tip-offs lose their address hash.
+    session.execute(update(TipOff).where(TipOff.created_at < now - THROTTLE,
+                                         TipOff.client_ip_hash != "")
+                    .values(client_ip_hash=""))
+    ip = address_hash(client_ip, salt, now)
     recent = session.scalar(select(func.count(TipOff.id)).where(
-        TipOff.client_ip_hash == ip, TipOff.created_at >= utcnow() - timedelta(hours=1)))
+        TipOff.client_ip_hash.in_(_recent_address_hashes(client_ip, salt, now)),
+        TipOff.created_at >= now - THROTTLE))
     if (recent or 0) >= MAX_PER_ADDRESS_PER_HOUR:
         raise TooManyRequests("提交过于频繁，请一小时后再试；紧急情况请拨打 110")
     score = spam_score(f"{content} {data.place}")

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 from importlib import resources
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from jinghai.db import make_engine, make_session_factory
 from jinghai.errors import JinghaiError, NotAuthenticated
 from jinghai.settings import Settings
-from jinghai.web.deps import ANON_CSRF_COOKIE, db_transaction, verify_csrf
+from jinghai.web.deps import ANON_CSRF_COOKIE, UNSAFE_METHODS, db_transaction, verify_csrf
+from jinghai.web.limits import BodyLimitMiddleware
 from jinghai.web.render import render
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ SECURITY_HEADERS = {
     # Scripts only from our own origin: no inline script can run even if text slips through.
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob: {tiles}; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+        "img-src 'self' data: blob: {tiles}; connect-src 'self'; frame-ancestors 'none'; "
         "form-action 'self'; base-uri 'self'"
     ),
     "X-Frame-Options": "DENY",
@@ -38,6 +39,20 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
     ).split(",")[0]
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a browser's ``Origin`` (or, without it, ``Referer``) names this site. Clients
+    that send neither (the CLI, scripts with the CSRF header) are left to the token check."""
+    origin = request.headers.get("origin")
+    if origin == "null":  # sandboxed frames and some redirects: never our own page
+        return False
+    claimed = origin or request.headers.get("referer")
+    if not claimed:
+        return True
+    parts = urlsplit(claimed)
+    host = request.headers.get("host", "")
+    return bool(parts.netloc) and parts.netloc.lower() == host.lower()
 
 
 @asynccontextmanager
@@ -90,22 +105,28 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 
     tiles = ""
     if settings.map_tile_url:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(settings.map_tile_url.replace("{s}", "a"))
         tiles = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
     csp = SECURITY_HEADERS["Content-Security-Policy"].format(tiles=tiles)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
-        response = await call_next(request)
+        if request.method in UNSAFE_METHODS and not same_origin(request):
+            # A second line behind the CSRF token: a browser names the page a write came
+            # from, and a write from another site is refused whatever it carries.
+            response = JSONResponse({"detail": "跨站请求被拒绝"}, status_code=403)
+        else:
+            response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, csp if name == "Content-Security-Policy" else value)
         new_csrf = getattr(request.state, "new_anon_csrf", None)
         if new_csrf:
             response.set_cookie(ANON_CSRF_COOKIE, new_csrf, httponly=True, samesite="strict",
-                                secure=settings.secure_cookies)
+                                secure=settings.cookies_secure)
         return response
+
+    # Outermost of our own layers: bodies are limited before anything reads them.
+    app.add_middleware(BodyLimitMiddleware)
 
     @app.exception_handler(JinghaiError)
     async def _domain_error(request: Request, exc: JinghaiError):
@@ -137,4 +158,6 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 
 def create_app_from_env() -> FastAPI:
     """For ``uvicorn --factory jinghai.web.app:create_app_from_env``."""
-    return create_app(Settings())
+    settings = Settings()
+    settings.refuse_unsafe_secret()
+    return create_app(settings)
