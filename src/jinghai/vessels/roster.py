@@ -266,9 +266,13 @@ def export_roster(session: Session, user: User, fmt: str) -> bytes:
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "渔船名录"
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         for r in rows:
-            # MMSI and ID numbers as text, or Excel shows them in scientific notation
-            ws.append(r)
+            # MMSI and ID numbers as text, or Excel shows them in scientific notation;
+            # control characters typed into a field cannot be stored in .xlsx at all
+            ws.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c
+                       for c in r])
         for col in ("D", "K", "L"):
             for cell in ws[col]:
                 cell.number_format = "@"

@@ -12,9 +12,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 from jinghai.db import make_engine, make_session_factory
-from jinghai.errors import JinghaiError, NotAuthenticated
+from jinghai.errors import InvalidInput, JinghaiError, NotAuthenticated
 from jinghai.settings import Settings
 from jinghai.web.deps import ANON_CSRF_COOKIE, UNSAFE_METHODS, db_transaction, verify_csrf
 from jinghai.web.limits import BodyLimitMiddleware
@@ -140,6 +141,14 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
         return render(request, "error.html", {"message": exc.message},
                       status_code=exc.status_code)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception):
+        # A number past what the database stores (SQLite's 64-bit INTEGER, PostgreSQL's
+        # numeric ranges) in a path, query or body: the input is wrong, not the server.
+        log.info("out-of-range input on %s: %s", request.url.path, exc.__class__.__name__)
+        return await _domain_error(request, InvalidInput("数字超出范围，请检查后重试"))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):

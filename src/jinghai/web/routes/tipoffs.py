@@ -184,6 +184,13 @@ async def change_status(request: Request, tipoff_id: int, db: Session = Depends(
     return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
 
 
+def _form_id(value) -> int:
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise InvalidInput("奖励编号有误")
+    return int(text)
+
+
 @router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
 async def reward(request: Request, tipoff_id: int, db: Session = Depends(get_db),
                  user: User = Depends(current_user)):
@@ -193,9 +200,9 @@ async def reward(request: Request, tipoff_id: int, db: Session = Depends(get_db)
         service.propose_reward(db, user, tipoff_id, str(form.get("amount", "")),
                                str(form.get("note", "")))
     elif action == "approve":
-        service.approve_reward(db, user, int(str(form.get("reward_id", "0"))))
+        service.approve_reward(db, user, _form_id(form.get("reward_id")))
     elif action == "pay":
-        service.pay_reward(db, user, int(str(form.get("reward_id", "0"))))
+        service.pay_reward(db, user, _form_id(form.get("reward_id")))
     return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
 
 
