@@ -1,9 +1,10 @@
 """Need to know (知悉范围): who may see a clue, a case and the personal data in them.
 
-Case and personal data belong to the unit that holds them and the office; nobody else —
-not leaders' read-only accounts, not other units' liaisons — reads them. ID and phone
-numbers are masked wherever many records are shown together; showing one unmasked is a
-deliberate act that is logged (see :func:`jinghai.cases.queries.reveal_entity`).
+Case and personal data belong to the unit that holds them and the office; the leadership
+(read-only ``viewer`` accounts) reads everything and writes nothing; other units'
+liaisons and the system administrator do not read them. ID and phone numbers are masked
+wherever records are shown; showing one unmasked is a deliberate act that is logged (see
+:func:`jinghai.cases.queries.reveal_entity`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ def is_office(user: User) -> bool:
 
 
 def may_see_unit_data(user: User, unit_id: int) -> bool:
-    """Owning unit or office; one condition per line so a reviewer can check each."""
+    """Owning unit, office or leadership (read only: every writer also calls
+    :func:`require_staff_writer`); one condition per line so a reviewer can check each."""
     if not user.active:
         return False
     if user.role == Role.OFFICE:
+        return True
+    if user.role == Role.VIEWER:
         return True
     if user.role != Role.LIAISON:
         return False

@@ -88,7 +88,7 @@ SEIZURE_LABELS = {
     "vehicle": "车辆", "vessel": "船舶", "person": "人员", "other": "其他",
 }
 
-MEASURE_LABELS = {"coercive": "采取强制措施", "prosecution_referral": "起诉审查起诉"}
+MEASURE_LABELS = {"coercive": "采取强制措施", "prosecution_referral": "起送审查起诉"}
 #: Parties the plan asks the crackdown to find behind illegal work (依法查处非法用工企业).
 PARTY_LABELS = {"illegal_employer": "非法用工单位", "illegal_foreign_worker": "非法务工外籍人员"}
 
@@ -210,7 +210,7 @@ class Case(Base):
 
 class CaseMeasure(Base):
     """A measure against one person: coercive (采取强制措施) or a referral for prosecution
-    (起诉审查起诉). Counted per person on ``day``."""
+    (起送审查起诉, the plan's wording). Counted per person on ``day``."""
 
     __tablename__ = "case_measures"
 

@@ -32,10 +32,11 @@ def local_day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
 
 
 def _visible(user: User, unit_col):
-    """A WHERE clause limiting rows to what ``user`` may see (owning unit or office)."""
-    if not user.active or user.role not in (Role.OFFICE, Role.LIAISON):
+    """A WHERE clause limiting rows to what ``user`` may see (owning unit, office, or the
+    read-only leadership)."""
+    if not user.active or user.role not in (Role.OFFICE, Role.LIAISON, Role.VIEWER):
         return false()
-    if user.role == Role.OFFICE:
+    if user.role in (Role.OFFICE, Role.VIEWER):
         return unit_col.isnot(None)
     return unit_col == user.unit_id
 

@@ -318,7 +318,7 @@ def add_measure(session: Session, user: User, case_id: int, person_name: str, ki
     require_staff_writer(user)
     case = get_case_for(session, user, case_id)
     if kind not in ("coercive", "prosecution_referral"):
-        raise InvalidInput("措施类型应为强制措施或起诉审查起诉")
+        raise InvalidInput("措施类型应为采取强制措施或起送审查起诉")
     if not person_name.strip():
         raise InvalidInput("请填写人员姓名")
     measure = CaseMeasure(case_id=case.id, person_name=person_name.strip()[:100],

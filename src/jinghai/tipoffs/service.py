@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
+from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
 from jinghai.cases.access import require_office
 from jinghai.cases.attachments import add_attachment
@@ -176,10 +176,19 @@ def tipoff_status(session: Session, code: str) -> PublicStatus:
                         tip.reply)
 
 
-# --- staff side: the office only -------------------------------------------------------------
+# --- staff side: the office handles, the leadership reads -----------------------------------
+
+
+def _require_reader(user: User) -> None:
+    """The office and the read-only leadership read tip-offs; only the office handles them
+    or sees who sent one."""
+    if user.active and user.role == Role.VIEWER:
+        return
+    require_office(user)
+
 
 def list_tipoffs(session: Session, user: User, status: str = "") -> list[TipOff]:
-    require_office(user)
+    _require_reader(user)
     q = select(TipOff)
     if status:
         q = q.where(TipOff.status == status)
@@ -187,7 +196,7 @@ def list_tipoffs(session: Session, user: User, status: str = "") -> list[TipOff]
 
 
 def get_tipoff_for(session: Session, user: User, tipoff_id: int) -> TipOff:
-    require_office(user)
+    _require_reader(user)
     tip = session.get(TipOff, tipoff_id)
     if tip is None:
         raise NotFound("举报不存在")
@@ -196,6 +205,7 @@ def get_tipoff_for(session: Session, user: User, tipoff_id: int) -> TipOff:
 
 def view_identity(session: Session, user: User, tipoff_id: int) -> TipOffIdentity | None:
     """The tipster's name and phone, for the office only; every read is logged."""
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     identity = session.scalar(select(TipOffIdentity).where(TipOffIdentity.tipoff_id == tip.id))
     record(session, user, "view_unmasked", "tipoff_identity", tip.id, field="identity")
@@ -205,6 +215,7 @@ def view_identity(session: Session, user: User, tipoff_id: int) -> TipOffIdentit
 
 def set_status(session: Session, user: User, tipoff_id: int, status: str,
                reply: str = "") -> TipOff:
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     if status not in TIPOFF_STATUS:
         raise InvalidInput("状态不在可选范围内")
@@ -222,6 +233,7 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
     """Turn a tip-off into a clue (source 群众举报), optionally handed to a unit. The
     tipster's identity is not copied: it stays in its own table. The photo, if any,
     becomes the clue's first attachment (``data_dir`` is where both live)."""
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     if tip.clue_id is not None:
         raise Conflict("该举报已转为线索")
@@ -246,6 +258,7 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
 
 def propose_reward(session: Session, user: User, tipoff_id: int, amount: str | Decimal,
                    note: str = "") -> Reward:
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     try:
         value = Decimal(str(amount))

@@ -25,7 +25,7 @@ from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
 templates.env.filters["masktext"] = mask_text
-register_nav("群众举报", "/tipoffs/", {"office"})
+register_nav("群众举报", "/tipoffs/", {"office", "viewer"})
 
 LEAFLET = resources.files("jinghai.web") / "static" / "vendor" / "leaflet" / "leaflet.js"
 
@@ -142,13 +142,24 @@ def inbox(request: Request, status: str = "", db: Session = Depends(get_db),
 
 
 @router.get("/tipoffs/{tipoff_id}", include_in_schema=False)
-def detail(request: Request, tipoff_id: int, show: str = "", db: Session = Depends(get_db),
+def detail(request: Request, tipoff_id: int, db: Session = Depends(get_db),
            user: User = Depends(current_user)):
+    return _detail(request, db, user, tipoff_id, show_identity=False)
+
+
+@router.post("/tipoffs/{tipoff_id}/identity", include_in_schema=False)
+def detail_identity(request: Request, tipoff_id: int, db: Session = Depends(get_db),
+                    user: User = Depends(current_user)):
+    """The tipster's name and phone, logged: a POST with the CSRF token, never a link."""
+    return _detail(request, db, user, tipoff_id, show_identity=True)
+
+
+def _detail(request: Request, db: Session, user: User, tipoff_id: int, show_identity: bool):
     tip = service.get_tipoff_for(db, user, tipoff_id)
-    identity = service.view_identity(db, user, tip.id) if show == "identity" else None
+    identity = service.view_identity(db, user, tip.id) if show_identity else None
     units = db.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id).all()
     return render(request, "tipoffs/detail.html", {
-        "tip": tip, "identity": identity, "shown": show == "identity", "units": units,
+        "tip": tip, "identity": identity, "shown": show_identity, "units": units,
         "statuses": TIPOFF_STATUS})
 
 
