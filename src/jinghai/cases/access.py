@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import Role, User
 from jinghai.cases.entities import extract_entities
 from jinghai.errors import PermissionDenied
+from jinghai.masking import SENSITIVE_KINDS, mask_value
 from jinghai.org.models import Unit
-
-SENSITIVE_KINDS = ("phone", "id_number")
 
 
 def is_office(user: User) -> bool:
@@ -65,18 +64,6 @@ def owning_unit_id(session: Session, user: User) -> int:
     if office_id is None:
         raise PermissionDenied("未找到专班办公室单位")
     return office_id
-
-
-def mask_value(kind: str, value: str) -> str:
-    """138****5678 / 33**********1234: enough to tell two apart on a list, not to use."""
-    if kind not in SENSITIVE_KINDS:
-        return value
-    v = value.strip()
-    if len(v) <= 6:
-        return "*" * len(v)
-    if kind == "phone":
-        return v[:3] + "*" * (len(v) - 7) + v[-4:]
-    return v[:2] + "*" * (len(v) - 6) + v[-4:]
 
 
 def has_sensitive_text(text: str) -> bool:

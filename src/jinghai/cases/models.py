@@ -278,8 +278,9 @@ class CaseParty(Base):
 
     @property
     def document_masked(self) -> str:
-        d = self.document.strip()
-        return d if len(d) <= 4 else d[:2] + "*" * (len(d) - 4) + d[-2:]
+        from jinghai.masking import mask_id
+
+        return mask_id(self.document)
 
 
 class ClueAttachment(Base):

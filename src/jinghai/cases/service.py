@@ -143,7 +143,9 @@ def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
                                                 fields={"from_text": True}))
     session.add(clue)
     session.flush()
-    record(session, user, "create", "clue", clue.id, new=clue.title or clue.content[:80])
+    # a reference, not the content: the text may name people and hold their numbers
+    record(session, user, "create", "clue", clue.id,
+           new=f"{clue.source_kind}/{clue.reliability} {len(clue.content)} 字")
     return clue
 
 
@@ -350,7 +352,7 @@ def add_party(session: Session, user: User, case_id: int, kind: str, name: str, 
                       note=note.strip()[:2000], created_by_id=user.id)
     session.add(party)
     session.flush()
-    record(session, user, "create", "case_party", party.id, new=f"{kind} {party.name}",
+    record(session, user, "create", "case_party", party.id, new=kind,
            reason=f"case {case.number}")
     return party
 

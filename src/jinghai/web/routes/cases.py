@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from jinghai.cases.models import (
     ClueLink,
 )
 from jinghai.cases.queries import (
+    CLUE_PAGE_SIZE,
     entity_view,
     explain_link,
     get_case_for,
@@ -38,6 +39,7 @@ from jinghai.cases.queries import (
     list_links,
     reveal_clue_text,
     reveal_entity,
+    search_clues,
 )
 from jinghai.cases.service import ClueInput, EntityInput
 from jinghai.db import utcnow
@@ -99,10 +101,15 @@ def _link_rows(links: list[ClueLink]) -> list[dict]:
 
 
 @router.get("/clues/", include_in_schema=False)
-def clues_page(request: Request, status: str = "", db: Session = Depends(get_db),
+def clues_page(request: Request, status: str = "", q: str = "", source: str = "",
+               page: int = Query(1, ge=1, le=1_000_000), db: Session = Depends(get_db),
                user: User = Depends(current_user)):
-    return render(request, "cases/clues.html",
-                  {"rows": list_clues(db, user, status=status), "status": status, **_labels()})
+    rows, total = search_clues(db, user, q=q, status=status, source_kind=source, page=page)
+    params = {k: v for k, v in (("q", q), ("status", status), ("source", source)) if v}
+    return render(request, "cases/clues.html", {
+        "rows": rows, "total": total, "page": page, "params": params,
+        "pages": max(1, (total + CLUE_PAGE_SIZE - 1) // CLUE_PAGE_SIZE),
+        "status": status, "q": q, "source": source, **_labels()})
 
 
 @router.get("/clues/new", include_in_schema=False)

@@ -25,7 +25,6 @@ from jinghai.geo.coast import COASTLINE_PATH
 from jinghai.geo.zones import load_demo_zones, zones_to_geojson
 from jinghai.vessels.models import VESSEL_STATUS_LABELS
 from jinghai.vessels.queries import (
-    contacts_visible,
     get_vessel_for,
     owner_view,
     search_vessels,
@@ -145,7 +144,7 @@ def vessel_detail(request: Request, mmsi: int, db: Session = Depends(get_db),
                        "nav_status_label": NAV_STATUS.get(st.nav_status, "")}
     if reg is not None:
         vessel = get_vessel_for(db, user, reg.id)
-        owner = owner_view(vessel.owner, contacts_visible(db, user))
+        owner = owner_view(vessel.owner, False)
         out["registry"] = {
             "id": vessel.id, "registry_no": vessel.registry_no, "name": vessel.name,
             "home_port": vessel.home_port, "status": vessel.status,
