@@ -4,6 +4,7 @@ policy, refusal of the default secret key, keyed and rotating tipster-address ha
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -207,3 +208,28 @@ def test_tipster_address_hash_is_keyed_and_rotates_hourly():
     assert a == address_hash("10.0.3.7", "key-one-0123456789", at + timedelta(minutes=30))
     assert a != address_hash("10.0.3.7", "key-one-0123456789", at + timedelta(hours=1))
     assert a != address_hash("10.0.3.7", "key-two-0123456789", at)
+
+
+# --- 12. API docs offline and not for anonymous users; a favicon ---------------------------
+
+
+def test_docs_are_offline_and_signed_in_only(client, login):
+    assert client.get("/docs", follow_redirects=False).status_code == 303
+    assert client.get("/openapi.json", follow_redirects=False).status_code == 303
+    assert client.get("/redoc", follow_redirects=False).status_code in (303, 404)
+    login("bs1")
+    page = client.get("/docs").text
+    assert "cdn" not in page.lower() and "https://" not in page
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and all(s.startswith("/static/") for s in scripts)
+    for src in scripts + re.findall(r'<link rel="stylesheet" href="([^"]+)"', page):
+        r = client.get(src)
+        assert r.status_code == 200 and len(r.content) > 100, src
+    assert "/api/clues" in client.get("/openapi.json").json()["paths"]
+
+
+def test_favicon_is_served_to_everybody(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO header

@@ -92,8 +92,11 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
         title="净海 Jinghai API",
         description="防范打击非法入境“净海”行动平台的 JSON 接口。所有写操作需要登录会话和 X-CSRF-Token 头。",
         version="0.1.0",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        # /docs and /openapi.json are routes of their own (web/routes/docs.py): offline
+        # assets, signed-in users only
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
         # The transaction first: every other dependency and the handler run inside it.
         dependencies=[Depends(db_transaction, scope="function"), Depends(verify_csrf)],
     )
@@ -102,6 +105,10 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
 
     static_dir = resources.files("jinghai.web") / "static"
+    import swagger_ui_bundle
+
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_bundle.swagger_ui_path)),
+              name="swagger-ui")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
     tiles = ""

@@ -13,6 +13,7 @@ def include_all(app: FastAPI) -> None:
         audit,
         auth,
         cases,
+        docs,
         home,
         incidents,
         map,
@@ -26,5 +27,5 @@ def include_all(app: FastAPI) -> None:
     )
 
     for module in (auth, home, report, report_api, admin, audit, notifications, ais_admin,
-                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs):
+                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs, docs):
         app.include_router(module.router)
