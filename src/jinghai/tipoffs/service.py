@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
 from jinghai.cases.access import require_office
-from jinghai.cases.attachments import add_attachment
+from jinghai.cases.attachments import IMAGE_NAMES, add_attachment, detect_image
 from jinghai.cases.models import Clue
 from jinghai.cases.service import ClueInput, create_clue
 from jinghai.db import utcnow
@@ -37,7 +37,6 @@ MAX_PER_ADDRESS_PER_HOUR = 5
 THROTTLE = timedelta(hours=1)
 SPAM_THRESHOLD = 1.0
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 
 _URL = re.compile(r"(https?://|www\.|\.com\b|\.cn\b)", re.IGNORECASE)
 _AD_WORDS = ("加微信", "加V", "代开发票", "兼职", "贷款", "博彩", "刷单", "优惠", "加QQ")
@@ -94,12 +93,10 @@ def normalise_code(code: str) -> str:
 def _photo_ext(data: bytes) -> str:
     if len(data) > MAX_PHOTO_BYTES:
         raise InvalidInput("照片不能超过 5MB")
-    for magic, ext in PHOTO_TYPES.items():
-        if data.startswith(magic):
-            return ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    raise InvalidInput("照片须为 JPG、PNG 或 WebP 格式")
+    image = detect_image(data)  # the clue attachments' own list: a photo always converts
+    if image is None:
+        raise InvalidInput(f"照片须为 {IMAGE_NAMES} 格式")
+    return image[0]
 
 
 def submit_tipoff(session: Session, data: TipOffInput, *, client_ip: str, salt: str,
