@@ -233,3 +233,57 @@ def test_favicon_is_served_to_everybody(client):
     assert r.status_code == 200
     assert r.headers["content-type"] == "image/x-icon"
     assert r.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+# --- 16. small things: feedback after a button, the nav, coordinates, reliability ---------
+
+
+def test_nav_shows_zones_and_port_reports(client, login):
+    login("office1")
+    page = client.get("/alerts/").text
+    nav = page[page.index('class="mainnav"'):page.index("</nav>", page.index('class="mainnav"'))]
+    assert 'href="/zones/"' in nav and 'href="/portcalls/"' in nav
+
+
+def test_incident_step_buttons_say_what_they_did(client, login):
+    h = {"X-CSRF-Token": login("office1")}
+    r = client.post("/api/incidents", headers=h, json={
+        "kind": "illegal_entry", "persons": 2, "place": "梅山", "health_state": "well",
+        "occurred_at": "2026-11-28T08:00:00+08:00"})
+    assert r.status_code in (200, 201), r.text
+    incident = r.json()
+    step = incident["steps"][0]["id"]
+    r = client.post(f"/incidents/{incident['id']}/steps/{step}/start",
+                    data={"csrf_token": h["X-CSRF-Token"]})
+    assert r.status_code == 200 and "已开始该步骤" in r.text
+    r = client.post(f"/incidents/{incident['id']}/steps/{step}/done",
+                    data={"csrf_token": h["X-CSRF-Token"]})
+    assert "已完成该步骤" in r.text
+
+
+def test_coordinates_and_reliability_read_as_words(client, login):
+    from jinghai.web.render import coord
+
+    assert coord(122.04136693201663, 29.89412345) == "29.8941°N 122.0414°E"
+    h = {"X-CSRF-Token": login("office1")}
+    clue = client.post("/api/clues", headers=h, json={
+        "source_kind": "agency", "content": "坐标测试线索", "reliability": "F",
+        "lon": 122.04136693201663, "lat": 29.89412345}).json()
+    page = client.get(f"/clues/{clue['id']}").text
+    assert "122.04136693201663" not in page and "29.8941°N 122.0414°E" in page
+    assert "F（" in page
+    assert "起诉审查起诉" not in client.get("/cases/").text
+
+
+def test_demo_clues_are_never_in_the_future(session, operation):
+    import random
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from jinghai.cases.demo import _at
+
+    tz = ZoneInfo("Asia/Shanghai")
+    today = datetime.now(tz).date()
+    rng = random.Random(1)
+    assert all(_at(today, tz, rng) <= datetime.now(tz) for _ in range(200))
+    assert _at(date(2026, 1, 5), tz, rng).date() == date(2026, 1, 5)

@@ -97,6 +97,16 @@ def unread_count(request: Request, user) -> int:
         session.close()
 
 
+#: What a button did, shown once on the page it leads back to (``?ok=<key>``): a click
+#: must never end on an unchanged page without a word.
+NOTICES = {
+    "acknowledged": "已签收该预警",
+    "closed": "已处置该预警",
+    "step_started": "已开始该步骤",
+    "step_done": "已完成该步骤",
+}
+
+
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     auth = getattr(request.state, "auth", None)
     user = getattr(request.state, "viewer", None)
@@ -109,6 +119,7 @@ def render(request: Request, name: str, context: dict | None = None, status_code
         "nav": nav_for(user),
         # Entry buttons follow permissions: the leadership and the admin read, staff write.
         "can_write": user is not None and user.role in ("office", "liaison"),
+        "notice": NOTICES.get(request.query_params.get("ok", "")),
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

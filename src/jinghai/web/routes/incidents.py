@@ -96,7 +96,8 @@ def detail_page(request: Request, incident_id: int, db: Session = Depends(get_db
 def step_submit(incident_id: int, step_id: int, action: str, db: Session = Depends(get_db),
                 user: User = Depends(current_user)):
     _step(db, user, step_id, action)
-    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+    done = "step_started" if action == "start" else "step_done"
+    return RedirectResponse(f"/incidents/{incident_id}?ok={done}", status_code=303)
 
 
 def _step(db: Session, user: User, step_id: int, action: str):
