@@ -20,7 +20,8 @@ TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 #: Open to everyone: signing in and the public tip-off pages.
-PUBLIC = {"/login", "/api/auth/login", "/tip", "/tip/map.js", "/tip/status", "/favicon.ico"}
+PUBLIC = {"/login", "/api/auth/login", "/tip", "/tip/map.js", "/tip/status", "/favicon.ico",
+          "/tip/coastline.geojson", "/tip/places.geojson"}
 #: Personal actions any signed-in user may take (their own session and notifications).
 PERSONAL = {"/logout", "/api/auth/logout", "/notifications/read"}
 #: Pages behind a per-vessel token (the QR code's status page, the owner's port-report
@@ -55,7 +56,8 @@ READ_POLICY: list[tuple[str, set[str]]] = [
     (r"^/(clues/new|incidents/new)$", STAFF),
     (r"^/vessels/(new|import|\{vessel_id:int\}/edit)$", {"office1"}),
     (r"^(/api)?/(clues|cases)/\{(clue|case)_id\}", {"office1", "leader1"}),
-    (r"^/(login|tip|tip/map\.js|tip/status|favicon\.ico)$", SIGNED_IN | {None}),
+    (r"^/(login|tip|tip/map\.js|tip/status|tip/\w+\.geojson|favicon\.ico)$",
+     SIGNED_IN | {None}),
     (r"^/r/", set()),  # the owner's link: a wrong token is refused to everybody
 ]
 #: Writes: (pattern, who may write). Unlisted writes are refused to everybody.

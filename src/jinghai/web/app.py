@@ -105,10 +105,9 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
 
     static_dir = resources.files("jinghai.web") / "static"
-    import swagger_ui_bundle
-
-    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_bundle.swagger_ui_path)),
-              name="swagger-ui")
+    # Swagger UI 5 (it reads OpenAPI 3.1) as shipped in the fastapi-offline package
+    swagger_dir = resources.files("fastapi_offline") / "static"
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_dir)), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
     tiles = ""

@@ -1,5 +1,6 @@
-"""The API's documentation, served offline from the Swagger UI assets shipped in the
-``swagger-ui-bundle`` package (Apache-2.0), for signed-in users only; and the favicon."""
+"""The API's documentation, served offline from the Swagger UI 5 assets shipped in the
+``fastapi-offline`` package (MIT; Swagger UI itself Apache-2.0), for signed-in users only;
+and the favicon."""
 
 from __future__ import annotations
 
