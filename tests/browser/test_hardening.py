@@ -120,3 +120,25 @@ def test_maps_name_places_and_the_tip_page_takes_a_tap(live_server, page, sign_i
     page.goto(live_server.url + "/map")
     expect(page.locator(".place-label", has_text="金塘岛")).to_be_visible()
     expect(page.locator(".place-label", has_text="大榭港区")).to_be_visible()
+
+
+def test_zone_names_are_text_on_the_maps(live_server, page, sign_in):
+    """Point 5: a zone named with markup shows the markup as text, never as a live link."""
+    office = api(live_server, "office1")
+    name = '<a href="https://evil.example/">点我</a>'
+    square = ('{"type":"Polygon","coordinates":[[[121.9,29.85],[122.1,29.85],[122.1,29.95],'
+              '[121.9,29.95],[121.9,29.85]]]}')
+    r = office.post("/zones/draw", data={
+        "csrf_token": office.headers["X-CSRF-Token"], "geometry": square, "kind": "restricted",
+        "name": name, "sub_district": "郭巨街道", "responsible_person": "王海波"})
+    assert r.status_code == 303, r.text
+    sign_in(live_server, "office1")
+    page.goto(live_server.url + "/zones/")
+    zmap = page.locator("#zonemap")
+    box = zmap.bounding_box()
+    expect(zmap.locator("path.leaflet-interactive").first).to_be_attached()
+    page.wait_for_timeout(300)
+    zmap.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(name)
+    expect(popup.locator("a")).to_have_count(0)
