@@ -64,7 +64,8 @@ def _plate(rng: random.Random) -> str:
 def _at(day: date, tz: ZoneInfo, rng: random.Random) -> datetime:
     """A daytime moment of ``day``, never in the future: today's clues happened already."""
     at = datetime.combine(day, time(rng.randint(7, 21), rng.randrange(60)), tz)
-    return min(at, datetime.now(tz) - timedelta(minutes=rng.randint(5, 90)))
+    # no extra draw from rng: the rest of the demo takes the same random stream
+    return min(at, datetime.now(tz) - timedelta(minutes=5))
 
 
 def seed_casework(session: Session, rng: random.Random, days: list[date],

@@ -86,6 +86,7 @@
     if (!node || typeof L === "undefined") return;
     var data = JSON.parse(node.textContent);
     var map = L.map("replay");
+    if (window.JinghaiPlaces) window.JinghaiPlaces.attach(map, "/api/map/places");
     map.getContainer().style.background = "#cfe3f5";  // sea; land comes from the coastline
     if (data.tile_url) L.tileLayer(data.tile_url, { maxZoom: 18 }).addTo(map);
     fetch("/api/map/coastline.geojson", { credentials: "same-origin" })

@@ -20,7 +20,7 @@
     this.items = [];
     this.layer = L.layerGroup().addTo(map);
     var self = this;
-    map.on("zoomend", function () { self.refresh(); });
+    map.on("zoomend load", function () { self.refresh(); });
   }
   Labels.prototype.add = function (name, kind, latlng, minZoom) {
     if (!name) { return; }
@@ -45,6 +45,7 @@
   };
   Labels.prototype.refresh = function () {
     var z = this.map.getZoom(), layer = this.layer;
+    if (z === undefined || isNaN(z)) { return; }  // no view yet: "load" calls again
     this.items.forEach(function (it) {
       var shown = layer.hasLayer(it.marker);
       if (z >= it.minZoom && !shown) { layer.addLayer(it.marker); }
