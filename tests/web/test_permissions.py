@@ -303,8 +303,11 @@ def test_reveals_are_posts_that_only_log(app, client, login, seeded, username):
 
     csrf = login(username)
     engine = create_engine(seeded)
-    count = lambda: engine.connect().execute(  # noqa: E731
-        select(func.count()).select_from(AuditEvent.__table__)).scalar()
+
+    def count() -> int:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(AuditEvent.__table__)).scalar()
+
     for path in REVEALS:
         assert client.get(_url(path), follow_redirects=False).status_code in (404, 405)
     before_rows = count()

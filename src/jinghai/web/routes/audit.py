@@ -59,7 +59,7 @@ def api_audit(entity: str = Query("", max_length=100), who: str = Query("", max_
               db: Session = Depends(get_db), user: User = Depends(current_user),
               settings: Settings = Depends(get_settings)):
     flt = AuditFilter(q=entity, who=who, date_from=date_from, date_to=date_to)
-    rows, total = list_events(db, user, flt, tz=settings.tz, page=page, page_size=limit)
+    rows, _total = list_events(db, user, flt, tz=settings.tz, page=page, page_size=limit)
     out = []
     for e in rows:
         line = describe(e)
