@@ -25,6 +25,11 @@ from jinghai.migrate import upgrade
 from jinghai.org.service import init_operation
 from jinghai.org.template import load_template
 
+# The suite runs the app in development mode: plain-HTTP cookies (the test client and the
+# browser tests speak http://) and the default secret key. Tests of production mode pass
+# ``dev=False`` themselves. Set before any Settings() is made; subprocesses inherit it.
+os.environ.setdefault("JINGHAI_DEV", "true")
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "JINGHAI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -25,17 +25,24 @@ class WebhookTarget(BaseSettings):
     format: str = "json"
 
 
+DEFAULT_SECRET_KEY = "change-me-in-production"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JINGHAI_", env_nested_delimiter="__")
 
     data_dir: Path = Path("var")
     database_url: str = ""
-    secret_key: str = "change-me-in-production"
+    secret_key: str = DEFAULT_SECRET_KEY
+    # Development or demo (`jinghai demo`, `jinghai serve --dev`, JINGHAI_DEV=true): the
+    # default secret key is accepted and cookies default to plain HTTP. Never in production.
+    dev: bool = False
     timezone: str = "Asia/Shanghai"
     host: str = "127.0.0.1"
     port: int = 8000
     session_hours: int = 12
-    secure_cookies: bool = False
+    # Cookies only over HTTPS. Unset: on, except in development/demo.
+    secure_cookies: bool | None = None
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     # AIS and the map (used by the sea-picture domain)
@@ -63,6 +70,23 @@ class Settings(BaseSettings):
     brief_push_at: str = Field(default="", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^$")
     webhook_max_attempts: int = 6
     webhook_backoff_s: float = 30.0
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.secure_cookies if self.secure_cookies is not None else not self.dev
+
+    def refuse_unsafe_secret(self) -> None:
+        """The secret key signs cookies and keys the hash of tipsters' addresses: the
+        published default would let anyone recover them."""
+        if self.dev:
+            return
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 16:
+            from jinghai.errors import InvalidInput
+
+            raise InvalidInput(
+                "未设置安全的密钥：请设置环境变量 JINGHAI_SECRET_KEY（至少 16 个字符的随机串，"
+                "如 python -c 'import secrets; print(secrets.token_urlsafe(32))' 生成）；"
+                "仅在开发或演示时可用 --dev 或 JINGHAI_DEV=true 跳过")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -95,9 +95,11 @@ def test_liaison_of_another_unit_cannot_read_a_case_or_its_clues(session, office
     with pytest.raises(PermissionDenied):
         get_clue_for(session, customs, c.id)
     with pytest.raises(PermissionDenied):
-        get_case_for(session, viewer, case.id)
-    with pytest.raises(PermissionDenied):
         reveal_entity(session, customs, c.entities[0].id)
+    # the leadership reads every case (issue 10 point 11) and writes none
+    assert get_case_for(session, viewer, case.id) is case
+    with pytest.raises(PermissionDenied):
+        service.open_case(session, viewer, "领导立案", [c.id])
     assert list_clues(session, customs) == []
     assert get_case_for(session, police, case.id) is case
     assert get_case_for(session, office, case.id) is case

@@ -81,3 +81,36 @@ def test_convert_to_clue_and_reward(session, office, tmp_path):
     assert "张三" not in clue.content
     assert tipoff_status(session, tip.receipt_code).status == "converted"
     assert (reward.status, str(reward.amount)) == ("paid", "500.00")
+
+
+def test_a_webp_photo_becomes_a_clue_attachment(session, office, tmp_path):
+    """Issue 10 point 8: the tip-off form and clue attachments accept one list of types."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 80, 160)).save(buf, "WEBP")
+    webp = buf.getvalue()
+    tip = submit(session, tmp_path, photo=webp)
+    assert tip.photo_path.endswith(".webp")
+    clue = convert_to_clue(session, office, tip.id, data_dir=tmp_path)
+    [attachment] = clue.attachments
+    assert attachment.content_type == "image/webp" and attachment.is_image
+    assert (tmp_path / attachment.path).read_bytes() == webp
+
+
+def test_tipster_address_hashes_are_kept_only_for_the_throttle(session, operation, tmp_path):
+    """Issue 10 point 6: an hour on, a tip-off no longer holds its address hash."""
+    from datetime import timedelta
+
+    from jinghai.db import utcnow
+
+    old = submit(session, tmp_path, ip="10.9.9.9")
+    old.created_at = utcnow() - timedelta(hours=2)
+    session.flush()
+    assert old.client_ip_hash
+    fresh = submit(session, tmp_path, content="又看到两艘快艇在穿山半岛靠岸", ip="10.9.9.8")
+    session.refresh(old)
+    assert old.client_ip_hash == "" and fresh.client_ip_hash
+    assert "10.9.9.8" not in fresh.client_ip_hash

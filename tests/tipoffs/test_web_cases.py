@@ -35,7 +35,11 @@ def test_tipoff_to_clue_to_case_through_the_api_and_pages(client, login):
         assert client.get(url).status_code == 200, url
     masked = client.get(f"/clues/{clue_b['id']}").text
     assert "138****5678" in masked and "13812345678" not in masked.replace(" ", "")
-    assert "110105199003071239" in client.get(f"/clues/{clue_b['id']}?show=original").text
+    # a GET never reveals (a cross-site link must not log a reveal); the POST does
+    assert "110105199003071239" not in client.get(f"/clues/{clue_b['id']}?show=original").text
+    revealed = client.post(f"/clues/{clue_b['id']}/reveal",
+                           data={"csrf_token": h["X-CSRF-Token"], "show": "original"})
+    assert "110105199003071239" in revealed.text
 
     login("cg1")
     assert client.get(f"/api/cases/{case['id']}").status_code == 403

@@ -19,12 +19,17 @@ def test_api_create_read_mask_and_refuse(web, web_login):
     r = web.post("/api/vessels/", json=NEW, headers={"X-CSRF-Token": token})
     assert r.status_code == 201, r.text
     vid = r.json()["id"]
-    assert r.json()["owner"]["phone"] == "13805741234"
+    # masked to everybody, the registry keeper too; the full number is a logged reveal
+    assert r.json()["owner"]["phone"] == "138****1234"
+    full = web.post(f"/api/vessels/{vid}/owner/unmasked", headers={"X-CSRF-Token": token})
+    assert full.json()["owner"]["phone"] == "13805741234"
     assert r.json()["map_url"] == "/map?mmsi=412345678"
 
     token = web_login("police1")
     body = web.get(f"/api/vessels/{vid}").json()
     assert body["owner"]["phone"] == "138****1234"
+    r = web.post(f"/api/vessels/{vid}/owner/unmasked", headers={"X-CSRF-Token": token})
+    assert r.status_code == 403
     assert web.get("/api/vessels/by-mmsi/412345678").json()["registry"]["id"] == vid
     r = web.patch(f"/api/vessels/{vid}", json={"name": "x"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 403

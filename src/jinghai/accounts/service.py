@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from jinghai.accounts.models import LoginAttempt, Role, User, UserSession
 from jinghai.audit.service import record
@@ -33,9 +34,21 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _check_password_strength(password: str) -> None:
+#: zxcvbn's score (0–4): below 3 the password is among the common ones (its lists hold the
+#: leaked-password and dictionary frequencies) or guessable in under ~10^8 tries.
+MIN_PASSWORD_SCORE = 3
+
+
+def _check_password_strength(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"密码至少需要 {MIN_PASSWORD_LENGTH} 位")
+    if len(password) > 256:
+        raise InvalidInput("密码不能超过 256 位")
+    if username and password.lower() in {username.lower(), username.lower()[::-1]}:
+        raise InvalidInput("密码不能与用户名相同")
+    if zxcvbn(password, user_inputs=[username] if username else [])["score"] < MIN_PASSWORD_SCORE:
+        raise InvalidInput("密码过于常见或容易猜到（如 12345678、password、woaini1314），"
+                           "请使用更长、不常见的组合")
 
 
 def _token_hash(token: str) -> str:
@@ -63,7 +76,7 @@ def add_user(
     username = username.strip()
     if not username or len(username) > 64:
         raise InvalidInput("用户名不能为空，且不超过 64 个字符")
-    _check_password_strength(password)
+    _check_password_strength(password, username)
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict(f"用户名已存在: {username}")
     unit = None
@@ -128,19 +141,26 @@ def set_password(session: Session, actor: User | None, user_id: int, password: s
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("没有这个用户")
-    _check_password_strength(password)
+    _check_password_strength(password, user.username)
     user.password_hash = hash_password(password)
-    record(session, actor, "user.password", "user", user.id, field="password")
+    # Whoever knew the old password may hold a session: a reset ends them all. The user
+    # signs in again with the new one.
+    ended = session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    record(session, actor, "user.password", "user", user.id, field="password",
+           new=f"sessions ended: {ended}")
 
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    """At most ``max_failures`` failed logins per username, and 4x that per address, within
-    ``window``; then the login waits until the window passes (OWASP's advice: slow the
-    attacker, don't lock the victim out for good)."""
+    """Failed logins slow down the pair that made them, (user name, address), not the
+    account: after ``max_failures`` failures since the pair's last success the next try
+    waits ``base_delay``, doubling with each further failure up to ``window``. The rightful
+    user at another address is not held back. An address that fails 4x ``max_failures``
+    times within ``window``, over any names, waits out the window (password spraying)."""
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
+    base_delay: timedelta = timedelta(seconds=30)
 
 
 def _recent_failures(session: Session, since: datetime, **where: str) -> int:
@@ -152,6 +172,33 @@ def _recent_failures(session: Session, since: datetime, **where: str) -> int:
     return session.scalar(stmt) or 0
 
 
+def login_wait(session: Session, username: str, client_ip: str, policy: ThrottlePolicy,
+               now: datetime) -> timedelta:
+    """How long this (user name, address) must still wait before its next try."""
+    since = now - policy.window
+    if client_ip and _recent_failures(session, since, client_ip=client_ip) >= 4 * policy.max_failures:
+        last = session.scalar(select(func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.client_ip == client_ip, LoginAttempt.succeeded.is_(False)))
+        return max(timedelta(0), last + policy.window - now)
+    pair = (LoginAttempt.username == username, LoginAttempt.client_ip == client_ip)
+    last_ok = session.scalar(select(func.max(LoginAttempt.attempted_at)).where(
+        *pair, LoginAttempt.succeeded.is_(True)))
+    start = max(since, last_ok) if last_ok else since
+    failures = session.execute(
+        select(func.count(LoginAttempt.id), func.max(LoginAttempt.attempted_at)).where(
+            *pair, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > start)).one()
+    count, last = failures
+    if count < policy.max_failures:
+        return timedelta(0)
+    delay = min(policy.window, policy.base_delay * 2 ** min(count - policy.max_failures, 20))
+    return max(timedelta(0), last + delay - now)
+
+
+def _wait_text(wait: timedelta) -> str:
+    seconds = int(wait.total_seconds()) + 1
+    return f"{seconds} 秒" if seconds < 120 else f"{(seconds + 59) // 60} 分钟"
+
+
 def authenticate(
     session: Session,
     username: str,
@@ -160,13 +207,9 @@ def authenticate(
     policy: ThrottlePolicy = ThrottlePolicy(),
 ) -> User:
     now = utcnow()
-    since = now - policy.window
-    if (
-        _recent_failures(session, since, username=username) >= policy.max_failures
-        or (client_ip and _recent_failures(session, since, client_ip=client_ip)
-            >= 4 * policy.max_failures)
-    ):
-        raise TooManyRequests("登录失败次数过多，请 15 分钟后再试")
+    wait = login_wait(session, username[:64], client_ip[:64], policy, now)
+    if wait > timedelta(0):
+        raise TooManyRequests(f"登录失败次数过多，请 {_wait_text(wait)}后再试")
     user = session.scalar(select(User).where(User.username == username))
     ok = False
     if user is not None and user.active:

@@ -58,13 +58,24 @@ from jinghai.ais.decode import (
 )
 from jinghai.ais.dedup import Deduper
 from jinghai.ais.nmea import Assembler, LineParser, Message, Reject
-from jinghai.ais.quarantine import Reason, cut_raw, forget_quarantine_after, record_quarantine
+from jinghai.ais.quarantine import (
+    Reason,
+    cut_raw,
+    forget_quarantine_after,
+    forget_quarantine_since,
+    last_quarantine_id,
+    record_quarantine,
+)
 from jinghai.ais.schema import POSITION_SCHEMA
 from jinghai.ais.store import PositionStore
 
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("stored", "duplicate", "other")
+#: A file line without a receiver time is taken to have arrived this long after the one
+#: before it (100 lines a second, a busy receiver), counted from the file's modification
+#: time: de-dup's 30 s window spans 3,000 such lines.
+LINE_SECONDS = 0.01
 #: Message types the ingestor decodes; the others are counted as "other".
 USED_TYPES = POSITION_TYPES | STATIC_TYPES
 STATIC_ONLY = STATIC_TYPES - POSITION_TYPES
@@ -144,6 +155,8 @@ class Ingestor:
         # file-ingest state (see ingest_file)
         self._origin = ""
         self._committed = -1
+        self._needed_from = -1  # on a resume: replayed lines before this only set the clock
+        self._quarantine_high = 0  # newest quarantine row of this file run
         self._batch_no = 0
 
     # -- listeners -----------------------------------------------------------------------
@@ -179,14 +192,22 @@ class Ingestor:
             self._feed_chunk(lines, arrived if arrived is not None else time.time(), source,
                              first)
 
-    def _feed_chunk(self, lines: list[str], arrived: float, source: str, first: int) -> None:
+    def _feed_chunk(self, lines: list[str], arrived: float, source: str, first: int,
+                    line_clock: float | None = None) -> None:
         """Plain single-part sentences take a lean lane (framed for the whole chunk by
         :func:`fastpath.frame_simple`); every other line goes through :meth:`_feed`. Lines
-        are still handled in order, so de-dup and assembly see the same sequence."""
+        are still handled in order, so de-dup and assembly see the same sequence.
+
+        ``line_clock`` (files): a line without a receiver time "arrived" at
+        ``line_clock + line number × LINE_SECONDS`` instead of the wall clock, so that
+        de-dup and the stored times do not depend on how fast, in how many batches or in
+        how many runs (kill -9, resume) the file was read."""
         payloads, fills, times, sources = fastpath.frame_chunk(lines, self.parser._tag)
         parser, stats, committed = self.parser, self.stats, self._committed
         for j, payload in enumerate(payloads):
             n = first + j
+            if line_clock is not None:
+                arrived = line_clock + n * LINE_SECONDS
             if payload is None or parser._pghp is not None:
                 self._feed(lines[j], arrived, source, n)
                 continue
@@ -205,6 +226,8 @@ class Ingestor:
     def _feed(self, line: str, arrived: float, source: str, line_no: int) -> None:
         skip = line_no < self._committed  # replayed only to rebuild fragments after a resume
         items = self.parser.parse(line, source)
+        if line_no < self._needed_from:
+            return  # re-read for its $PGHP time only: its fragments were decided already
         if not skip:
             self.stats.lines += 1
             if not items:
@@ -218,8 +241,12 @@ class Ingestor:
             if not skip:
                 self.stats.sentences += 1
             msg, orphans = self.assembler.add(item, line_no)
-            for raw, n in orphans:
-                if n >= self._committed:
+            # An orphan is decided at this line, whatever line it came from: a first part
+            # read before the last checkpoint and given up after it is counted here (it
+            # was counted as a sentence then, its outcome is now). Replayed lines only
+            # rebuild fragments: their decisions were made, and kept, before the crash.
+            if not skip:
+                for raw, n in orphans:
                     self._quarantine([raw], Reason.ORPHAN_FRAGMENT, source, n, arrived)
             if msg is not None and msg.last_line >= self._committed:
                 self._message(msg, arrived)
@@ -320,9 +347,9 @@ class Ingestor:
             self._flush(self._line_no + 1)
 
     def _drain_fragments(self, ts: float) -> None:
+        # the end of the stream decides every fragment still waiting, however early it came
         for raw, n in self.assembler.drain():
-            if n >= self._committed:
-                self._quarantine([raw], Reason.ORPHAN_FRAGMENT, "", n, ts)
+            self._quarantine([raw], Reason.ORPHAN_FRAGMENT, "", n, ts)
 
     def _flush(self, next_line: int) -> pa.Table:
         batch, self._batch = self._batch, _Batch()
@@ -403,6 +430,8 @@ class Ingestor:
             record_quarantine(session, batch.quarantine, self._origin)
             changed = apply_static(session, batch.statics)
             touch_last_seen(session, table)
+            if self._origin and batch.quarantine:
+                self._quarantine_high = last_quarantine_id(session, self._origin)
             session.commit()
         return changed
 
@@ -419,6 +448,7 @@ class Ingestor:
             self._origin = str(path.resolve())
             state = self._load_checkpoint().get(self._origin)
             self.stats, self._committed, resume, self._batch_no = IngestStats(), -1, 0, 0
+            self._needed_from = -1
             self.parser, self.assembler = LineParser(), Assembler(self.assembler.max_gap)
             if state:
                 if state.get("done"):  # ingested before: the counts of that run
@@ -428,14 +458,20 @@ class Ingestor:
                     return self.stats
                 self.stats = IngestStats.from_dict(state["stats"])
                 self._committed, resume = state["committed_line"], state["resume_line"]
+                self._needed_from = state.get("needed_line", resume)
                 self._batch_no = state["batch_no"]
                 self.dedup.restore(state["dedup"])
-                self._forget_quarantine_after(self._committed)
+                self._forget_quarantine_after(self._committed, state.get("quarantine_id"))
+            elif self.session_factory is not None:
+                with self.session_factory() as session:
+                    self._quarantine_high = last_quarantine_id(session, self._origin)
             src = source if source is not None else path.name
+            clock = float(int(path.stat().st_mtime))
             try:
                 self._line_no = resume - 1
                 for chunk in _chunks(iter_file_lines(path), resume, 8192):
-                    self._feed_chunk(chunk, time.time(), src, self._line_no + 1)
+                    self._feed_chunk(chunk, time.time(), src, self._line_no + 1,
+                                     line_clock=clock)
                     self._line_no += len(chunk)
                     if progress is not None:
                         progress(self._line_no + 1)
@@ -443,7 +479,7 @@ class Ingestor:
                 self._flush(self._line_no + 1)
                 self._save_checkpoint(self._line_no + 1, done=True)
             finally:
-                self._origin, self._committed = "", -1
+                self._origin, self._committed, self._needed_from = "", -1, -1
             return self.stats
 
     def _origin_id(self) -> str:
@@ -463,6 +499,9 @@ class Ingestor:
             "committed_line": next_line,
             # one line earlier than needed: a $PGHP time line before it is read again too
             "resume_line": max(0, (next_line if pending is None else min(next_line, pending)) - 1),
+            # the first line whose fragments a resume must assemble again
+            "needed_line": next_line if pending is None else min(next_line, pending),
+            "quarantine_id": self._quarantine_high,
             "batch_no": self._batch_no,
             "positions_written": self.stats.positions,
             "stats": self.stats.as_dict(),
@@ -479,11 +518,15 @@ class Ingestor:
             os.fsync(fh.fileno())
         os.replace(tmp, self.checkpoint)
 
-    def _forget_quarantine_after(self, line: int) -> None:
+    def _forget_quarantine_after(self, line: int, last_id: int | None) -> None:
         if self.session_factory is None:
             return
         with self.session_factory() as session:
-            forget_quarantine_after(session, self._origin, line)
+            if last_id is None:  # a checkpoint from before rows were tracked by id
+                forget_quarantine_after(session, self._origin, line)
+            else:
+                forget_quarantine_since(session, self._origin, last_id)
+                self._quarantine_high = last_id
             session.commit()
 
 

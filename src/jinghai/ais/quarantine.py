@@ -78,6 +78,27 @@ def forget_quarantine_after(session, origin: str, line_no: int) -> None:
                                                 AisQuarantine.line_no >= line_no))
 
 
+def last_quarantine_id(session, origin: str) -> int:
+    """The newest row a file run has written so far (0 if none): a checkpoint keeps it."""
+    from sqlalchemy import func, select
+
+    from jinghai.ais.models import AisQuarantine
+
+    return session.scalar(select(func.max(AisQuarantine.id)).where(
+        AisQuarantine.origin == origin[-300:])) or 0
+
+
+def forget_quarantine_since(session, origin: str, last_id: int) -> None:
+    """Delete the rows a killed run wrote after its checkpoint, by row, not by line: a
+    fragment read before the checkpoint and given up after it has an earlier line."""
+    from sqlalchemy import delete
+
+    from jinghai.ais.models import AisQuarantine
+
+    session.execute(delete(AisQuarantine).where(AisQuarantine.origin == origin[-300:],
+                                                AisQuarantine.id > last_id))
+
+
 def quarantine_counts(session) -> dict[str, int]:
     """Rows per reason, most frequent first."""
     from sqlalchemy import func, select

@@ -7,10 +7,19 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.audit.models import AuditEvent
+from jinghai.masking import PERSONAL_FIELDS, mask_numbers_in_text
 
 
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+def _text(value: object, field: str = "") -> str | None:
+    """Audit details never hold a personal number in full: a personal field's value is
+    masked whole, any other text has the numbers in it masked. The row says who changed
+    or viewed which record; the record itself holds the data."""
+    if value is None:
+        return None
+    text = str(value)
+    if field in PERSONAL_FIELDS:
+        return PERSONAL_FIELDS[field](text)
+    return mask_numbers_in_text(text)
 
 
 def record(
@@ -31,9 +40,9 @@ def record(
         entity_type=entity_type,
         entity_id=str(entity_id),
         field=field,
-        old_value=_text(old),
-        new_value=_text(new),
-        reason=reason,
+        old_value=_text(old, field),
+        new_value=_text(new, field),
+        reason=mask_numbers_in_text(reason),
     )
     session.add(event)
     return event

@@ -1,9 +1,10 @@
 """Need to know (知悉范围): who may see a clue, a case and the personal data in them.
 
-Case and personal data belong to the unit that holds them and the office; nobody else —
-not leaders' read-only accounts, not other units' liaisons — reads them. ID and phone
-numbers are masked wherever many records are shown together; showing one unmasked is a
-deliberate act that is logged (see :func:`jinghai.cases.queries.reveal_entity`).
+Case and personal data belong to the unit that holds them and the office; the leadership
+(read-only ``viewer`` accounts) reads everything and writes nothing; other units'
+liaisons and the system administrator do not read them. ID and phone numbers are masked
+wherever records are shown; showing one unmasked is a deliberate act that is logged (see
+:func:`jinghai.cases.queries.reveal_entity`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import Role, User
 from jinghai.cases.entities import extract_entities
 from jinghai.errors import PermissionDenied
+from jinghai.masking import SENSITIVE_KINDS, mask_value
 from jinghai.org.models import Unit
-
-SENSITIVE_KINDS = ("phone", "id_number")
 
 
 def is_office(user: User) -> bool:
@@ -24,10 +24,13 @@ def is_office(user: User) -> bool:
 
 
 def may_see_unit_data(user: User, unit_id: int) -> bool:
-    """Owning unit or office; one condition per line so a reviewer can check each."""
+    """Owning unit, office or leadership (read only: every writer also calls
+    :func:`require_staff_writer`); one condition per line so a reviewer can check each."""
     if not user.active:
         return False
     if user.role == Role.OFFICE:
+        return True
+    if user.role == Role.VIEWER:
         return True
     if user.role != Role.LIAISON:
         return False
@@ -61,18 +64,6 @@ def owning_unit_id(session: Session, user: User) -> int:
     if office_id is None:
         raise PermissionDenied("未找到专班办公室单位")
     return office_id
-
-
-def mask_value(kind: str, value: str) -> str:
-    """138****5678 / 33**********1234: enough to tell two apart on a list, not to use."""
-    if kind not in SENSITIVE_KINDS:
-        return value
-    v = value.strip()
-    if len(v) <= 6:
-        return "*" * len(v)
-    if kind == "phone":
-        return v[:3] + "*" * (len(v) - 7) + v[-4:]
-    return v[:2] + "*" * (len(v) - 6) + v[-4:]
 
 
 def has_sensitive_text(text: str) -> bool:

@@ -29,20 +29,38 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_CLUE = 20
 FOLDER = "attachments/clues"
 
-_MAGIC: list[tuple[bytes, str, str]] = [
+#: The one list of accepted photo types: clue attachments and public tip-off photos (which
+#: become clue attachments) accept the same.
+IMAGE_TYPES: list[tuple[bytes, str, str]] = [
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+]
+IMAGE_NAMES = "JPG、PNG 或 WebP"
+_MAGIC: list[tuple[bytes, str, str]] = [
     (b"%PDF-", "pdf", "application/pdf"),
 ]
+
+
+def detect_image(data: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a JPEG, PNG or WebP photo, judged by its bytes."""
+    for magic, ext, ctype in IMAGE_TYPES:
+        if data.startswith(magic):
+            return ext, ctype
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp", "image/webp"
+    return None
 _OOXML = {
     "word/": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
-ACCEPTED = "JPEG、PNG、PDF、Word（.docx）、Excel（.xlsx）或纯文本"
+ACCEPTED = "JPEG、PNG、WebP、PDF、Word（.docx）、Excel（.xlsx）或纯文本"
 
 
 def detect_type(data: bytes) -> tuple[str, str]:
     """(extension, content type) from the content, or InvalidInput naming what we accept."""
+    image = detect_image(data)
+    if image:
+        return image
     for magic, ext, ctype in _MAGIC:
         if data.startswith(magic):
             return ext, ctype

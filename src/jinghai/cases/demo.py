@@ -9,7 +9,7 @@ the services stamp "now".
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -62,7 +62,10 @@ def _plate(rng: random.Random) -> str:
 
 
 def _at(day: date, tz: ZoneInfo, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(rng.randint(7, 21), rng.randrange(60)), tz)
+    """A daytime moment of ``day``, never in the future: today's clues happened already."""
+    at = datetime.combine(day, time(rng.randint(7, 21), rng.randrange(60)), tz)
+    # no extra draw from rng: the rest of the demo takes the same random stream
+    return min(at, datetime.now(tz) - timedelta(minutes=5))
 
 
 def seed_casework(session: Session, rng: random.Random, days: list[date],

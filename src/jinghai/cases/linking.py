@@ -53,6 +53,7 @@ from jinghai.cases.entities import (
     to_halfwidth,
 )
 from jinghai.geo.metric import haversine_m
+from jinghai.masking import mask_value
 
 __all__ = [
     "Clue",
@@ -550,12 +551,8 @@ CATEGORIES = ("clue", "person", "phone", "vessel", "vehicle", "organisation", "p
 
 
 def _mask(field_: str, value: str) -> str:
-    """ID and phone numbers are masked on screens (need to know): 3302**********1235."""
-    if field_ == "id_number":
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
-    if field_ == "phone":
-        return value[:3] + "****" + value[-4:] if len(value) >= 11 else "****" + value[-4:]
-    return value
+    """ID and phone numbers are masked on screens (need to know), by the one masker."""
+    return mask_value(field_, value)
 
 
 def _focus_key(field_: str, value: str) -> tuple[str, str]:

@@ -99,7 +99,7 @@ SEIZURE_LABELS = {
     "vehicle": "车辆", "vessel": "船舶", "person": "人员", "other": "其他",
 }
 
-MEASURE_LABELS = {"coercive": "采取强制措施", "prosecution_referral": "起诉审查起诉"}
+MEASURE_LABELS = {"coercive": "采取强制措施", "prosecution_referral": "起送审查起诉"}
 #: Parties the plan asks the crackdown to find behind illegal work (依法查处非法用工企业).
 PARTY_LABELS = {"illegal_employer": "非法用工单位", "illegal_foreign_worker": "非法务工外籍人员"}
 
@@ -223,7 +223,7 @@ class Case(Base):
 
 class CaseMeasure(Base):
     """A measure against one person: coercive (采取强制措施) or a referral for prosecution
-    (起诉审查起诉). Counted per person on ``day``."""
+    (起送审查起诉, the plan's wording). Counted per person on ``day``."""
 
     __tablename__ = "case_measures"
 
@@ -291,8 +291,9 @@ class CaseParty(Base):
 
     @property
     def document_masked(self) -> str:
-        d = self.document.strip()
-        return d if len(d) <= 4 else d[:2] + "*" * (len(d) - 4) + d[-2:]
+        from jinghai.masking import mask_id
+
+        return mask_id(self.document)
 
 
 class ClueAttachment(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
@@ -20,7 +20,7 @@ from jinghai.cases.access import (
 )
 from jinghai.cases.linking import Evidence
 from jinghai.cases.models import Case, Clue, ClueEntity, ClueLink
-from jinghai.errors import NotFound, PermissionDenied
+from jinghai.errors import InvalidInput, NotFound, PermissionDenied
 from jinghai.org.service import get_operation
 
 
@@ -32,10 +32,11 @@ def local_day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
 
 
 def _visible(user: User, unit_col):
-    """A WHERE clause limiting rows to what ``user`` may see (owning unit or office)."""
-    if not user.active or user.role not in (Role.OFFICE, Role.LIAISON):
+    """A WHERE clause limiting rows to what ``user`` may see (owning unit, office, or the
+    read-only leadership)."""
+    if not user.active or user.role not in (Role.OFFICE, Role.LIAISON, Role.VIEWER):
         return false()
-    if user.role == Role.OFFICE:
+    if user.role in (Role.OFFICE, Role.VIEWER):
         return unit_col.isnot(None)
     return unit_col == user.unit_id
 
@@ -62,6 +63,33 @@ def list_clues(session: Session, user: User, *, status: str = "", limit: int = 2
     if status:
         q = q.where(Clue.status == status)
     return list(session.scalars(q.order_by(Clue.id.desc()).limit(limit)))
+
+
+CLUE_PAGE_SIZE = 50
+
+
+def search_clues(session: Session, user: User, *, q: str = "", status: str = "",
+                 source_kind: str = "", page: int = 1, page_size: int = CLUE_PAGE_SIZE
+                 ) -> tuple[list[Clue], int]:
+    """One page of the clues ``user`` may see, newest first, and how many match. ``q``
+    matches the number (#12), title, content or place."""
+    if page < 1 or page > 1_000_000 or not 1 <= page_size <= 500:
+        raise InvalidInput("页码超出范围")
+    conds = [_visible(user, Clue.unit_id)]
+    if status:
+        conds.append(Clue.status == status)
+    if source_kind:
+        conds.append(Clue.source_kind == source_kind)
+    text = q.strip()[:100]
+    if text.lstrip("#").isdigit() and len(text) <= 12:
+        conds.append(Clue.id == int(text.lstrip("#")))
+    elif text:
+        like = f"%{text}%"
+        conds.append(or_(Clue.title.like(like), Clue.content.like(like), Clue.place.like(like)))
+    total = session.scalar(select(func.count(Clue.id)).where(*conds)) or 0
+    rows = session.scalars(select(Clue).where(*conds).order_by(Clue.id.desc())
+                           .offset((page - 1) * page_size).limit(page_size))
+    return list(rows), total
 
 
 def visible_clues(session: Session, user: User) -> list[Clue]:

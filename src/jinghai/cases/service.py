@@ -163,7 +163,9 @@ def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
                                                 fields={"from_text": True}))
     session.add(clue)
     session.flush()
-    record(session, user, "create", "clue", clue.id, new=clue.title or clue.content[:80])
+    # a reference, not the content: the text may name people and hold their numbers
+    record(session, user, "create", "clue", clue.id,
+           new=f"{clue.source_kind}/{clue.reliability} {len(clue.content)} 字")
     return clue
 
 
@@ -344,7 +346,7 @@ def add_measure(session: Session, user: User, case_id: int, person_name: str, ki
     require_staff_writer(user)
     case = get_case_for(session, user, case_id)
     if kind not in ("coercive", "prosecution_referral"):
-        raise InvalidInput("措施类型应为强制措施或起诉审查起诉")
+        raise InvalidInput("措施类型应为采取强制措施或起送审查起诉")
     if not person_name.strip():
         raise InvalidInput("请填写人员姓名")
     measure = CaseMeasure(case_id=case.id, person_name=person_name.strip()[:100],
@@ -376,7 +378,7 @@ def add_party(session: Session, user: User, case_id: int, kind: str, name: str, 
                       note=note.strip()[:2000], created_by_id=user.id)
     session.add(party)
     session.flush()
-    record(session, user, "create", "case_party", party.id, new=f"{kind} {party.name}",
+    record(session, user, "create", "case_party", party.id, new=kind,
            reason=f"case {case.number}")
     return party
 

@@ -367,11 +367,16 @@ def _serve(settings: Settings) -> None:
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="监听地址")] = None,
     port: Annotated[int | None, typer.Option("--port", help="端口")] = None,
+    dev: Annotated[bool, typer.Option(
+        "--dev", help="开发模式：允许默认密钥，Cookie 不要求 HTTPS（勿用于生产）")] = False,
 ) -> None:
     """启动网页服务（以及配置中的 AIS 数据源）。"""
     settings = Settings()
     update = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    if dev:
+        update["dev"] = True
     settings = settings.model_copy(update=update)
+    settings.refuse_unsafe_secret()
     typer.echo(f"净海平台：http://{settings.host}:{settings.port}")
     _serve(settings)
 
@@ -379,7 +384,8 @@ def serve(
 def demo_settings(settings: Settings) -> Settings:
     """The demo always has its own SQLite file under the data dir, never the real database."""
     path = (settings.data_dir / "demo" / "jinghai-demo.db").resolve()
-    return settings.model_copy(update={"database_url": f"sqlite:///{path}"})
+    # The demo runs on a laptop over plain HTTP with the default key: development mode.
+    return settings.model_copy(update={"database_url": f"sqlite:///{path}", "dev": True})
 
 
 def _print_logins(logins) -> None:

@@ -9,6 +9,7 @@ heuristic. Text is stored as typed; the templates escape it on the way out.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,13 +17,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
+from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
 from jinghai.cases.access import require_office
-from jinghai.cases.attachments import add_attachment
+from jinghai.cases.attachments import IMAGE_NAMES, add_attachment, detect_image
 from jinghai.cases.models import Clue
 from jinghai.cases.service import ClueInput, create_clue
 from jinghai.db import utcnow
@@ -33,9 +34,9 @@ from jinghai.tipoffs.models import TIPOFF_STATUS, Reward, TipOff, TipOffIdentity
 MAX_CONTENT = 2000
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PER_ADDRESS_PER_HOUR = 5
+THROTTLE = timedelta(hours=1)
 SPAM_THRESHOLD = 1.0
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 
 _URL = re.compile(r"(https?://|www\.|\.com\b|\.cn\b)", re.IGNORECASE)
 _AD_WORDS = ("加微信", "加V", "代开发票", "兼职", "贷款", "博彩", "刷单", "优惠", "加QQ")
@@ -54,9 +55,17 @@ class TipOffInput:
     photo: bytes | None = None
 
 
-def address_hash(client_ip: str, salt: str) -> str:
-    """Throttling needs to recognise an address, not to know it."""
-    return hashlib.sha256(f"{salt}:{client_ip}".encode()).hexdigest()
+def address_hash(client_ip: str, key: str, at: datetime) -> str:
+    """Throttling needs to recognise an address for an hour, not to know it: a keyed hash
+    (HMAC with the server's secret key) salted with the hour, so the same address gives
+    an unrelated value the next hour and a table of all addresses must be rebuilt per
+    hour *and* needs the key."""
+    hour = at.strftime("%Y%m%d%H")
+    return hmac.new(key.encode(), f"{hour}|{client_ip}".encode(), hashlib.sha256).hexdigest()
+
+
+def _recent_address_hashes(client_ip: str, key: str, now: datetime) -> list[str]:
+    return [address_hash(client_ip, key, now), address_hash(client_ip, key, now - THROTTLE)]
 
 
 def spam_score(text: str) -> float:
@@ -84,12 +93,10 @@ def normalise_code(code: str) -> str:
 def _photo_ext(data: bytes) -> str:
     if len(data) > MAX_PHOTO_BYTES:
         raise InvalidInput("照片不能超过 5MB")
-    for magic, ext in PHOTO_TYPES.items():
-        if data.startswith(magic):
-            return ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    raise InvalidInput("照片须为 JPG、PNG 或 WebP 格式")
+    image = detect_image(data)  # the clue attachments' own list: a photo always converts
+    if image is None:
+        raise InvalidInput(f"照片须为 {IMAGE_NAMES} 格式")
+    return image[0]
 
 
 def submit_tipoff(session: Session, data: TipOffInput, *, client_ip: str, salt: str,
@@ -108,9 +115,15 @@ def submit_tipoff(session: Session, data: TipOffInput, *, client_ip: str, salt: 
         raise InvalidInput("经纬度超出范围")
     if data.occurred_at is not None and data.occurred_at > utcnow() + timedelta(hours=1):
         raise InvalidInput("发生时间不能晚于现在")
-    ip = address_hash(client_ip, salt)
+    now = utcnow()
+    # Keep only what the throttle needs: older tip-offs lose their address hash.
+    session.execute(update(TipOff).where(TipOff.created_at < now - THROTTLE,
+                                         TipOff.client_ip_hash != "")
+                    .values(client_ip_hash=""))
+    ip = address_hash(client_ip, salt, now)
     recent = session.scalar(select(func.count(TipOff.id)).where(
-        TipOff.client_ip_hash == ip, TipOff.created_at >= utcnow() - timedelta(hours=1)))
+        TipOff.client_ip_hash.in_(_recent_address_hashes(client_ip, salt, now)),
+        TipOff.created_at >= now - THROTTLE))
     if (recent or 0) >= MAX_PER_ADDRESS_PER_HOUR:
         raise TooManyRequests("提交过于频繁，请一小时后再试；紧急情况请拨打 110")
     score = spam_score(f"{content} {data.place}")
@@ -160,10 +173,19 @@ def tipoff_status(session: Session, code: str) -> PublicStatus:
                         tip.reply)
 
 
-# --- staff side: the office only -------------------------------------------------------------
+# --- staff side: the office handles, the leadership reads -----------------------------------
+
+
+def _require_reader(user: User) -> None:
+    """The office and the read-only leadership read tip-offs; only the office handles them
+    or sees who sent one."""
+    if user.active and user.role == Role.VIEWER:
+        return
+    require_office(user)
+
 
 def list_tipoffs(session: Session, user: User, status: str = "") -> list[TipOff]:
-    require_office(user)
+    _require_reader(user)
     q = select(TipOff)
     if status:
         q = q.where(TipOff.status == status)
@@ -171,7 +193,7 @@ def list_tipoffs(session: Session, user: User, status: str = "") -> list[TipOff]
 
 
 def get_tipoff_for(session: Session, user: User, tipoff_id: int) -> TipOff:
-    require_office(user)
+    _require_reader(user)
     tip = session.get(TipOff, tipoff_id)
     if tip is None:
         raise NotFound("举报不存在")
@@ -180,6 +202,7 @@ def get_tipoff_for(session: Session, user: User, tipoff_id: int) -> TipOff:
 
 def view_identity(session: Session, user: User, tipoff_id: int) -> TipOffIdentity | None:
     """The tipster's name and phone, for the office only; every read is logged."""
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     identity = session.scalar(select(TipOffIdentity).where(TipOffIdentity.tipoff_id == tip.id))
     record(session, user, "view_unmasked", "tipoff_identity", tip.id, field="identity")
@@ -189,6 +212,7 @@ def view_identity(session: Session, user: User, tipoff_id: int) -> TipOffIdentit
 
 def set_status(session: Session, user: User, tipoff_id: int, status: str,
                reply: str = "") -> TipOff:
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     if status not in TIPOFF_STATUS:
         raise InvalidInput("状态不在可选范围内")
@@ -206,6 +230,7 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
     """Turn a tip-off into a clue (source 群众举报), optionally handed to a unit. The
     tipster's identity is not copied: it stays in its own table. The photo, if any,
     becomes the clue's first attachment (``data_dir`` is where both live)."""
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     if tip.clue_id is not None:
         raise Conflict("该举报已转为线索")
@@ -230,6 +255,7 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
 
 def propose_reward(session: Session, user: User, tipoff_id: int, amount: str | Decimal,
                    note: str = "") -> Reward:
+    require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
     try:
         value = Decimal(str(amount))

@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from jinghai.accounts.models import User
-from jinghai.errors import NotFound
+from jinghai.audit.service import record
+from jinghai.errors import NotFound, PermissionDenied
 from jinghai.org.service import get_operation
 from jinghai.vessels.access import can_see_contacts, require_reader
 from jinghai.vessels.masking import mask_id, mask_phone
@@ -140,4 +141,18 @@ def list_three_no(session: Session, user: User, status: str = "") -> list[ThreeN
 
 
 def contacts_visible(session: Session, user: User) -> bool:
+    """Whether ``user`` may reveal an owner's phone and ID number (each reveal is logged);
+    lists and pages show them masked to everybody."""
     return can_see_contacts(session, user)
+
+
+def reveal_owner(session: Session, user: User, vessel: FishingVessel) -> OwnerView | None:
+    """The owner's contacts in full, for a roster keeper, logged in the same transaction."""
+    if not can_see_contacts(session, user):
+        raise PermissionDenied("只有专班办公室和渔业主管部门可以查看船东完整联系方式")
+    if vessel.owner is None:
+        return None
+    record(session, user, "view_unmasked", "vessel_owner", vessel.owner.id,
+           field="contacts", reason=f"vessel {vessel.id}")
+    session.flush()
+    return owner_view(vessel.owner, True)

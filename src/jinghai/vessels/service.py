@@ -15,6 +15,7 @@ from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput, NotFound
+from jinghai.masking import mask_name
 from jinghai.org.models import Unit
 from jinghai.vessels.access import require_inspector, require_registry_keeper
 from jinghai.vessels.models import (
@@ -136,7 +137,7 @@ def add_owner(session: Session, user: User, data: dict[str, object]) -> VesselOw
     owner = VesselOwner(**fields)
     session.add(owner)
     session.flush()
-    record(session, user, "vessel_owner.add", "vessel_owner", owner.id, new=fields["name"])
+    record(session, user, "vessel_owner.add", "vessel_owner", owner.id, new=fields["kind"])
     return owner
 
 
@@ -175,7 +176,9 @@ def _apply(session: Session, user: User, obj: object, entity: str,
     for key, new in fields.items():
         old = getattr(obj, key)
         if old != new:
-            record(session, user, f"{entity}.set", entity, obj.id, field=key, old=old, new=new)
+            shown = mask_name if entity == "vessel_owner" and key == "name" else (lambda v: v)
+            record(session, user, f"{entity}.set", entity, obj.id, field=key,
+                   old=shown(old) if old else old, new=shown(new) if new else new)
             setattr(obj, key, new)
             changed = True
     if changed:

@@ -6,17 +6,19 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 from importlib import resources
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 
 from jinghai.db import make_engine, make_session_factory
-from jinghai.errors import JinghaiError, NotAuthenticated
+from jinghai.errors import InvalidInput, JinghaiError, NotAuthenticated
 from jinghai.settings import Settings
-from jinghai.web.deps import ANON_CSRF_COOKIE, db_transaction, verify_csrf
+from jinghai.web.deps import ANON_CSRF_COOKIE, UNSAFE_METHODS, db_transaction, verify_csrf
+from jinghai.web.limits import BodyLimitMiddleware
 from jinghai.web.render import render
 
 log = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ SECURITY_HEADERS = {
     # Scripts only from our own origin: no inline script can run even if text slips through.
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob: {tiles}; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+        "img-src 'self' data: blob: {tiles}; connect-src 'self'; frame-ancestors 'none'; "
         "form-action 'self'; base-uri 'self'"
     ),
     "X-Frame-Options": "DENY",
@@ -38,6 +40,20 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
     ).split(",")[0]
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a browser's ``Origin`` (or, without it, ``Referer``) names this site. Clients
+    that send neither (the CLI, scripts with the CSRF header) are left to the token check."""
+    origin = request.headers.get("origin")
+    if origin == "null":  # sandboxed frames and some redirects: never our own page
+        return False
+    claimed = origin or request.headers.get("referer")
+    if not claimed:
+        return True
+    parts = urlsplit(claimed)
+    host = request.headers.get("host", "")
+    return bool(parts.netloc) and parts.netloc.lower() == host.lower()
 
 
 @asynccontextmanager
@@ -80,8 +96,11 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
         title="净海 Jinghai API",
         description="防范打击非法入境“净海”行动平台的 JSON 接口。所有写操作需要登录会话和 X-CSRF-Token 头。",
         version="0.1.0",
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        # /docs and /openapi.json are routes of their own (web/routes/docs.py): offline
+        # assets, signed-in users only
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
         # The transaction first: every other dependency and the handler run inside it.
         dependencies=[Depends(db_transaction, scope="function"), Depends(verify_csrf)],
     )
@@ -90,26 +109,35 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
 
     static_dir = resources.files("jinghai.web") / "static"
+    # Swagger UI 5 (it reads OpenAPI 3.1) as shipped in the fastapi-offline package
+    swagger_dir = resources.files("fastapi_offline") / "static"
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_dir)), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
     tiles = ""
     if settings.map_tile_url:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(settings.map_tile_url.replace("{s}", "a"))
         tiles = f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")
     csp = SECURITY_HEADERS["Content-Security-Policy"].format(tiles=tiles)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
-        response = await call_next(request)
+        if request.method in UNSAFE_METHODS and not same_origin(request):
+            # A second line behind the CSRF token: a browser names the page a write came
+            # from, and a write from another site is refused whatever it carries.
+            response = JSONResponse({"detail": "跨站请求被拒绝"}, status_code=403)
+        else:
+            response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, csp if name == "Content-Security-Policy" else value)
         new_csrf = getattr(request.state, "new_anon_csrf", None)
         if new_csrf:
             response.set_cookie(ANON_CSRF_COOKIE, new_csrf, httponly=True, samesite="strict",
-                                secure=settings.secure_cookies)
+                                secure=settings.cookies_secure)
         return response
+
+    # Outermost of our own layers: bodies are limited before anything reads them.
+    app.add_middleware(BodyLimitMiddleware)
 
     @app.exception_handler(JinghaiError)
     async def _domain_error(request: Request, exc: JinghaiError):
@@ -123,6 +151,14 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
         return render(request, "error.html", {"message": exc.message},
                       status_code=exc.status_code)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception):
+        # A number past what the database stores (SQLite's 64-bit INTEGER, PostgreSQL's
+        # numeric ranges) in a path, query or body: the input is wrong, not the server.
+        log.info("out-of-range input on %s: %s", request.url.path, exc.__class__.__name__)
+        return await _domain_error(request, InvalidInput("数字超出范围，请检查后重试"))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
@@ -141,4 +177,6 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 
 def create_app_from_env() -> FastAPI:
     """For ``uvicorn --factory jinghai.web.app:create_app_from_env``."""
-    return create_app(Settings())
+    settings = Settings()
+    settings.refuse_unsafe_secret()
+    return create_app(settings)

@@ -61,6 +61,17 @@ def num(value) -> str:
     return text
 
 
+def coord(lon, lat) -> str:
+    """29.8941°N 122.0414°E: four decimals (about 10 m) read on a screen; the full
+    precision stays in the data."""
+    if lon is None or lat is None:
+        return ""
+    lon, lat = float(lon), float(lat)
+    return (f"{abs(lat):.4f}°{'N' if lat >= 0 else 'S'} "
+            f"{abs(lon):.4f}°{'E' if lon >= 0 else 'W'}")
+
+
+templates.env.filters["coord"] = coord
 templates.env.filters["localtime"] = local_time
 templates.env.filters["cndate"] = cn_date
 templates.env.filters["num"] = num
@@ -86,6 +97,16 @@ def unread_count(request: Request, user) -> int:
         session.close()
 
 
+#: What a button did, shown once on the page it leads back to (``?ok=<key>``): a click
+#: must never end on an unchanged page without a word.
+NOTICES = {
+    "acknowledged": "已签收该预警",
+    "closed": "已处置该预警",
+    "step_started": "已开始该步骤",
+    "step_done": "已完成该步骤",
+}
+
+
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     auth = getattr(request.state, "auth", None)
     user = getattr(request.state, "viewer", None)
@@ -96,6 +117,9 @@ def render(request: Request, name: str, context: dict | None = None, status_code
         "unread": unread_count(request, user),
         "path": request.url.path,
         "nav": nav_for(user),
+        # Entry buttons follow permissions: the leadership and the admin read, staff write.
+        "can_write": user is not None and user.role in ("office", "liaison"),
+        "notice": NOTICES.get(request.query_params.get("ok", "")),
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -14,6 +14,7 @@ def include_all(app: FastAPI) -> None:
         auth,
         brief,
         cases,
+        docs,
         home,
         inbound,
         incidents,
@@ -30,6 +31,6 @@ def include_all(app: FastAPI) -> None:
     )
 
     for module in (auth, home, report, report_api, admin, audit, notifications, ais_admin,
-                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs,
+                   vessels, map, alerts, zones, portcalls, cases, incidents, tipoffs, docs,
                    supervision, inbound, brief, patrol):
         app.include_router(module.router)

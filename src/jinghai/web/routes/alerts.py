@@ -129,7 +129,7 @@ async def ack_form(request: Request, alert_id: int, db: Session = Depends(get_db
                    user: User = Depends(current_user)):
     form = await request.form()
     acknowledge_alert(db, user, alert_id, str(form.get("note", "")))
-    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+    return RedirectResponse(f"/alerts/{alert_id}?ok=acknowledged", status_code=303)
 
 
 @router.post("/alerts/{alert_id:int}/close", include_in_schema=False)
@@ -140,7 +140,7 @@ async def close_form(request: Request, alert_id: int, db: Session = Depends(get_
                         str(form.get("reason", "")))
     if alert.clue_id:
         return RedirectResponse(f"/clues/{alert.clue_id}", status_code=303)
-    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+    return RedirectResponse(f"/alerts/{alert_id}?ok=closed", status_code=303)
 
 
 # -- detector settings -------------------------------------------------------------------

@@ -62,7 +62,7 @@ def login_submit(
     new = start_session(db, user, get_settings(request).session_hours)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, new.token, httponly=True, samesite="lax",
-                        secure=get_settings(request).secure_cookies,
+                        secure=get_settings(request).cookies_secure,
                         max_age=get_settings(request).session_hours * 3600)
     return response
 
@@ -110,7 +110,7 @@ def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db)):
     out = LoginOut(user=UserOut.of(user), csrf_token=new.csrf_token)
     response = JSONResponse(out.model_dump())
     response.set_cookie(SESSION_COOKIE, new.token, httponly=True, samesite="lax",
-                        secure=get_settings(request).secure_cookies,
+                        secure=get_settings(request).cookies_secure,
                         max_age=get_settings(request).session_hours * 3600)
     return response
 

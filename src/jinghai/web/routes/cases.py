@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile as FormFile
 from jinghai.accounts.models import User
 from jinghai.cases import attachments as clue_files
 from jinghai.cases import service
-from jinghai.cases.access import mask_text
+from jinghai.cases.access import mask_text, require_staff_writer
 from jinghai.cases.graph import FOCUS_FIELDS, clue_graph, clue_networks, entity_focus
 from jinghai.cases.models import (
     ENTITY_LABELS,
@@ -29,6 +29,7 @@ from jinghai.cases.models import (
     ClueLink,
 )
 from jinghai.cases.queries import (
+    CLUE_PAGE_SIZE,
     entity_view,
     explain_link,
     get_case_for,
@@ -38,6 +39,7 @@ from jinghai.cases.queries import (
     list_links,
     reveal_clue_text,
     reveal_entity,
+    search_clues,
 )
 from jinghai.cases.service import ClueInput, EntityInput
 from jinghai.db import utcnow
@@ -48,8 +50,8 @@ from jinghai.web.deps import current_user, get_db, get_settings
 from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
-register_nav("线索串并", "/clues/", {"office", "liaison"})
-register_nav("案件", "/cases/", {"office", "liaison"})
+register_nav("线索串并", "/clues/", {"office", "liaison", "viewer"})
+register_nav("案件", "/cases/", {"office", "liaison", "viewer"})
 
 templates.env.filters["masktext"] = mask_text
 
@@ -99,14 +101,20 @@ def _link_rows(links: list[ClueLink]) -> list[dict]:
 
 
 @router.get("/clues/", include_in_schema=False)
-def clues_page(request: Request, status: str = "", db: Session = Depends(get_db),
+def clues_page(request: Request, status: str = "", q: str = "", source: str = "",
+               page: int = Query(1, ge=1, le=1_000_000), db: Session = Depends(get_db),
                user: User = Depends(current_user)):
-    return render(request, "cases/clues.html",
-                  {"rows": list_clues(db, user, status=status), "status": status, **_labels()})
+    rows, total = search_clues(db, user, q=q, status=status, source_kind=source, page=page)
+    params = {k: v for k, v in (("q", q), ("status", status), ("source", source)) if v}
+    return render(request, "cases/clues.html", {
+        "rows": rows, "total": total, "page": page, "params": params,
+        "pages": max(1, (total + CLUE_PAGE_SIZE - 1) // CLUE_PAGE_SIZE),
+        "status": status, "q": q, "source": source, **_labels()})
 
 
 @router.get("/clues/new", include_in_schema=False)
 def new_clue_page(request: Request, user: User = Depends(current_user)):
+    require_staff_writer(user)  # the leadership reads; an entry form is not for them
     return render(request, "cases/clue_form.html", {"values": {}, "error": None, **_labels()})
 
 
@@ -245,10 +253,28 @@ def _file_response(row, path) -> FileResponse:
 
 
 @router.get("/clues/{clue_id}", include_in_schema=False)
-def clue_page(request: Request, clue_id: int, reveal: int | None = None, show: str = "",
-              db: Session = Depends(get_db), user: User = Depends(current_user)):
+def clue_page(request: Request, clue_id: int, db: Session = Depends(get_db),
+              user: User = Depends(current_user)):
+    return _clue_detail(request, db, user, clue_id)
+
+
+@router.post("/clues/{clue_id}/reveal", include_in_schema=False)
+async def clue_reveal(request: Request, clue_id: int, db: Session = Depends(get_db),
+                      user: User = Depends(current_user)):
+    """Showing a full number or the original text is logged, so it is a POST with the
+    CSRF token: a link from another site cannot make a "reveal" in someone's name."""
+    form = await request.form()
+    entity = str(form.get("entity", "")).strip()
+    if entity and (not entity.isdigit() or len(entity) > 18):
+        raise InvalidInput("实体编号有误")
+    return _clue_detail(request, db, user, clue_id, reveal=int(entity) if entity else None,
+                        original=form.get("show") == "original")
+
+
+def _clue_detail(request: Request, db: Session, user: User, clue_id: int,
+                 reveal: int | None = None, original: bool = False):
     clue = get_clue_for(db, user, clue_id)
-    if show == "original":
+    if original:
         reveal_clue_text(db, user, clue.id)
     revealed = reveal_entity(db, user, reveal) if reveal else None
     if revealed is not None and revealed.clue_id != clue.id:
@@ -259,7 +285,7 @@ def clue_page(request: Request, clue_id: int, reveal: int | None = None, show: s
     return render(request, "cases/clue_detail.html", {
         "clue": clue, "entities": [entity_view(e) for e in clue.entities],
         "revealed": revealed, "links": _link_rows(links), "linked": linked,
-        "original": show == "original", **_labels()})
+        "original": original, **_labels()})
 
 
 # --- pages: cases ----------------------------------------------------------------------------
@@ -529,7 +555,7 @@ def api_clue(clue_id: int, db: Session = Depends(get_db),
     return ClueOut.of(get_clue_for(db, user, clue_id))
 
 
-@router.get("/api/clues/entities/{entity_id}/unmasked")
+@router.post("/api/clues/entities/{entity_id}/unmasked")
 def api_reveal(entity_id: int, db: Session = Depends(get_db),
                user: User = Depends(current_user)) -> dict:
     e = reveal_entity(db, user, entity_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.alerts.webhooks import webhook_targets
+from jinghai.cases.access import require_staff_writer
 from jinghai.errors import InvalidInput
 from jinghai.incidents import service
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS, Incident
@@ -22,7 +23,7 @@ from jinghai.web.deps import current_user, get_db, get_settings
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
-register_nav("个案处置", "/incidents/", {"office", "liaison"})
+register_nav("个案处置", "/incidents/", {"office", "liaison", "viewer"})
 
 
 def _labels() -> dict:
@@ -55,6 +56,7 @@ def list_page(request: Request, db: Session = Depends(get_db),
 
 @router.get("/incidents/new", include_in_schema=False)
 def new_page(request: Request, user: User = Depends(current_user)):
+    require_staff_writer(user)  # the leadership reads; an entry form is not for them
     return render(request, "incidents/form.html", {"values": {}, "error": None, **_labels()})
 
 
@@ -94,7 +96,8 @@ def detail_page(request: Request, incident_id: int, db: Session = Depends(get_db
 def step_submit(incident_id: int, step_id: int, action: str, db: Session = Depends(get_db),
                 user: User = Depends(current_user)):
     _step(db, user, step_id, action)
-    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+    done = "step_started" if action == "start" else "step_done"
+    return RedirectResponse(f"/incidents/{incident_id}?ok={done}", status_code=303)
 
 
 @router.post("/incidents/{incident_id}/void", include_in_schema=False)

@@ -22,10 +22,10 @@ from jinghai.ais.live import KIND_LABELS, VesselState, classify
 from jinghai.ais.runtime import AisRuntime
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.geo.coast import COASTLINE_PATH
+from jinghai.geo.gazetteer import place_labels
 from jinghai.geo.zones import load_demo_zones, zones_to_geojson
 from jinghai.vessels.models import VESSEL_STATUS_LABELS
 from jinghai.vessels.queries import (
-    contacts_visible,
     get_vessel_for,
     owner_view,
     search_vessels,
@@ -145,7 +145,7 @@ def vessel_detail(request: Request, mmsi: int, db: Session = Depends(get_db),
                        "nav_status_label": NAV_STATUS.get(st.nav_status, "")}
     if reg is not None:
         vessel = get_vessel_for(db, user, reg.id)
-        owner = owner_view(vessel.owner, contacts_visible(db, user))
+        owner = owner_view(vessel.owner, False)
         out["registry"] = {
             "id": vessel.id, "registry_no": vessel.registry_no, "name": vessel.name,
             "home_port": vessel.home_port, "status": vessel.status,
@@ -246,6 +246,13 @@ def layers(db: Session = Depends(get_db), user: User = Depends(current_user)) ->
         db.rollback()
     zones = [z for z in (zones or load_demo_zones()) if z.kind in ZONE_KINDS]
     return {"zones": zones_to_geojson(zones)}
+
+
+@router.get("/api/map/places", tags=["map"])
+def places(user: User = Depends(current_user)) -> dict:
+    """Place names (islands, ports, waters) from the shipped gazetteer, as GeoJSON points
+    with the least zoom at which each is shown."""
+    return place_labels()
 
 
 @router.get("/api/map/coastline.geojson", tags=["map"])

@@ -26,9 +26,11 @@ from jinghai.portcalls.service import (
 from jinghai.vessels.models import FishingVessel
 from jinghai.vessels.qr import qr_png
 from jinghai.web.deps import current_user, get_db
-from jinghai.web.render import render
+from jinghai.web.render import register_nav, render
 
 router = APIRouter()
+register_nav("进出港报告", "/portcalls/", {"office"})
+
 MAX_UPLOAD = 5 * 1024 * 1024
 FIELDS = ("vessel", "direction", "port", "event_time", "crew_count", "reporter_name",
           "reporter_phone", "note")

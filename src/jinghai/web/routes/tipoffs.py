@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from jinghai.accounts.models import User
 from jinghai.cases.access import mask_text
 from jinghai.errors import InvalidInput, NotFound, TooManyRequests
+from jinghai.geo.gazetteer import place_labels
 from jinghai.org.models import Unit
 from jinghai.org.service import get_operation
 from jinghai.settings import Settings
@@ -25,9 +26,10 @@ from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
 templates.env.filters["masktext"] = mask_text
-register_nav("群众举报", "/tipoffs/", {"office"})
+register_nav("群众举报", "/tipoffs/", {"office", "viewer"})
 
 LEAFLET = resources.files("jinghai.web") / "static" / "vendor" / "leaflet" / "leaflet.js"
+COASTLINE = resources.files("jinghai.geo") / "data" / "gshhs_f_land_ningbo_zhoushan.geojson"
 
 # Served from here (not inline) because the CSP allows scripts from 'self' only.
 MAP_JS = """
@@ -36,17 +38,40 @@ MAP_JS = """
   if (!box || !window.L) { return; }
   box.hidden = false;
   var lon = document.getElementById('lon'), lat = document.getElementById('lat');
-  var map = L.map(box).setView([29.87, 121.85], 11);
+  var typed = document.getElementById('lonlat'), picked = document.getElementById('picked');
+  if (typed) { typed.hidden = true; typed.style.display = 'none'; }
+  if (picked) { picked.hidden = false; }
+  var map = L.map(box, {minZoom: 8, maxZoom: 17}).setView([29.87, 121.95], 10);
   var tiles = box.getAttribute('data-tiles');
   if (tiles) { L.tileLayer(tiles, {maxZoom: 18}).addTo(map); }
-  var marker = null;
+  fetch('/tip/coastline.geojson').then(function (r) { return r.json(); }).then(function (g) {
+    L.geoJSON(g, {interactive: false, style: {color: '#8a7650', weight: 1,
+      fillColor: '#efe6cf', fillOpacity: tiles ? 0 : 1}}).addTo(map);
+  }).catch(function () {});
+  if (window.JinghaiPlaces) { window.JinghaiPlaces.attach(map, '/tip/places.geojson'); }
+  var marker = null, text = document.getElementById('picked-text');
+  function show() {
+    var y = parseFloat(lat.value), x = parseFloat(lon.value);
+    text.textContent = Math.abs(y).toFixed(4) + '°' + (y >= 0 ? 'N' : 'S') + ' ' +
+      Math.abs(x).toFixed(4) + '°' + (x >= 0 ? 'E' : 'W') + '（再点地图可更改）';
+  }
   map.on('click', function (e) {
     lat.value = e.latlng.lat.toFixed(5); lon.value = e.latlng.lng.toFixed(5);
     if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
+    show();
   });
+  if (lat.value && lon.value) {
+    marker = L.marker([parseFloat(lat.value), parseFloat(lon.value)]).addTo(map); show();
+  }
+  var clear = document.getElementById('picked-clear');
+  if (clear) {
+    clear.addEventListener('click', function () {
+      lat.value = ''; lon.value = ''; text.textContent = '未选择（可选）';
+      if (marker) { map.removeLayer(marker); marker = null; }
+    });
+  }
 })();
 """
-
 
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
@@ -90,6 +115,20 @@ def tip_page(request: Request, settings: Settings = Depends(get_settings)):
 @router.get("/tip/map.js", include_in_schema=False)
 def tip_map_js():
     return Response(MAP_JS, media_type="application/javascript")
+
+
+@router.get("/tip/coastline.geojson", include_in_schema=False)
+def tip_coastline():
+    """The shipped coastline, public: the tip-off page's map draws it without tiles."""
+    return FileResponse(str(COASTLINE), media_type="application/geo+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/tip/places.geojson", include_in_schema=False)
+def tip_places():
+    """Island, port and water names (the shipped gazetteer; no zones, which are the task
+    force's own)."""
+    return place_labels()
 
 
 @router.post("/tip", include_in_schema=False)
@@ -142,13 +181,24 @@ def inbox(request: Request, status: str = "", db: Session = Depends(get_db),
 
 
 @router.get("/tipoffs/{tipoff_id}", include_in_schema=False)
-def detail(request: Request, tipoff_id: int, show: str = "", db: Session = Depends(get_db),
+def detail(request: Request, tipoff_id: int, db: Session = Depends(get_db),
            user: User = Depends(current_user)):
+    return _detail(request, db, user, tipoff_id, show_identity=False)
+
+
+@router.post("/tipoffs/{tipoff_id}/identity", include_in_schema=False)
+def detail_identity(request: Request, tipoff_id: int, db: Session = Depends(get_db),
+                    user: User = Depends(current_user)):
+    """The tipster's name and phone, logged: a POST with the CSRF token, never a link."""
+    return _detail(request, db, user, tipoff_id, show_identity=True)
+
+
+def _detail(request: Request, db: Session, user: User, tipoff_id: int, show_identity: bool):
     tip = service.get_tipoff_for(db, user, tipoff_id)
-    identity = service.view_identity(db, user, tip.id) if show == "identity" else None
+    identity = service.view_identity(db, user, tip.id) if show_identity else None
     units = db.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id).all()
     return render(request, "tipoffs/detail.html", {
-        "tip": tip, "identity": identity, "shown": show == "identity", "units": units,
+        "tip": tip, "identity": identity, "shown": show_identity, "units": units,
         "statuses": TIPOFF_STATUS})
 
 
@@ -184,6 +234,13 @@ async def change_status(request: Request, tipoff_id: int, db: Session = Depends(
     return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
 
 
+def _form_id(value) -> int:
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise InvalidInput("奖励编号有误")
+    return int(text)
+
+
 @router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
 async def reward(request: Request, tipoff_id: int, db: Session = Depends(get_db),
                  user: User = Depends(current_user)):
@@ -193,9 +250,9 @@ async def reward(request: Request, tipoff_id: int, db: Session = Depends(get_db)
         service.propose_reward(db, user, tipoff_id, str(form.get("amount", "")),
                                str(form.get("note", "")))
     elif action == "approve":
-        service.approve_reward(db, user, int(str(form.get("reward_id", "0"))))
+        service.approve_reward(db, user, _form_id(form.get("reward_id")))
     elif action == "pay":
-        service.pay_reward(db, user, int(str(form.get("reward_id", "0"))))
+        service.pay_reward(db, user, _form_id(form.get("reward_id")))
     return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
 
 

@@ -33,6 +33,7 @@ from jinghai.vessels.queries import (
     list_three_no,
     owner_view,
     recent_inspections,
+    reveal_owner,
     search_vessels,
     vessel_for_mmsi,
 )
@@ -103,7 +104,7 @@ def list_page(
         "rows": rows, "total": total, "q": q, "status": status, "port": port, "page": page,
         "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), "ports": home_ports(db),
         "statuses": VESSEL_STATUS_LABELS, "keeper": is_registry_keeper(db, user),
-        "show_contacts": contacts_visible(db, user), "owner_view": owner_view,
+        "show_contacts": False, "owner_view": owner_view,  # lists are never unmasked
     })
 
 
@@ -189,9 +190,21 @@ async def import_submit(
 @router.get("/vessels/{vessel_id:int}", include_in_schema=False)
 def detail_page(request: Request, vessel_id: int, db: Session = Depends(get_db),
                 user: User = Depends(current_user)):
+    return _detail(request, db, user, vessel_id, reveal=False)
+
+
+@router.post("/vessels/{vessel_id:int}/owner/reveal", include_in_schema=False)
+def detail_reveal(request: Request, vessel_id: int, db: Session = Depends(get_db),
+                  user: User = Depends(current_user)):
+    """The owner's full phone and ID number: a logged act, so a POST with CSRF."""
+    return _detail(request, db, user, vessel_id, reveal=True)
+
+
+def _detail(request: Request, db: Session, user: User, vessel_id: int, reveal: bool):
     vessel = get_vessel_for(db, user, vessel_id)
+    owner = reveal_owner(db, user, vessel) if reveal else owner_view(vessel.owner, False)
     return render(request, "vessels/detail.html", {
-        "v": vessel, "owner": owner_view(vessel.owner, contacts_visible(db, user)),
+        "v": vessel, "owner": owner, "can_reveal": contacts_visible(db, user),
         "inspections": recent_inspections(db, vessel), "keeper": is_registry_keeper(db, user),
         "scan_url": _scan_url(request, vessel), "flash": request.query_params.get("flash"),
         "statuses": VESSEL_STATUS_LABELS,
@@ -266,7 +279,7 @@ def scan_page(request: Request, token: str, db: Session = Depends(get_db),
     page by the app's error handler and come back here afterwards."""
     vessel = get_vessel_by_token(db, user, token)
     return render(request, "vessels/scan.html", {
-        "v": vessel, "owner": owner_view(vessel.owner, contacts_visible(db, user)),
+        "v": vessel, "owner": owner_view(vessel.owner, False),
         "inspections": recent_inspections(db, vessel, limit=5),
         "done": request.query_params.get("done") == "1",
         "can_inspect": user.role in ("office", "liaison"),
@@ -331,7 +344,7 @@ def three_no_advance(case_id: int, status: str = Form(...), at: str = Form(""),
 
 
 def vessel_json(db: Session, user: User, v: FishingVessel, request: Request) -> dict:
-    owner = owner_view(v.owner, contacts_visible(db, user))
+    owner = owner_view(v.owner, False)  # in full only through the logged reveal
     return {
         "id": v.id, "registry_no": v.registry_no, "name": v.name, "home_port": v.home_port,
         "mmsi": v.mmsi, "beidou_no": v.beidou_no,
@@ -471,6 +484,13 @@ async def api_import(file: UploadFile = File(...), dry_run: bool = True,
 def api_export(fmt: str = "xlsx", db: Session = Depends(get_db),
                user: User = Depends(current_user)):
     return export_file(fmt, db, user)
+
+
+@api.post("/{vessel_id}/owner/unmasked")
+def api_reveal_owner(vessel_id: int, db: Session = Depends(get_db),
+                     user: User = Depends(current_user)) -> dict:
+    owner = reveal_owner(db, user, get_vessel_for(db, user, vessel_id))
+    return {"owner": None if owner is None else owner.__dict__}
 
 
 @api.get("/by-mmsi/{mmsi}")

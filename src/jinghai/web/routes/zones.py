@@ -12,9 +12,11 @@ from jinghai.geo.models import ZONE_KIND_LABELS
 from jinghai.geo.service import draw_zone, import_zones, list_zone_records, set_zone_active
 from jinghai.geo.zones import LANDING_SUBTYPES, zones_to_geojson
 from jinghai.web.deps import current_user, get_db
-from jinghai.web.render import render
+from jinghai.web.render import register_nav, render
 
 router = APIRouter()
+register_nav("区域", "/zones/", {"office", "liaison", "viewer", "admin"})
+
 MAX_UPLOAD = 5 * 1024 * 1024
 
 

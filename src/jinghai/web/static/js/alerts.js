@@ -86,6 +86,7 @@
     if (!node || typeof L === "undefined") return;
     var data = JSON.parse(node.textContent);
     var map = L.map("replay");
+    if (window.JinghaiPlaces) window.JinghaiPlaces.attach(map, "/api/map/places");
     map.getContainer().style.background = "#cfe3f5";  // sea; land comes from the coastline
     if (data.tile_url) L.tileLayer(data.tile_url, { maxZoom: 18 }).addTo(map);
     fetch("/api/map/coastline.geojson", { credentials: "same-origin" })
@@ -98,7 +99,7 @@
       .then(function (fc) {
         if (fc) L.geoJSON(fc, { style: { color: "#7a8896", weight: 1, fillOpacity: 0.05 },
           pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 4, color: "#7a8896" }); },
-          onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name); } }).addTo(map);
+          onEachFeature: function (f, layer) { layer.bindTooltip(el("span", {}, f.properties.name)); } }).addTo(map);
       });
     var colours = ["#c62828", "#1565c0", "#2e7d32", "#6a1b9a"];
     var byVessel = {};
@@ -108,7 +109,7 @@
     Object.keys(byVessel).forEach(function (m, i) {
       var pts = byVessel[m].map(function (p) { return [p.lat, p.lon]; });
       bounds = bounds.concat(pts);
-      L.polyline(pts, { color: colours[i % colours.length], weight: 2 }).addTo(map).bindTooltip(String(m));
+      L.polyline(pts, { color: colours[i % colours.length], weight: 2 }).addTo(map).bindTooltip(el("span", {}, String(m)));
       markers[m] = L.circleMarker(pts[0], { radius: 6, color: colours[i % colours.length], fillOpacity: 0.9 }).addTo(map);
     });
     if (data.lat !== null && data.lon !== null) { bounds.push([data.lat, data.lon]); L.marker([data.lat, data.lon]).addTo(map); }

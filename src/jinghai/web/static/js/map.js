@@ -82,7 +82,9 @@
     international_anchorage: { color: "#00838f", weight: 1.5, dashArray: "3 3", fillOpacity: 0.06 },
     restricted: { color: "#c62828", weight: 1.5, fillColor: "#c62828", fillOpacity: 0.12 }
   };
+  var places = window.JinghaiPlaces ? window.JinghaiPlaces.attach(map, "/api/map/places") : null;
   getJSON("/api/map/layers").then(function (data) {
+    if (places) { places.addZones(data.zones); }
     L.geoJSON(data.zones, {
       style: function (f) { return ZONE_STYLE[f.properties.kind] || { color: "#555", weight: 1 }; },
       pointToLayer: function (f, latlng) {

@@ -14,7 +14,12 @@
           pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 5, color: COLOURS.landing_point }); },
           onEachFeature: function (f, l) {
             var p = f.properties;
-            l.bindPopup(p.name + "（" + p.kind_label + "）<br>" + (p.sub_district || "") + " " + (p.responsible_person || ""));
+            // Text nodes only: a zone's name or person is data, never markup.
+            var box = document.createElement("div");
+            box.appendChild(document.createTextNode(p.name + "（" + p.kind_label + "）"));
+            box.appendChild(document.createElement("br"));
+            box.appendChild(document.createTextNode((p.sub_district || "") + " " + (p.responsible_person || "")));
+            l.bindPopup(box);
           }
         }).addTo(map);
         if (fc.features.length) map.fitBounds(layer.getBounds());

@@ -1,0 +1,34 @@
+"""The API's documentation, served offline from the Swagger UI 5 assets shipped in the
+``fastapi-offline`` package (MIT; Swagger UI itself Apache-2.0), for signed-in users only;
+and the favicon."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse
+
+from jinghai.accounts.models import User
+from jinghai.web.deps import current_user
+from jinghai.web.render import templates
+
+router = APIRouter()
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi(request: Request, user: User = Depends(current_user)):
+    return JSONResponse(request.app.openapi())
+
+
+@router.get("/docs", include_in_schema=False)
+def docs(request: Request, user: User = Depends(current_user)):
+    # No inline script (the CSP forbids it): the page loads the bundle and docs.js.
+    return templates.TemplateResponse(request, "docs/swagger.html", {})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon():
+    path = resources.files("jinghai.web") / "static" / "favicon.ico"
+    return FileResponse(str(path), media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
