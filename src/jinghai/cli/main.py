@@ -38,6 +38,9 @@ app.add_typer(report_app, name="report")
 from jinghai.cli.ais import app as ais_app  # noqa: E402 - after the Typer apps it joins
 
 app.add_typer(ais_app, name="ais")
+from jinghai.cli.zones import app as zones_app  # noqa: E402
+
+app.add_typer(zones_app, name="zones")
 
 F = TypeVar("F", bound=Callable)
 
@@ -101,6 +104,7 @@ def init(
 ) -> None:
     """建库：执行数据库迁移，并按模板创建行动、单位和工作组。"""
     from jinghai.db import make_session_factory, session_scope
+    from jinghai.geo.service import seed_default_layers
     from jinghai.org.service import init_operation
     from jinghai.org.template import load_template
 
@@ -112,9 +116,11 @@ def init(
         with session_scope(make_session_factory(engine)) as session:
             op = init_operation(session, loaded)
             name, start = op.name, op.start_date
+            zones = seed_default_layers(session)
     finally:
         engine.dispose()
     typer.echo(f"已初始化：{name}（开始日期 {start:%Y-%m-%d}）")
+    typer.echo(f"默认图层：载入 {zones} 个区域（锚地、港口；jinghai zones list 查看）")
     typer.echo(f"数据库：{settings.resolved_database_url()}")
 
 

@@ -37,6 +37,21 @@ from jinghai.errors import InvalidInput
 from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
 from jinghai.geo.zones import HARBOUR_KINDS
 
+#: AIS navigational status "at anchor" and "moored" (ITU-R M.1371-5, message 1 field 5).
+AT_ANCHOR_STATUS = (1, 5)
+
+
+def at_harbour(zones: Any, lon: NDArray[np.float64], lat: NDArray[np.float64],
+               nav_status: NDArray[np.int8], margin_m: float, anchored_m: float
+               ) -> NDArray[np.bool_]:
+    """Per position: in a port or anchorage (grown by ``margin_m``), or reporting "at
+    anchor"/"moored" within ``anchored_m`` of one — where stopping is ordinary."""
+    out = zones.inside_any(lon, lat, HARBOUR_KINDS, grow_m=margin_m)
+    anch = np.flatnonzero(~out & np.isin(nav_status, AT_ANCHOR_STATUS))
+    if len(anch):
+        out[anch] = zones.inside_any(lon[anch], lat[anch], HARBOUR_KINDS, grow_m=anchored_m)
+    return out
+
 _MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
 
 
@@ -60,6 +75,23 @@ class EncounterParams(DetectorParams):
     zone_max_distance_m: per zone id, a tighter distance where the pair's midpoint lies in
         that zone (e.g. 250 m in a busy channel where ships pass 400 m apart for long);
         must not exceed ``max_distance_m``. Empty by default.
+    harbour_margin_m: metres around ports and anchorages (polygons; the shipped GFW
+        anchorage cells and WPI port circles after ``jinghai init``) within which a pair
+        is not a transfer. GFW's encounters require ≥ 10 km from any anchorage, but in the
+        Zhoushan archipelago almost all water lies within 10 km of one; 500 m around GFW's
+        ≈ 570 m anchorage cells keeps ships lying at anchor out and a transfer 2 km off in.
+    anchored_margin_m: metres; a vessel that reports navigational status "at anchor" or
+        "moored" (AIS 1 / 5) this close to a port or anchorage is at anchor, not
+        transferring. 2000 by reasoning: anchor swing circles of large ships reach 300 m,
+        and anchorages spill over GFW's cells when crowded.
+    alongside_max_distance_m / alongside_max_speed_kn: two vessels side by side (within
+        100 m) moving together at up to 3 kn are a transfer under way — the common way of
+        ship-to-ship transfer — even though their midpoint drifts faster than
+        ``max_drift_kn``. Pair trawlers tow 300–1,000 m apart at 3–4 kn, a pilot boat runs
+        alongside at harbour speed (8–12 kn) for minutes: neither fits.
+    pair_trawl_min_distance_m: two fishing vessels of the same flag (MMSI country code)
+        that never come closer than this are a pair trawl (双拖), not a transfer. 250 m:
+        pair trawlers keep their nets spread 300 m or more.
     slot_s: 60 (see :class:`DetectorParams`).
     """
 
@@ -70,6 +102,11 @@ class EncounterParams(DetectorParams):
     max_fix_age_s: int = 600
     grace_s: int = 600
     zone_max_distance_m: Mapping[str, float] = field(default_factory=dict)
+    harbour_margin_m: float = 500.0
+    anchored_margin_m: float = 2000.0
+    alongside_max_distance_m: float = 100.0
+    alongside_max_speed_kn: float = 3.0
+    pair_trawl_min_distance_m: float = 250.0
 
 
 class EncounterDetector(Detector):
@@ -86,7 +123,7 @@ class EncounterDetector(Detector):
             min_duration_ms=p.min_duration_s * 1000, grace_ms=p.grace_s * 1000, grace_fixes=1,
             max_gap_ms=p.grace_s * 1000,
             snippet_cols=("lon_a", "lat_a", "lon_b", "lat_b", "ts_a", "ts_b", "dist"),
-            qualify=self._qualify, mins=("dist",))
+            qualify=self._qualify, mins=("dist", "nfar"))
         self.pairs_tested = 0
         self._limits: list[tuple[int, float]] = []
         for zid, metres in p.zone_max_distance_m.items():
@@ -100,9 +137,17 @@ class EncounterDetector(Detector):
             self._limits.append((zi, float(metres)))
 
     def _qualify(self, run: Run) -> bool:
+        p = self.params
+        a, b = run.key >> _MMSI_BITS, run.key & ((1 << _MMSI_BITS) - 1)
+        if (self.fleet.is_fishing(a) and self.fleet.is_fishing(b)
+                and str(a)[:3] == str(b)[:3]
+                and run.extra.get("min_dist", 0.0) >= p.pair_trawl_min_distance_m):
+            return False  # a pair trawl: two boats of one fleet keeping their nets apart
+        if run.extra.get("min_nfar", -1.0) > -0.5:
+            return True  # alongside all the time: a transfer under way counts whatever drift
         d = haversine_m(run.first["lon"], run.first["lat"], run.last["lon"], run.last["lat"])
         dur_s = max((run.last_true - run.start) / 1000.0, 1.0)
-        return bool(d / dur_s <= self.params.max_drift_kn * KNOT_MS)
+        return bool(d / dur_s <= p.max_drift_kn * KNOT_MS)
 
     # -------------------------------------------------------------------------------
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
@@ -130,7 +175,7 @@ class EncounterDetector(Detector):
             actions += self._tracker.process(
                 pairs["key"], pairs["t"], np.full(len(order), 2, np.int8),
                 {k: pairs[k] for k in ("lon", "lat", "lon_a", "lat_a", "lon_b", "lat_b",
-                                       "ts_a", "ts_b", "dist")})
+                                       "ts_a", "ts_b", "dist", "nfar")})
         actions += self._tracker.tick(t1)
         self._apply(actions)
 
@@ -145,12 +190,13 @@ class EncounterDetector(Detector):
     def _pairs_at_slots(self, a: Positions, next_ts: NDArray[np.int64], t0: int | None,
                         t1: int, slot: int) -> dict[str, NDArray[Any]] | None:
         p = self.params
-        slow = a.sog <= p.max_speed_kn  # NaN (not available) is not slow
+        # NaN (not available) is not slow
+        slow = a.sog <= max(p.max_speed_kn, p.alongside_max_speed_kn)
         slow &= (a.mmsi > 0) & (a.mmsi < (1 << _MMSI_BITS))
         idx = np.flatnonzero(slow)
         if len(idx) and len(self.zones):
-            inside = self.zones.inside_any(a.lon[idx], a.lat[idx], HARBOUR_KINDS)
-            idx = idx[~inside]
+            idx = idx[~at_harbour(self.zones, a.lon[idx], a.lat[idx], a.nav_status[idx],
+                                  p.harbour_margin_m, p.anchored_margin_m)]
         if not len(idx):
             return None
         ts = a.ts[idx]
@@ -174,11 +220,12 @@ class EncounterDetector(Detector):
         dist = sog * KNOT_MS * dt_s
         lon, lat = offset_lonlat(a.lon[src], a.lat[src], dist * np.sin(cog),
                                  dist * np.cos(cog))
-        return self._close_pairs(k, t, lon, lat, a.mmsi[src], a.ts[src])
+        return self._close_pairs(k, t, lon, lat, a.mmsi[src], a.ts[src],
+                                 a.sog[src] > p.max_speed_kn)
 
     def _close_pairs(self, k: NDArray[np.int64], t: NDArray[np.int64], lon: NDArray[np.float64],
-                     lat: NDArray[np.float64], mmsi: NDArray[np.int64], fix_ts: NDArray[np.int64]
-                     ) -> dict[str, NDArray[Any]]:
+                     lat: NDArray[np.float64], mmsi: NDArray[np.int64], fix_ts: NDArray[np.int64],
+                     fast: NDArray[np.bool_]) -> dict[str, NDArray[Any]]:
         d = self.params.max_distance_m
         cell_lat = d / M_PER_DEG_LAT
         maxlat = min(float(np.abs(lat).max()), 80.0)
@@ -218,8 +265,10 @@ class EncounterDetector(Detector):
         j = np.concatenate(jj)
         self.pairs_tested += len(i)
         dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
-        ok = (dist <= d) & (mmsi[i] != mmsi[j])
-        i, j, dist = i[ok], j[ok], dist[ok]
+        alongside = dist <= self.params.alongside_max_distance_m
+        # under way (faster than max_speed_kn) only counts side by side
+        ok = (dist <= d) & (mmsi[i] != mmsi[j]) & (alongside | ~(fast[i] | fast[j]))
+        i, j, dist, alongside = i[ok], j[ok], dist[ok], alongside[ok]
         swap = mmsi[i] > mmsi[j]
         a = np.where(swap, j, i)
         b = np.where(swap, i, j)
@@ -228,6 +277,7 @@ class EncounterDetector(Detector):
             "lon": (lon[a] + lon[b]) / 2.0, "lat": (lat[a] + lat[b]) / 2.0,
             "lon_a": lon[a], "lat_a": lat[a], "lon_b": lon[b], "lat_b": lat[b],
             "ts_a": fix_ts[a], "ts_b": fix_ts[b], "dist": dist,
+            "nfar": np.where(alongside, 0.0, -1.0),
         }
 
     def _apply(self, actions: list[tuple[str, Run]]) -> None:

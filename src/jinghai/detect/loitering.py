@@ -33,8 +33,8 @@ from jinghai.detect.base import (
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.coast import Coastline, default_coastline
-from jinghai.geo.metric import haversine_m
-from jinghai.geo.zones import HARBOUR_KINDS
+from jinghai.detect.encounter import at_harbour
+from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,13 @@ class LoiteringParams(DetectorParams):
     circling_window_s / circling_max_disp_m: 900 s and 600 m. Going straight at the
         slowest "under way" speed here (2 kn) covers 930 m in 15 min, so a vessel faster
         than that which has moved less than 600 m net is turning back on itself.
+    harbour_margin_m / anchored_margin_m: as the encounter detector's: 500 m around ports
+        and anchorages, 2000 m for a vessel reporting "at anchor"/"moored" — a vessel
+        waiting there is at anchor, not loitering.
+    companion_distance_m / companion_window_s: a slow vessel with another slow vessel
+        within 500 m (a fix in the last 600 s) is not waiting alone: that is an
+        encounter (or a pair at work), judged by the encounter detector, not loitering.
+        500 m = the encounter distance of Miller et al. 2018; 600 s = two lost reports.
     """
 
     max_speed_kn: float = 2.0
@@ -68,6 +75,10 @@ class LoiteringParams(DetectorParams):
     night_end_h: int = 6
     circling_window_s: int = 900
     circling_max_disp_m: float = 600.0
+    harbour_margin_m: float = 500.0
+    anchored_margin_m: float = 2000.0
+    companion_distance_m: float = 500.0
+    companion_window_s: int = 600
 
 
 class LoiteringDetector(Detector):
@@ -87,6 +98,8 @@ class LoiteringDetector(Detector):
             snippet_cols=("lon", "lat", "sog"), snippet_ms=300_000, first_true=("circling",))
         # positions of the last two windows, to look back one window from each new fix
         self._recent = Positions.empty()
+        # slow positions of the last companion window, to find company across batches
+        self._slow_recent = Positions.empty()
 
     def _circling(self, rows: Positions, t1: int) -> NDArray[np.bool_]:
         """Per row: under way now and one window ago, yet within ``circling_max_disp_m`` of
@@ -116,15 +129,61 @@ class LoiteringDetector(Detector):
         out[moving] = ok & (d <= p.circling_max_disp_m)
         return out
 
+    def _accompanied(self, rows: Positions, idx: NDArray[np.int64], t1: int
+                     ) -> NDArray[np.bool_]:
+        """Per candidate row: another slow vessel had a fix within ``companion_distance_m``
+        in the ``companion_window_s`` up to this row's time (only fixes at or before the
+        row count, so the answer does not depend on how batches were cut)."""
+        p = self.params
+        w = p.companion_window_s * 1000
+        slow_now = rows.take(np.flatnonzero(rows.sog <= p.continue_speed_kn))
+        pool = Positions.concat([self._slow_recent, slow_now])
+        self._slow_recent = pool.take(np.flatnonzero(pool.ts > t1 - w))
+        out = np.zeros(len(idx), dtype=bool)
+        if not len(idx) or len(pool) < 2:
+            return out
+        d = p.companion_distance_m
+        cell_lat = d / M_PER_DEG_LAT
+        cell_lon = cell_lat / np.cos(np.radians(min(float(np.abs(pool.lat).max()), 80.0)))
+        px = np.floor(pool.lon / cell_lon).astype(np.int64)
+        py = np.floor(pool.lat / cell_lat).astype(np.int64)
+        key = (px << 32) + py
+        order = np.argsort(key, kind="stable")
+        skey = key[order]
+        qx = np.floor(rows.lon[idx] / cell_lon).astype(np.int64)
+        qy = np.floor(rows.lat[idx] / cell_lat).astype(np.int64)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                nk = ((qx + dx) << 32) + (qy + dy)
+                lo = np.searchsorted(skey, nk, side="left")
+                hi = np.searchsorted(skey, nk, side="right")
+                cnt = hi - lo
+                tot = int(cnt.sum())
+                if not tot:
+                    continue
+                qi = np.repeat(np.arange(len(idx)), cnt)
+                pj = order[np.repeat(lo, cnt) + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt,
+                                                                             cnt))]
+                r = idx[qi]
+                ok = ((pool.mmsi[pj] != rows.mmsi[r]) & (pool.ts[pj] <= rows.ts[r])
+                      & (pool.ts[pj] > rows.ts[r] - w))
+                qi, pj, r = qi[ok], pj[ok], r[ok]
+                near = haversine_m(pool.lon[pj], pool.lat[pj], rows.lon[r], rows.lat[r]) <= d
+                out[qi[near]] = True
+        return out
+
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
         p = self.params
         circling = self._circling(rows, t1)
         cand = (rows.sog <= p.continue_speed_kn) | circling
         idx = np.flatnonzero(cand)
+        company = self._accompanied(rows, idx, t1)
         if len(idx):
-            at_sea = np.ones(len(idx), dtype=bool)
+            at_sea = ~company
             if len(self.zones):
-                at_sea &= ~self.zones.inside_any(rows.lon[idx], rows.lat[idx], HARBOUR_KINDS)
+                at_sea &= ~at_harbour(self.zones, rows.lon[idx], rows.lat[idx],
+                                      rows.nav_status[idx], p.harbour_margin_m,
+                                      p.anchored_margin_m)
             # 5e-4° grid (≈ 50 m): error ≤ 40 m against a 500 m threshold, 10× fewer queries
             d = self.coastline.distance_to_shore_m(rows.lon[idx], rows.lat[idx], 5e-4)
             at_sea &= ~(d < p.min_shore_m)  # NaN (outside the coastline extract) = at sea
