@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -89,8 +90,10 @@ class IdentityParams(DetectorParams):
         places (a single jump is a glitch; repeated ones are two transmitters).
     name_changes_min / name_window_s: 3 changes of name or call sign within 24 h.
     no_static_min_positions / no_static_min_span_s: 20 positions over ≥ 1 h without any
-        static report: class A sends type 5 every 6 min, class B type 24 every 6 min
-        (ITU-R M.1371-5), so an hour without one is not reception luck.
+        static report: class A sends type 5 every 6 min, class B type 24 parts A and B
+        every 6 min (ITU-R M.1371-5), so an hour — ten rounds — without one is not
+        reception luck. The grace is judged on the report times, so live detection (static
+        data arriving after the first positions) and batch detection judge alike.
     """
 
     fake_mmsis: frozenset[int] = field(default_factory=lambda: frozenset(
@@ -112,7 +115,8 @@ class IdentityAnomalyDetector(Detector):
     params: IdentityParams
 
     def __init__(self, params: IdentityParams | None = None, *,
-                 static_history: pd.DataFrame | None = None, **kw: Any) -> None:
+                 static_history: pd.DataFrame | None = None,
+                 static_times: Mapping[int, int] | None = None, **kw: Any) -> None:
         super().__init__(params, **kw)
         p = self.params
         self._checked: set[int] = set()
@@ -132,9 +136,34 @@ class IdentityAnomalyDetector(Detector):
         self._hist = hist.sort_values(["ts_ms", "mmsi"], kind="stable").reset_index(drop=True)
         self._static_seen: dict[int, int] = (
             self._hist.groupby("mmsi")["ts_ms"].min().to_dict() if len(self._hist) else {})
+        self.note_static(static_times or {})
         self._ident: dict[int, tuple[Any, Any]] = {}
         self._changes: dict[int, deque[int]] = {}
         self._change_event: dict[int, tuple[int, int]] = {}  # mmsi -> (start, last change)
+
+    # -- static data as it arrives (live) ---------------------------------------------
+    def note_static(self, first_seen: Mapping[int, int]) -> None:
+        """When each vessel's static data was first received (epoch ms). Live detection
+        calls this with every batch, batch detection once with the whole store's: a
+        vessel is "without static data" only if none had arrived by the time it is
+        judged, so both judge alike."""
+        for mmsi, t in first_seen.items():
+            m, t = int(mmsi), int(t)
+            if m not in self._static_seen or t < self._static_seen[m]:
+                self._static_seen[m] = t
+
+    def knows_static(self, mmsi: int) -> bool:
+        return int(mmsi) in self._static_seen
+
+    def note_static_history(self, rows: pd.DataFrame) -> None:
+        """More rows of the name / call-sign history (``mmsi, ts, name, callsign``), as
+        recorded at ingest; rows older than what was already decided cannot count."""
+        if rows is None or not len(rows):
+            return
+        rows = rows.copy()
+        rows["ts_ms"] = pd.to_datetime(rows["ts"], utc=True).dt.as_unit("ms").astype("int64")
+        hist = pd.concat([self._hist, rows], ignore_index=True) if len(self._hist) else rows
+        self._hist = hist.sort_values(["ts_ms", "mmsi"], kind="stable").reset_index(drop=True)
 
     # -------------------------------------------------------------------------------
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
@@ -227,8 +256,10 @@ class IdentityAnomalyDetector(Detector):
         ends = np.r_[brk[1:], len(rows)]
         for s, e in zip(brk.tolist(), ends.tolist(), strict=True):
             m = int(rows.mmsi[s])
-            if m in self._no_static_done or m in self.fleet.static:
-                continue
+            if m in self._no_static_done or m in self.fleet.fishing_mmsis:
+                continue  # the registry knows its boats' names
+            if m not in self._static_seen and m in self.fleet.static:
+                continue  # known from elsewhere (the caller's vessel facts), no time
             before, t_first = self._count.get(m, (0, int(rows.ts[s])))
             # the row at which both thresholds are first met, independent of batching
             k = np.arange(s, e)

@@ -28,6 +28,7 @@ from jinghai.geo.zones import Zone
 def build_detectors(zones: ZoneIndex | Iterable[Zone], fleet: Fleet | None = None, *,
                     reports: Iterable[EntryReport | Mapping[str, Any]] = (),
                     static_history: pd.DataFrame | None = None,
+                    static_times: Mapping[int, int] | None = None,
                     params: Mapping[str, Any] | None = None) -> dict[str, Detector]:
     """One of each detector; ``params`` maps detector name to its params dataclass."""
     zi = zones if isinstance(zones, ZoneIndex) else ZoneIndex(zones)
@@ -44,7 +45,8 @@ def build_detectors(zones: ZoneIndex | Iterable[Zone], fleet: Fleet | None = Non
         "landing_approach": LandingApproachDetector(params.get("landing_approach"), **common),
         "zone_rule": ZoneRuleDetector(params.get("zone_rule"), **common),
         "identity": IdentityAnomalyDetector(params.get("identity"),
-                                            static_history=static_history, **common),
+                                            static_history=static_history,
+                                            static_times=static_times, **common),
     }
 
 
