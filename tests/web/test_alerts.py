@@ -159,3 +159,31 @@ def test_port_report_form_link_and_owner_page(client, login, app, alerts) -> Non
     login("office1")
     rows = client.get("/api/portcalls").json()["reports"]
     assert [(x["direction"], x["via"]) for x in rows] == [("exit", "owner_link"), ("entry", "form")]
+
+
+def test_default_inbox_filter_answers_200(client, login, alerts) -> None:
+    """筛选 with every select left at 全部 sends group= (empty): not a 422."""
+    login("office1")
+    r = client.get("/alerts/?state=open&severity=&detector=&group=&kind=")
+    assert r.status_code == 200 and f'/alerts/{alerts["encounter"]}"' in r.text
+    assert "按类型和地点汇总" in r.text
+    assert client.get("/api/alerts?group=").status_code == 200
+    bad = client.get("/alerts/?group=abc")
+    assert bad.status_code == 422 and "工作组" in bad.text  # a clear message, not a crash
+
+
+def test_bulk_acknowledge_form_and_api(client, login, alerts) -> None:
+    token = login("office1")
+    ids = [alerts["encounter"], alerts["landing"]]
+    r = client.post("/alerts/bulk", data={"csrf_token": token, "action": "ack",
+                                          "ids": [str(i) for i in ids], "back": "state=open"})
+    assert r.status_code == 200 and "已签收 2 条" in r.text
+    states = {a["id"]: a["state"] for a in client.get("/api/alerts").json()["alerts"]}
+    assert states == {ids[0]: "acknowledged", ids[1]: "acknowledged"}
+    assert client.post("/api/alerts/bulk", json={"ids": ids, "action": "close"},
+                       headers={"X-CSRF-Token": token}).status_code == 422  # no reason
+    r = client.post("/api/alerts/bulk", json={"ids": ids, "action": "close",
+                                              "outcome": "false_alarm", "reason": "锚泊"},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["done"] == ids
+    assert client.post("/api/alerts/bulk", json={"ids": ids, "action": "close"}).status_code == 403

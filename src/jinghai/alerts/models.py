@@ -42,7 +42,8 @@ class Alert(Base):
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_state_severity", "state", "severity"),
                       Index("ix_alerts_updated_at", "updated_at"),
-                      Index("ix_alerts_detector_closed", "detector", "closed_at"))
+                      Index("ix_alerts_detector_closed", "detector", "closed_at"),
+                      Index("ix_alerts_fold_key_state", "fold_key", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -69,6 +70,11 @@ class Alert(Base):
     report_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: vessel(s), kind and place: while an alert is open, further events with its key fold
+    #: into it (``occurrences`` counts them, ``last_seen_at`` is the latest one's end).
+    fold_key: Mapped[str] = mapped_column(String(200), default="")
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -100,6 +106,18 @@ class Alert(Base):
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS.get(self.severity, self.severity)
+
+
+class AlertFold(Base):
+    """An event folded into an earlier open alert of the same vessel(s), kind and place:
+    later sightings of that event find their alert through it."""
+
+    __tablename__ = "alert_folds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AlertRoute(Base):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
+from jinghai.ais.models import AisVessel
 from jinghai.alerts.access import get_alert_for, require_actor
 from jinghai.alerts.models import (
     KIND_LABELS,
@@ -25,6 +26,7 @@ from jinghai.alerts.models import (
     Alert,
     AlertDisposition,
     AlertEvent,
+    AlertFold,
     AlertRoute,
 )
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
@@ -32,7 +34,7 @@ from jinghai.alerts.webhooks import enqueue, webhook_targets
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.detect.events import Event
-from jinghai.errors import Conflict, InvalidInput
+from jinghai.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jinghai.geo.models import ZoneRecord
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit, WorkGroup
@@ -63,11 +65,9 @@ def _vessel_label(session: Session, mmsi: int) -> str:
 
     v = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
     if v is not None:
-        return f"{v.name}（{v.registry_no}）"
-    try:
-        from jinghai.ais.models import AisVessel  # the sea-picture domain, once present
-    except ImportError:
-        return str(mmsi)
+        # a registry number that is the name again (浙北渔69124) is not said twice
+        return v.name if not v.registry_no or v.registry_no == v.name else \
+            f"{v.name}（{v.registry_no}）"
     av = session.get(AisVessel, mmsi)
     name = getattr(av, "name", None) if av is not None else None
     return f"{name}（{mmsi}）" if name else str(mmsi)
@@ -93,6 +93,48 @@ def _departure(session: Session, event: Event) -> Event | None:
     details = {**event.details, "derived_from": "port_visit"}
     return Event(**{**event.__dict__, "kind": "unreported_departure", "details": details,
                     "score": 0.7, "severity": "high"})
+
+
+#: Kinds whose place is the zone they concern (a port, a controlled area); the others are
+#: placed on a grid of ``FOLD_CELL_DEG`` (≈ 5 km), so one boat hanging about one stretch of
+#: coast is one alert, whichever landing point or minute it is nearest to.
+ZONE_PLACED = frozenset({"unreported_arrival", "unreported_departure", "zone_entry",
+                         "zone_dwell"})
+FOLD_CELL_DEG = 0.05
+
+
+def fold_key(event: Event) -> str:
+    """Vessel(s), kind and place: one open alert per key."""
+    vessels = ",".join(str(v) for v in sorted(event.vessels))
+    if event.kind in ZONE_PLACED and event.zone_id:
+        place = f"z:{event.zone_id}"
+    elif event.lon is not None and event.lat is not None:
+        place = f"c:{int(event.lon // FOLD_CELL_DEG)}:{int(event.lat // FOLD_CELL_DEG)}"
+    else:
+        place = ""
+    return f"{event.kind}|{vessels}|{place}"[:200]
+
+
+def _fold(session: Session, alert: Alert, event: Event, now: datetime) -> Alert:
+    """A new event of an open alert's vessel(s), kind and place: counted in, not raised."""
+    session.add(AlertFold(alert_id=alert.id, event_id=event.id, at=now))
+    alert.occurrences = (alert.occurrences or 1) + 1
+    alert.last_seen_at = max(alert.last_seen_at or alert.event_end, event.end)
+    alert.event_end = max(alert.event_end, event.end)
+    alert.event_status = event.status
+    alert.updated_at = now
+    alert.history.append(AlertEvent(at=now, action="repeated",
+                                    note=f"同一船舶、同一地点再次发生（第 {alert.occurrences} 次）"))
+    session.flush()
+    return alert
+
+
+def _alert_of_event(session: Session, event_id: str) -> Alert | None:
+    alert = session.scalar(select(Alert).where(Alert.event_id == event_id))
+    if alert is not None:
+        return alert
+    fold = session.scalar(select(AlertFold).where(AlertFold.event_id == event_id))
+    return session.get(Alert, fold.alert_id) if fold is not None else None
 
 
 def _summary(event: Event, labels: list[str], zone: ZoneRecord | None) -> str:
@@ -173,14 +215,27 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
         if derived is None:
             return None
         event = derived
-    alert = session.scalar(select(Alert).where(Alert.event_id == event.id))
+    alert = _alert_of_event(session, event.id)
+    if alert is not None and alert.event_id != event.id:
+        # a folded event going on: the alert's end and count of occurrences follow it
+        alert.event_end = max(alert.event_end, event.end)
+        alert.last_seen_at = max(alert.last_seen_at or alert.event_end, event.end)
+        alert.updated_at = now
+        return alert
+    key = fold_key(event)
+    if alert is None:
+        open_alert = session.scalar(select(Alert).where(
+            Alert.fold_key == key, Alert.state != "closed").order_by(Alert.id.desc()).limit(1))
+        if open_alert is not None:
+            return _fold(session, open_alert, event, now)
     zone = session.get(ZoneRecord, event.zone_id) if event.zone_id else None
     rule = rule_for(event.kind, zone.kind if zone else event.details.get("zone_kind"))
     severity = severity_for(rule, event)
     snapshot = event.to_dict()
     if alert is not None:
         closed_now = alert.event_status != event.status
-        alert.event_end = event.end
+        alert.event_end = max(alert.event_end, event.end)
+        alert.last_seen_at = max(alert.last_seen_at or event.end, event.end)
         alert.event_status = event.status
         alert.score = max(alert.score, event.score)
         if SEVERITY_RANK[severity] > SEVERITY_RANK.get(alert.severity, 0):
@@ -206,7 +261,7 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
         event_status=event.status, event_start=event.start, event_end=event.end,
         score=event.score, event=snapshot, updates=0, state="new", close_reason="",
         report_unit_id=_report_unit(session, event.kind, zone), escalated=False,
-        created_at=now, updated_at=now)
+        fold_key=key, occurrences=1, last_seen_at=event.end, created_at=now, updated_at=now)
     _routes(session, alert, rule.groups, unit)
     alert.history.append(AlertEvent(at=now, action="created", note=alert.summary))
     session.add(alert)
@@ -320,6 +375,49 @@ def close_alert(session: Session, user: User, alert_id: int, outcome: str, reaso
     return alert
 
 
+@dataclass
+class BulkResult:
+    """What a bulk action did: the alerts it handled and why it left the others."""
+
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def bulk_acknowledge(session: Session, user: User, alert_ids: Iterable[int], note: str = "",
+                     *, now: datetime | None = None) -> BulkResult:
+    """Acknowledge many alerts at once; each is checked as if acknowledged alone (an alert
+    the user may not handle, or not new any more, is skipped with the reason)."""
+    out = BulkResult()
+    for aid in dict.fromkeys(int(a) for a in alert_ids):
+        try:
+            with session.begin_nested():
+                acknowledge_alert(session, user, aid, note, now=now)
+            out.done.append(aid)
+        except (Conflict, NotFound, PermissionDenied) as exc:
+            out.skipped[aid] = exc.message
+    return out
+
+
+def bulk_close(session: Session, user: User, alert_ids: Iterable[int], outcome: str,
+               reason: str, *, now: datetime | None = None) -> BulkResult:
+    """Close many alerts with one judgement and one reason (e.g. 误报: ships at anchor)."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
+    if not (reason or "").strip():
+        raise InvalidInput("请填写关闭理由")
+    if outcome == "clue":
+        raise InvalidInput("转为线索须逐条处理")
+    out = BulkResult()
+    for aid in dict.fromkeys(int(a) for a in alert_ids):
+        try:
+            with session.begin_nested():
+                close_alert(session, user, aid, outcome, reason, now=now)
+            out.done.append(aid)
+        except (Conflict, NotFound, PermissionDenied) as exc:
+            out.skipped[aid] = exc.message
+    return out
+
+
 def escalate_due(session: Session, now: datetime | None = None, *,
                  minutes: int | None = None, config: AlertConfig | None = None) -> list[Alert]:
     """Red alerts still unacknowledged ``minutes`` after they were raised go to the office:
@@ -345,5 +443,5 @@ def escalate_due(session: Session, now: datetime | None = None, *,
     return due
 
 
-__all__ = ["AlertConfig", "acknowledge_alert", "close_alert", "escalate_due", "record_event",
-           "record_events"]
+__all__ = ["AlertConfig", "BulkResult", "acknowledge_alert", "bulk_acknowledge", "bulk_close",
+           "close_alert", "escalate_due", "fold_key", "record_event", "record_events"]

@@ -19,7 +19,12 @@ from jinghai.alerts import queries
 from jinghai.alerts.access import get_alert_for, require_office
 from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STATE_LABELS
 from jinghai.alerts.routing import routing_table
-from jinghai.alerts.service import acknowledge_alert, close_alert
+from jinghai.alerts.service import (
+    acknowledge_alert,
+    bulk_acknowledge,
+    bulk_close,
+    close_alert,
+)
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.models import WorkGroup
@@ -58,18 +63,67 @@ def _since(value: str) -> datetime | None:
 
 
 # -- pages -------------------------------------------------------------------------------
+PER_PAGE = 50
+
+
+def _group_id(value: str) -> int | None:
+    """The 工作组 filter: empty (全部) is no filter; anything else must be a group id."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput("工作组筛选条件无效")
+    return int(value)
+
+
 @router.get("/alerts/", include_in_schema=False)
 def inbox(request: Request, state: str = "open", severity: str = "", detector: str = "",
-          group: int | None = None, db: Session = Depends(get_db),
-          user: User = Depends(current_user)):
-    rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
-                               group_id=group)
+          group: str = "", kind: str = "", page: int = Query(1, ge=1),
+          db: Session = Depends(get_db), user: User = Depends(current_user)):
+    filters = {"state": state, "severity": severity, "detector": detector,
+               "group_id": _group_id(group), "kind": kind}
+    total = queries.count_alerts(db, user, **filters)
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(page, pages)
+    rows = queries.list_alerts(db, user, **filters, limit=PER_PAGE,
+                               offset=(page - 1) * PER_PAGE)
     groups = list(db.scalars(select(WorkGroup).order_by(WorkGroup.number)))
     cursor = _fresh_cursor()
+    query = {k: v for k, v in {"state": state, "severity": severity, "detector": detector,
+                               "group": group, "kind": kind}.items() if v}
     return render(request, "alerts/inbox.html", {
         "rows": rows, "state": state, "severity": severity, "detector": detector,
-        "group": group, "groups": groups, "cursor": cursor.isoformat(),
+        "group": filters["group_id"], "groups": groups, "kind": kind,
+        "cursor": cursor.isoformat(), "page": page, "pages": pages, "total": total,
+        "query": query, "inbox_groups": queries.inbox_groups(db, user, **filters),
+        "place_of": queries.place_of, "bulk": request.query_params.get("bulk", ""),
         **_labels()})
+
+
+@router.post("/alerts/bulk", include_in_schema=False)
+async def bulk_form(request: Request, db: Session = Depends(get_db),
+                    user: User = Depends(current_user)):
+    """Acknowledge, or close with one judgement and reason, the ticked alerts."""
+    from urllib.parse import urlencode
+
+    form = await request.form()
+    ids = [int(x) for x in form.getlist("ids") if str(x).isdigit()]
+    if not ids:
+        raise InvalidInput("请先勾选要处理的预警")
+    action = str(form.get("action", ""))
+    if action == "ack":
+        result = bulk_acknowledge(db, user, ids, str(form.get("note", "")))
+        verb = "签收"
+    elif action == "close":
+        result = bulk_close(db, user, ids, str(form.get("outcome", "false_alarm")),
+                            str(form.get("reason", "")))
+        verb = "关闭"
+    else:
+        raise InvalidInput("请选择批量操作")
+    note = f"已{verb} {len(result.done)} 条" + (
+        f"，跳过 {len(result.skipped)} 条（已处理或无权处理）" if result.skipped else "")
+    back = str(form.get("back", "")) or "state=open"
+    return RedirectResponse(f"/alerts/?{back}&{urlencode({'bulk': note})}", status_code=303)
 
 
 @router.get("/alerts/settings", include_in_schema=False)
@@ -211,12 +265,39 @@ class CloseIn(BaseModel):
 
 
 @router.get("/api/alerts", tags=["alerts"])
-def api_list(state: str = "", severity: str = "", detector: str = "",
-             group: int | None = None, limit: int = Query(200, le=1000),
+def api_list(state: str = "", severity: str = "", detector: str = "", group: str = "",
+             kind: str = "", limit: int = Query(200, ge=1, le=1000),
+             offset: int = Query(0, ge=0),
              db: Session = Depends(get_db), user: User = Depends(current_user)):
-    rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
-                               group_id=group, limit=limit)
-    return {"alerts": [queries.alert_row(a) for a in rows]}
+    filters = {"state": state, "severity": severity, "detector": detector,
+               "group_id": _group_id(group), "kind": kind}
+    rows = queries.list_alerts(db, user, **filters, limit=limit, offset=offset)
+    return {"alerts": [queries.alert_row(a) for a in rows],
+            "total": queries.count_alerts(db, user, **filters),
+            "groups": [{**g, "kind_label": KIND_LABELS.get(g["kind"], g["kind"]),
+                        "latest": g["latest"].isoformat()}
+                       for g in queries.inbox_groups(db, user, **filters)]}
+
+
+class BulkIn(BaseModel):
+    ids: list[int]
+    action: str  # acknowledge | close
+    outcome: str = "false_alarm"
+    reason: str = ""
+    note: str = ""
+
+
+@router.post("/api/alerts/bulk", tags=["alerts"])
+def api_bulk(body: BulkIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Acknowledge, or close with one judgement and reason, many alerts at once; each is
+    checked as if handled alone, and the ones left are listed with the reason."""
+    if body.action == "acknowledge":
+        result = bulk_acknowledge(db, user, body.ids, body.note)
+    elif body.action == "close":
+        result = bulk_close(db, user, body.ids, body.outcome, body.reason)
+    else:
+        raise InvalidInput("action 须为 acknowledge 或 close")
+    return {"done": result.done, "skipped": {str(k): v for k, v in result.skipped.items()}}
 
 
 class DetectorParamsIn(BaseModel):
