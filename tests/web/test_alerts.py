@@ -3,6 +3,7 @@ acknowledge/close over the API with CSRF, the office-only pages, zones and port 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -102,7 +103,12 @@ def test_office_pages_render(client, login, alerts) -> None:
     login("office1")
     settings = client.get("/alerts/settings")
     assert settings.status_code == 200
-    assert "max_distance_m" in settings.text and "Miller" in settings.text  # units and source
+    text = re.sub(r"<[^>]+>", " ", settings.text)  # what the office reads, not the markup
+    assert "两船最大距离" in text and "Miller" in text and "GFW 相遇" in text  # name, source
+    assert "海上巡航组" in text and "岸线" in text  # routing by names, not keys
+    for code in ("slot_s", "max_distance_m", "vessel_control", "layer_shoreline",
+                 "DetectorParams", "the issue asks"):
+        assert code not in text
     stats = client.get("/alerts/stats")
     assert stats.status_code == 200 and "准确率" in stats.text
     detail = client.get(f"/alerts/{alerts['landing']}")

@@ -10,26 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jinghai.accounts.models import User
 from jinghai.db import Base, UTCDateTime, utcnow
+from jinghai.detect import registry
 from jinghai.org.models import Unit, WorkGroup
 
 STATE_LABELS = {"new": "待处理", "acknowledged": "已接收", "closed": "已关闭"}
 OUTCOME_LABELS = {"confirmed": "确认属实", "false_alarm": "误报", "clue": "转为线索"}
 SEVERITY_LABELS = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
-KIND_LABELS = {
-    "encounter": "海上过驳/靠帮",
-    "loitering": "海上徘徊",
-    "going_dark": "关闭AIS（消失）",
-    "unreported_arrival": "未报告进港",
-    "unreported_departure": "未报告出港",
-    "landing_approach": "登陆点接近",
-    "zone_entry": "进入管控区域",
-    "zone_dwell": "区域内逗留",
-    "invalid_mmsi": "无效MMSI",
-    "mmsi_shared": "MMSI一号多船",
-    "impossible_jump": "位置异常跳变",
-    "identity_changes": "频繁更改船名/呼号",
-    "no_static": "不发送静态信息",
-}
+KIND_LABELS = registry.KIND_LABELS  # declared by each detector (jinghai.detect.registry)
 
 
 class Alert(Base):

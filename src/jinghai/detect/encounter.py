@@ -30,7 +30,16 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from jinghai.detect.base import Detector, DetectorParams, Run, RunTracker, round6
+from jinghai.detect.base import (
+    Detector,
+    DetectorParams,
+    Route,
+    Run,
+    RunTracker,
+    meta,
+    param,
+    round6,
+)
 from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.errors import InvalidInput
@@ -59,12 +68,21 @@ _MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
 class EncounterParams(DetectorParams):
     """Parameters of :class:`EncounterDetector`.
 
-    max_distance_m: metres between the two vessels. 500 = Miller et al. 2018 / GFW
+    max_distance_m: metres between the two vessels. 500 = param(
+        Miller et al. 2018 / GFW, "两船最大距离", "米",
+        "两船相距不超过此距离才算靠帮",
+        "GFW 相遇与 Miller 等 2018：≤500 米")
         encounters; the issue asks for 250–500 m, and 500 keeps transfers by small boats
         that stand off a little.
-    min_duration_s: seconds close together. 1800 (30 min) = the issue; GFW uses 2 h for
+    min_duration_s: seconds close together. 1800 (30 min) = param(
+        the issue; GFW uses 2 h for, "最短持续时间", "秒",
+        "靠帮持续至少此时长才预警",
+        "任务要求 30 分钟；GFW 渔获转运用 2 小时，人员转乘只需几分钟")
         fish transshipment, but moving people across takes minutes, not hours.
-    max_speed_kn: knots, each vessel. 2.0 = Miller et al. 2018 ("< 2 knots").
+    max_speed_kn: knots, each vessel. 2.0 = param(
+        Miller et al. 2018 ("< 2 knots")., "单船最高航速", "节",
+        "两船航速都不超过此值才算停靠/漂航",
+        "Miller 等 2018：＜2 节")
     max_drift_kn: knots, average speed of the pair's midpoint over the run. 1.0 by
         reasoning: two ships drifting together in Beilun's tidal streams (up to ~2 kn at
         springs in 金塘水道, but rarely sustained for 30 min in one direction) stay under
@@ -95,23 +113,62 @@ class EncounterParams(DetectorParams):
     slot_s: 60 (see :class:`DetectorParams`).
     """
 
-    max_distance_m: float = 500.0
-    min_duration_s: int = 1800
-    max_speed_kn: float = 2.0
-    max_drift_kn: float = 1.0
-    max_fix_age_s: int = 600
-    grace_s: int = 600
-    zone_max_distance_m: Mapping[str, float] = field(default_factory=dict)
-    harbour_margin_m: float = 500.0
-    anchored_margin_m: float = 2000.0
-    alongside_max_distance_m: float = 100.0
-    alongside_max_speed_kn: float = 3.0
-    pair_trawl_min_distance_m: float = 250.0
+    max_distance_m: float = param(
+        500.0, "两船最大距离", "米",
+        "两船相距不超过此距离才算靠帮",
+        "GFW 相遇与 Miller 等 2018：≤500 米")
+    min_duration_s: int = param(
+        1800, "最短持续时间", "秒",
+        "靠帮持续至少此时长才预警",
+        "任务要求 30 分钟；GFW 渔获转运用 2 小时，人员转乘只需几分钟")
+    max_speed_kn: float = param(
+        2.0, "单船最高航速", "节",
+        "两船航速都不超过此值才算停靠/漂航",
+        "Miller 等 2018：＜2 节")
+    max_drift_kn: float = param(
+        1.0, "两船共同漂移上限", "节",
+        "两船中点的平均移动速度超过此值视为结伴航行（如双拖、编队），不是过驳",
+        "按推理：金塘水道潮流持续 30 分钟同向者少见")
+    max_fix_age_s: int = param(
+        600, "船位有效期", "秒",
+        "最近一次船位推算至今不超过此时长",
+        "锚泊 A 类与慢速 B 类每 3 分钟报告，容忍丢失两次")
+    grace_s: int = param(
+        600, "中断容忍", "秒",
+        "两船短暂失去联系不超过此时长仍算同一事件",
+        "同上：容忍两次漏报")
+    zone_max_distance_m: Mapping[str, float] = field(
+        default_factory=dict, metadata=meta("分区距离上限", "米",
+        "在指定区域内（如繁忙航道）使用更严的距离；区域上也可设置",
+        "由办公室按区域设置"))
+    harbour_margin_m: float = param(
+        500.0, "港口锚地外扩距离", "米",
+        "港口、锚地范围外扩此距离内的靠帮不作为过驳",
+        "GFW 相遇要求距锚地 ≥10 千米；舟山群岛几乎所有水域都在 10 千米内，故按 GFW 锚地格（约 570 米）外扩 500 米")
+    anchored_margin_m: float = param(
+        2000.0, "锚泊判定距离", "米",
+        "报告“锚泊/系泊”状态且距港口锚地不超过此距离的船舶视为锚泊",
+        "按推理：大船锚泊回旋半径可达 300 米，锚地拥挤时会溢出")
+    alongside_max_distance_m: float = param(
+        100.0, "并靠距离", "米",
+        "两船相距不超过此距离并同行时，即使在航也视为过驳",
+        "在航过驳常见方式：两船并靠（数十米）1–2 节同行半小时")
+    alongside_max_speed_kn: float = param(
+        3.0, "并靠最高航速", "节",
+        "并靠同行时每船航速上限",
+        "双拖 3–4 节、引航船 8–12 节均高于此值")
+    pair_trawl_min_distance_m: float = param(
+        250.0, "双拖最小间距", "米",
+        "同一船籍的两艘渔船始终相距不少于此距离，视为双拖作业而非过驳",
+        "双拖网口间距一般 300–1000 米")
 
 
 class EncounterDetector(Detector):
     name: ClassVar[str] = "encounter"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "海上过驳/靠帮"
+    kinds: ClassVar[dict[str, str]] = {"encounter": "海上过驳/靠帮"}
+    routes: ClassVar[tuple[Route, ...]] = (Route("encounter", ("sea_patrol",)),)
     Params: ClassVar[type[DetectorParams]] = EncounterParams
     params: EncounterParams
 

@@ -22,18 +22,20 @@ from numpy.typing import NDArray
 from jinghai.detect.base import (
     Detector,
     DetectorParams,
+    Route,
     Run,
     RunTracker,
     is_night,
     latest_actions,
+    param,
     round6,
     segment_cond,
     vessel_track,
 )
+from jinghai.detect.encounter import at_harbour
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.coast import Coastline, default_coastline
-from jinghai.detect.encounter import at_harbour
 from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m
 
 
@@ -64,26 +66,74 @@ class LoiteringParams(DetectorParams):
         500 m = the encounter distance of Miller et al. 2018; 600 s = two lost reports.
     """
 
-    max_speed_kn: float = 2.0
-    continue_speed_kn: float = 3.0
-    min_duration_s: int = 3600
-    min_shore_m: float = 500.0
-    grace_s: int = 600
-    grace_fixes: int = 3
-    max_gap_s: int = 1800
-    night_start_h: int = 18
-    night_end_h: int = 6
-    circling_window_s: int = 900
-    circling_max_disp_m: float = 600.0
-    harbour_margin_m: float = 500.0
-    anchored_margin_m: float = 2000.0
-    companion_distance_m: float = 500.0
-    companion_window_s: int = 600
+    max_speed_kn: float = param(
+        2.0, "起算航速", "节",
+        "低于此航速开始计算徘徊",
+        "GFW 徘徊事件与 Miller 等 2018：＜2 节")
+    continue_speed_kn: float = param(
+        3.0, "持续航速", "节",
+        "徘徊开始后容忍的航速（滞后）",
+        "潮流中漂航的小船航速在 1–3 节间摆动")
+    min_duration_s: int = param(
+        3600, "最短持续时间", "秒",
+        "徘徊至少此时长才预警",
+        "GFW 运输船徘徊从 1 小时起算")
+    min_shore_m: float = param(
+        500.0, "离岸最小距离", "米",
+        "距岸线不足此距离的低速属正常（靠泊、搁滩）",
+        "按推理：示范岸线层内半宽")
+    grace_s: int = param(
+        600, "中断容忍", "秒",
+        "容忍的反向船位时长",
+        "排除单次 GPS 跳点")
+    grace_fixes: int = param(
+        3, "中断容忍船位数", "个",
+        "容忍的反向船位个数",
+        "同上")
+    max_gap_s: int = param(
+        1800, "最长静默", "秒",
+        "超过此时长无船位即结束（更长的静默由关闭AIS检测）",
+        "按推理")
+    night_start_h: int = param(
+        18, "夜间开始", "时",
+        "当地时间，用于夜间加重",
+        "宁波日落 17–19 时")
+    night_end_h: int = param(
+        6, "夜间结束", "时",
+        "当地时间",
+        "冬季 6 时天亮")
+    circling_window_s: int = param(
+        900, "绕圈判定窗口", "秒",
+        "在航船舶此时长后仍在原地附近即为绕圈",
+        "2 节直航 15 分钟约 930 米")
+    circling_max_disp_m: float = param(
+        600.0, "绕圈最大位移", "米",
+        "窗口内净位移不超过此值",
+        "同上")
+    harbour_margin_m: float = param(
+        500.0, "港口锚地外扩距离", "米",
+        "港口、锚地外扩此距离内的低速不算徘徊",
+        "同海上过驳")
+    anchored_margin_m: float = param(
+        2000.0, "锚泊判定距离", "米",
+        "报告锚泊/系泊且距港口锚地不超过此距离的船舶视为锚泊",
+        "同海上过驳")
+    companion_distance_m: float = param(
+        500.0, "伴随船距离", "米",
+        "此距离内另有低速船舶的不算单船徘徊（属过驳或结伴作业，由过驳检测判定）",
+        "Miller 等 2018 的相遇距离 500 米")
+    companion_window_s: int = param(
+        600, "伴随判定窗口", "秒",
+        "在此时长内出现过的伴随船计入",
+        "容忍两次漏报")
 
 
 class LoiteringDetector(Detector):
     name: ClassVar[str] = "loitering"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "海上徘徊"
+    kinds: ClassVar[dict[str, str]] = {"loitering": "海上徘徊"}
+    routes: ClassVar[tuple[Route, ...]] = (Route("loitering", ("sea_patrol",)),)
     Params: ClassVar[type[DetectorParams]] = LoiteringParams
     params: LoiteringParams
 

@@ -20,9 +20,11 @@ import pandas as pd
 from jinghai.detect.base import (
     Detector,
     DetectorParams,
+    Route,
     Run,
     RunTracker,
     latest_actions,
+    param,
     round6,
     segment_cond,
     vessel_track,
@@ -53,19 +55,50 @@ class PortVisitParams(DetectorParams):
         controls the fishing fleet; set False to track every vessel.
     """
 
-    hysteresis_m: float = 300.0
-    min_inside_s: int = 300
-    min_fixes: int = 3
-    stop_speed_kn: float = 0.5
-    grace_s: int = 300
-    grace_fixes: int = 3
-    max_gap_s: int = 12 * 3600
-    fishing_only: bool = True
+    hysteresis_m: float = param(
+        300.0, "出港滞后距离", "米",
+        "离开港区至此距离才算出港",
+        "码头附近 AIS 位置误差约 50–150 米的两倍")
+    min_inside_s: int = param(
+        300, "最短在港时长", "秒",
+        "在港至少此时长才算一次进港",
+        "排除擦边驶过的渔船")
+    min_fixes: int = param(
+        3, "最少在港船位", "个",
+        "在港至少此数量船位",
+        "同上")
+    stop_speed_kn: float = param(
+        0.5, "停泊航速", "节",
+        "低于此航速视为停泊",
+        "GFW 锚地算法：0.5 节")
+    grace_s: int = param(
+        300, "中断容忍", "秒",
+        "容忍的港外船位时长",
+        "按推理")
+    grace_fixes: int = param(
+        3, "中断容忍船位数", "个",
+        "容忍的港外船位个数",
+        "按推理")
+    max_gap_s: int = param(
+        12 * 3600, "最长静默", "秒",
+        "靠泊时关机过夜常见；超过即算新的一次进港",
+        "按推理：12 小时")
+    fishing_only: bool = param(
+        True, "只看渔船", "开关",
+        "只记录名录渔船和 AIS 类型 30 的进出港",
+        "行动方案：渔船 24 小时管控")
 
 
 class PortVisitDetector(Detector):
     name: ClassVar[str] = "port_visit"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "进出港（记录）"
+    # a visit is a record, not an alert; a finished one without an exit report is an
+    # unreported departure (judged on the alert side, which holds the reports)
+    kinds: ClassVar[dict[str, str]] = {"port_visit": "进出港（记录）",
+                                       "unreported_departure": "未报告出港"}
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("unreported_departure", ("vessel_control",), severity="orange"),)
     Params: ClassVar[type[DetectorParams]] = PortVisitParams
     params: PortVisitParams
 
@@ -182,13 +215,23 @@ class UnreportedArrivalParams(PortVisitParams):
         on arrival); later than that the arrival was unreported.
     """
 
-    report_before_s: int = 24 * 3600
-    report_after_s: int = 2 * 3600
+    report_before_s: int = param(
+        24 * 3600, "报告提前量", "秒",
+        "进港前此时长内的报告有效",
+        "船东常在离开渔场时即报告返港")
+    report_after_s: int = param(
+        2 * 3600, "报告补报期", "秒",
+        "进港后此时长内补报仍有效",
+        "船东常在到港时电话报告")
 
 
 class UnreportedArrivalDetector(PortVisitDetector):
     name: ClassVar[str] = "unreported_arrival"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "未报告进港"
+    kinds: ClassVar[dict[str, str]] = {"unreported_arrival": "未报告进港"}
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("unreported_arrival", ("vessel_control",), severity="orange"),)
     Params: ClassVar[type[DetectorParams]] = UnreportedArrivalParams
     params: UnreportedArrivalParams
 

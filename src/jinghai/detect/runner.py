@@ -37,6 +37,7 @@ from jinghai.detect.events import Event
 from jinghai.detect.identity import IdentityAnomalyDetector
 from jinghai.detect.port import UnreportedArrivalDetector
 from jinghai.detect.positions import Fleet
+from jinghai.detect.registry import default_params
 from jinghai.detect.suite import build_detectors
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def detector_params(overrides: dict[str, dict[str, Any]] | None) -> dict[str, An
     unknown names or fields are an error, so a typo in the settings is not silently ignored."""
     from jinghai.errors import InvalidInput
 
-    defaults = {name: det.Params() for name, det in build_detectors([]).items()}
+    defaults = default_params()
     out: dict[str, Any] = {}
     for name, fields in (overrides or {}).items():
         if name not in defaults:

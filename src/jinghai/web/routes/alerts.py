@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import User
 from jinghai.alerts import queries
 from jinghai.alerts.access import get_alert_for, require_office
+from jinghai.alerts.detector_settings import settings_rows
 from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STATE_LABELS
 from jinghai.alerts.routing import routing_table
 from jinghai.alerts.service import (
@@ -26,7 +25,9 @@ from jinghai.alerts.service import (
     close_alert,
 )
 from jinghai.db import utcnow
+from jinghai.detect.registry import DETECTOR_LABELS
 from jinghai.errors import InvalidInput
+from jinghai.geo.models import ZONE_KIND_LABELS
 from jinghai.org.models import WorkGroup
 from jinghai.settings import Settings
 from jinghai.web.deps import current_user, get_db, get_settings
@@ -35,11 +36,6 @@ from jinghai.web.render import register_nav, render
 router = APIRouter()
 register_nav("预警", "/alerts/", {"office", "liaison", "viewer", "admin"})
 
-DETECTOR_LABELS = {
-    "encounter": "海上过驳/靠帮", "loitering": "海上徘徊", "going_dark": "关闭AIS",
-    "port_visit": "进出港（记录）", "unreported_arrival": "未报告进港",
-    "landing_approach": "登陆点接近", "zone_rule": "区域规则", "identity": "身份异常",
-}
 
 
 def _labels() -> dict[str, Any]:
@@ -132,7 +128,9 @@ def settings_page(request: Request, db: Session = Depends(get_db),
                   settings: Settings = Depends(get_settings)):
     require_office(user)
     return render(request, "alerts/settings.html", {
-        "dets": detector_settings(settings, db), "routing": routing_table(),
+        "dets": settings_rows(db, settings),
+        "routing": routing_table({g.key: g.name for g in db.scalars(select(WorkGroup))},
+                                 ZONE_KIND_LABELS),
         "flash": request.query_params.get("saved", ""),
         "escalation_minutes": settings.alert_escalation_minutes,
         "webhooks": [(w.url, w.format) for w in settings.alert_webhooks],
@@ -150,7 +148,7 @@ async def settings_save(request: Request, name: str, db: Session = Depends(get_d
     if form.get("reset"):
         reset_detector_params(db, user, name)
     else:
-        defaults = {d["name"]: d for d in detector_settings(get_settings(request), db)}
+        defaults = {d["name"]: d for d in settings_rows(db, get_settings(request))}
         if name not in defaults:
             raise InvalidInput(f"没有名为 {name} 的检测器")
         fields = {f["name"] for f in defaults[name]["fields"] if f["editable"]}
@@ -195,63 +193,6 @@ async def close_form(request: Request, alert_id: int, db: Session = Depends(get_
     if alert.clue_id:
         return RedirectResponse(f"/clues/{alert.clue_id}", status_code=303)
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
-
-
-# -- detector settings -------------------------------------------------------------------
-def _param_docs(cls: type) -> dict[str, str]:
-    """``name: text`` paragraphs of a Params docstring (``a / b: text`` covers both)."""
-    out: dict[str, str] = {}
-    key: list[str] = []
-    for line in (cls.__doc__ or "").splitlines():
-        m = re.match(r"^\s{4}([a-z_]+(?:\s*/\s*[a-z_]+)*):\s*(.*)$", line)
-        if m:
-            key = [k.strip() for k in m.group(1).split("/")]
-            for k in key:
-                out[k] = m.group(2).strip()
-        elif key and line.strip():
-            for k in key:
-                out[k] += " " + line.strip()
-        elif not line.strip():
-            key = []
-    # docs of the shared timing parameters live on the base class
-    for base in cls.__mro__[1:]:
-        for k, v in (_param_docs(base) if base.__doc__ and base is not object else {}).items():
-            out.setdefault(k, v)
-    return out
-
-
-def detector_settings(settings: Settings, db: Session) -> list[dict[str, Any]]:
-    from jinghai.alerts.detector_settings import editable_fields, effective_overrides
-    from jinghai.detect.runner import detector_params
-    from jinghai.detect.suite import build_detectors
-
-    effective = detector_params(effective_overrides(db, settings))
-    out = []
-    for name, det in build_detectors([]).items():
-        default = det.Params()
-        current = effective.get(name, default)
-        docs = _param_docs(type(default))
-        fields = []
-        for f in dataclasses.fields(default):
-            d, c = getattr(default, f.name), getattr(current, f.name)
-            editable = f.name in editable_fields(default)
-            fields.append({"name": f.name, "default": _show(d), "value": _show(c),
-                           "raw": c, "editable": editable,
-                           "kind": type(d).__name__ if editable else "",
-                           "changed": d != c, "doc": docs.get(f.name, "")})
-        out.append({"name": name, "label": DETECTOR_LABELS.get(name, name),
-                    "version": det.version, "doc": (type(det).__doc__ or "").strip()
-                    .split("\n\n")[0], "fields": fields})
-    return out
-
-
-def _show(value: Any) -> str:
-    if dataclasses.is_dataclass(value):
-        return str(dataclasses.asdict(value))
-    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-        return "; ".join(str({k: v for k, v in dataclasses.asdict(x).items() if v not in (None, (), "")})
-                         for x in value)
-    return str(value)
 
 
 # -- JSON API ----------------------------------------------------------------------------
