@@ -49,9 +49,13 @@ def _fail(exc: JinghaiError) -> typer.Exit:
 
 
 def _operator():
+    """The console operator as the office (never stored; ``active`` set explicitly since
+    a transient User has no column defaults yet)."""
     from jinghai.cli.main import system_user
 
-    return system_user()
+    user = system_user()
+    user.active = True
+    return user
 
 
 @app.command("list")
