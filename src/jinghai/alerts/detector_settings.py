@@ -85,8 +85,10 @@ def settings_rows(session: Session, settings: Any = None) -> list[dict[str, Any]
             d, c = spec.default, getattr(current, spec.name)
             fields.append({"name": spec.name, "label": spec.label, "unit": spec.unit,
                            "meaning": spec.meaning, "source": spec.source,
-                           "default": _show(d, spec.unit), "value": c if spec.name in editable
-                           else _show(c, spec.unit), "shown": _show(c, spec.unit), "raw": c,
+                           "default": _show(d, spec.unit),
+                           "value": (f"{c:g}" if isinstance(c, float) else c)
+                           if spec.name in editable else _show(c, spec.unit),
+                           "shown": _show(c, spec.unit), "raw": c,
                            "editable": spec.name in editable,
                            "kind": editable[spec.name].__name__ if spec.name in editable else "",
                            "changed": d != c})
