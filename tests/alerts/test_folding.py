@@ -93,3 +93,28 @@ def test_inbox_pages_and_groups(session, operation, office) -> None:
     groups = inbox_groups(session, office, state="open")
     assert groups == [{"kind": "going_dark", "place": "海上", "alerts": 7, "new": 7,
                        "occurrences": 7, "latest": groups[0]["latest"]}]
+
+
+def test_registry_boat_home_with_report_is_quiet(session, operation, office) -> None:
+    """Landing-point approach stays quiet for a registry boat returning to its own home
+    port with its report filed; without the report, or at another boat's home, it is raised."""
+    from jinghai.geo.service import seed_demo_zones
+    from jinghai.portcalls.service import PortReportInput, file_port_report
+    from jinghai.vessels.service import add_vessel
+
+    seed_demo_zones(session)
+    for m, home in ((412300801, "郭巨"), (412300802, "郭巨"), (412300803, "梅山")):
+        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
+                                     "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
+                                     "home_port": home})
+    file_port_report(session, office, PortReportInput(
+        vessel="浙甬渔00801", direction="进港", port="郭巨", event_time=T0 + timedelta(minutes=30),
+        crew_count=3), now=T0)
+
+    def approach(m: int):
+        return record_event(session, make_event("landing_approach", (m,), zone_id="lp-gj-01",
+                                                lon=122.1066, lat=29.8696), now=T0)
+
+    assert approach(412300801) is None  # home, reported
+    assert approach(412300802) is not None  # home, no report
+    assert approach(412300803) is not None  # not its home port

@@ -223,6 +223,13 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
         alert.updated_at = now
         return alert
     key = fold_key(event)
+    if alert is None and event.kind == "landing_approach" and len(event.vessels) == 1:
+        from jinghai.portcalls.service import is_reported_home_call
+
+        lp = session.get(ZoneRecord, event.zone_id) if event.zone_id else None
+        places = [lp.name, lp.sub_district] if lp else [event.details.get("landing_point")]
+        if is_reported_home_call(session, event.vessels[0], places, event.start):
+            return None  # a registry boat coming home with its report filed
     if alert is None:
         open_alert = session.scalar(select(Alert).where(
             Alert.fold_key == key, Alert.state != "closed").order_by(Alert.id.desc()).limit(1))

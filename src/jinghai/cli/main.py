@@ -278,6 +278,7 @@ def start_demo_feed(settings: Settings):
     demo's own beside its database."""
     from jinghai.ais.simulate import PATROL_MMSIS, FishingSpec, Simulation, serve_feed
     from jinghai.db import make_engine, make_session_factory
+    from jinghai.portcalls.demo import seed_demo_port_calls
     from jinghai.settings import FeedSetting
     from jinghai.vessels.models import FishingVessel
 
@@ -288,11 +289,13 @@ def start_demo_feed(settings: Settings):
                 FishingVessel.mmsi, FishingVessel.name, FishingVessel.home_port,
             ).where(FishingVessel.mmsi.is_not(None), FishingVessel.status == "active")
                 .order_by(FishingVessel.registry_no).limit(40)).all()
+            fishing = [FishingSpec(int(m), name, port, class_b=i % 4 != 0)
+                       for i, (m, name, port) in enumerate(rows) if m and m.isdigit()]
+            sim = Simulation(fishing=fishing or None)
+            seed_demo_port_calls(session, sim)  # owners report their boats' port calls
+            session.commit()
     finally:
         engine.dispose()
-    fishing = [FishingSpec(int(m), name, port, class_b=i % 4 != 0)
-               for i, (m, name, port) in enumerate(rows) if m and m.isdigit()]
-    sim = Simulation(fishing=fishing or None)
     settings = settings.model_copy(update={
         "own_mmsis": sorted({*settings.own_mmsis, *PATROL_MMSIS}),
         "ais_store_dir": settings.ais_store_dir or settings.data_dir / "demo" / "ais",

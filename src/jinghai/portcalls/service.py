@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -302,6 +303,22 @@ def has_exit_report(session: Session, mmsi: int, port_zone_id: str, port_name: s
         or_(PortReport.port_zone_id == port_zone_id, PortReport.port_name == port_name),
         PortReport.event_time >= exit_time - before,
         PortReport.event_time <= exit_time + after).limit(1)) is not None
+
+
+def is_reported_home_call(session: Session, mmsi: int, places: Iterable[str | None],
+                          at: datetime, before: timedelta = timedelta(hours=24),
+                          after: timedelta = timedelta(hours=2)) -> bool:
+    """A registry boat at its own home port (its ``home_port`` names one of ``places``: a
+    landing point's name or sub-district) with a port report filed for about that time:
+    an ordinary return home, not a landing."""
+    boat = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
+    if boat is None or not boat.home_port:
+        return False
+    if not any(p and boat.home_port in p for p in places):
+        return False
+    return session.scalar(select(PortReport.id).where(
+        PortReport.vessel_id == boat.id, PortReport.event_time >= at - before,
+        PortReport.event_time <= at + after).limit(1)) is not None
 
 
 def is_report_keeper(session: Session, user: User | None) -> bool:
