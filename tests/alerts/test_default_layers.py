@@ -87,3 +87,21 @@ def test_without_the_layers_the_crowd_would_be_flagged(session, operation) -> No
     """The control: the same crowd with no geography loaded is what the inbox used to show."""
     found = run_all(_scenario(), build_suite(session))
     assert any(set(e.vessels) <= set(CROWD) for e in found["encounter"])
+
+
+def test_reference_ports_make_no_port_calls(session, operation) -> None:
+    """A fishing boat lying in a shipped WPI port circle is in harbour water, but calls
+    there are not the owners' reporting duty: no visit, no unreported arrival."""
+    seed_default_layers(session)
+    rows = [{"mmsi": 412400999, "ts": T0 + timedelta(minutes=i), "lon": 122.10, "lat": 30.0,
+             "sog": 0.1, "cog": 0.0, "heading": 511, "nav_status": 5, "msg_type": 1}
+            for i in range(120)]  # two hours moored in the WPI 舟山港（定海）circle
+    from jinghai.detect.positions import Fleet
+
+    suite = build_suite(session)
+    fleet = Fleet.build(fishing_mmsis=[412400999])
+    for name in ("port_visit", "unreported_arrival"):
+        suite[name].fleet = fleet
+    found = run_all(_frame(rows), suite)
+    assert found["port_visit"] == [] and found["unreported_arrival"] == []
+    assert found["loitering"] == []

@@ -105,7 +105,10 @@ class PortVisitDetector(Detector):
     def __init__(self, params: PortVisitParams | None = None, **kw: Any) -> None:
         super().__init__(params, **kw)
         p = self.params
-        self._ports = self.zones.ids_of([ZoneKind.PORT])
+        # reference ports (the shipped World Port Index layer) are where ships stop, not
+        # ports whose calls the owners must report: no visits there
+        self._ports = [i for i in self.zones.ids_of([ZoneKind.PORT])
+                       if self.zones.zones[i].properties.get("report_calls", True)]
         if len(self.zones) >= (1 << _ZBITS):
             raise InvalidInput(f"too many zones ({len(self.zones)}) for the port detector")
         self._tracker = RunTracker(
@@ -122,8 +125,9 @@ class PortVisitDetector(Detector):
                 fishing = um[[self.fleet.is_fishing(int(m)) for m in um]]
                 rows = rows.take(np.flatnonzero(np.isin(rows.mmsi, fishing)))
             kinds = [ZoneKind.PORT]
-            pi_o, zi_o = self.zones.contains(rows.lon, rows.lat, kinds, p.hysteresis_m)
-            pi_i, zi_i = self.zones.contains(rows.lon, rows.lat, kinds)
+            pi_o, zi_o = self.zones.contains(rows.lon, rows.lat, kinds, p.hysteresis_m,
+                                             subset=self._ports)
+            pi_i, zi_i = self.zones.contains(rows.lon, rows.lat, kinds, subset=self._ports)
             # one row per (position, port it is near); inner flag where strictly inside
             key_o = pi_o * (1 << _ZBITS) + zi_o
             inner = np.isin(key_o, pi_i * (1 << _ZBITS) + zi_i)

@@ -11,7 +11,9 @@ coastline (``coast.py``) it gets
   cells join into one area;
 * **ports** — the World Port Index (NGA Pub. 150, public domain) ports of the same box
   (``data/wpi_ports_hangzhou_bay_zhoushan.csv``), each a circle of ``PORT_RADIUS_M``
-  around the WPI position: GFW's port-entry radius (pipe-anchorages, 3 km).
+  around the WPI position: GFW's port-entry radius (pipe-anchorages, 3 km). They are
+  reference ports (``report_calls: false``): detectors treat them as harbour water, but
+  port calls there are not the owners' reporting duty — the office's own port zones are.
 
 Every zone of a layer carries ``layer`` in its properties, so the office can switch a whole
 layer off (``jinghai zones layer off gfw_anchorages``) as well as single zones.
@@ -128,7 +130,7 @@ def port_zones(path: Path = PORTS_PATH, radius_m: float = PORT_RADIUS_M) -> list
             zones.append(Zone(
                 id=f"wpi-{row['World Port Index Number'].split('.')[0]}", kind=ZoneKind.PORT,
                 name=PORT_NAMES.get(name, name), geometry=geom,
-                properties={"layer": "wpi_ports", "wpi_name": name,
+                properties={"layer": "wpi_ports", "wpi_name": name, "report_calls": False,
                             "unlocode": (row.get("UN/LOCODE") or "").strip(),
                             "radius_m": radius_m, "source": LAYERS["wpi_ports"].source}))
     return zones
