@@ -72,6 +72,11 @@ def test_office_acknowledges_several_at_once_and_reads_settings_in_chinese(
         expect(page.locator(f'tr[data-id="{aid}"] .state')).to_have_text("已接收")
     expect(page.locator(f'tr[data-id="{other}"] .state')).to_have_text("待处理")
 
+    page.goto(live_server.url + f"/alerts/{ids[0]}")  # the replay says which dot is which
+    legend = page.locator("#replay-legend li")
+    expect(legend).to_have_count(1)  # the test event's track has the first vessel only
+    expect(legend.first).to_have_text("412300001")
+
     page.goto(live_server.url + "/alerts/settings")
     expect(page.get_by_role("heading", level=1)).to_have_text("检测参数")
     card = page.locator("#det-encounter")

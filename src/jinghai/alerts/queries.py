@@ -107,8 +107,24 @@ def alert_row(alert: Alert) -> dict[str, Any]:
     }
 
 
+def vessel_label(session: Session, mmsi: int) -> str:
+    """A vessel as people name it: the registry's name (and number when it differs), else
+    the name it broadcasts with its MMSI, else the MMSI."""
+    from jinghai.ais.models import AisVessel
+    from jinghai.vessels.models import FishingVessel
+
+    v = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
+    if v is not None:
+        return v.name if not v.registry_no or v.registry_no == v.name else \
+            f"{v.name}（{v.registry_no}）"
+    av = session.get(AisVessel, mmsi)
+    name = getattr(av, "name", None) if av is not None else None
+    return f"{name}（{mmsi}）" if name else str(mmsi)
+
+
 def alert_detail(session: Session, user: User, alert: Alert) -> dict[str, Any]:
     row = alert_row(alert)
+    row["vessel_labels"] = {str(m): vessel_label(session, int(m)) for m in alert.vessels or []}
     row["track"] = (alert.event or {}).get("track", [])
     row["details"] = (alert.event or {}).get("details", {})
     row["params"] = (alert.event or {}).get("params", {})

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.ais.models import AisVessel
 from jinghai.alerts.access import get_alert_for, require_actor
 from jinghai.alerts.models import (
     KIND_LABELS,
@@ -29,6 +28,7 @@ from jinghai.alerts.models import (
     AlertFold,
     AlertRoute,
 )
+from jinghai.alerts.queries import vessel_label
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
 from jinghai.alerts.webhooks import enqueue, webhook_targets
 from jinghai.audit.service import record
@@ -60,17 +60,7 @@ class AlertConfig:
 
 
 # -- from events -------------------------------------------------------------------------
-def _vessel_label(session: Session, mmsi: int) -> str:
-    from jinghai.vessels.models import FishingVessel
-
-    v = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
-    if v is not None:
-        # a registry number that is the name again (浙北渔69124) is not said twice
-        return v.name if not v.registry_no or v.registry_no == v.name else \
-            f"{v.name}（{v.registry_no}）"
-    av = session.get(AisVessel, mmsi)
-    name = getattr(av, "name", None) if av is not None else None
-    return f"{name}（{mmsi}）" if name else str(mmsi)
+_vessel_label = vessel_label
 
 
 def _sub_district_unit(session: Session, name: str | None) -> Unit | None:

@@ -110,7 +110,15 @@
     (data.track || []).forEach(function (p) { (byVessel[p.mmsi] = byVessel[p.mmsi] || []).push(p); });
     var bounds = [];
     var markers = {};
+    var legend = document.getElementById("replay-legend");
+    var names = data.vessel_labels || {};
     Object.keys(byVessel).forEach(function (m, i) {
+      if (legend) {  // which line and dot is which vessel
+        var li = el("li", { "data-mmsi": String(m) });
+        li.appendChild(el("span", { "class": "swatch", style: "display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.35em;background:" + colours[i % colours.length] }));
+        li.appendChild(document.createTextNode(names[m] || String(m)));
+        legend.appendChild(li);
+      }
       var pts = byVessel[m].map(function (p) { return [p.lat, p.lon]; });
       bounds = bounds.concat(pts);
       L.polyline(pts, { color: colours[i % colours.length], weight: 2 }).addTo(map).bindTooltip(String(m));
