@@ -57,7 +57,8 @@ def _show(value: Any, unit: str = "") -> str:
         text = f"{value:g}" if isinstance(value, float) else str(value)
         if unit == "秒" and value >= 60:
             mins = value / 60
-            text += f"（{mins / 60:g} 小时）" if mins >= 60 and mins % 60 == 0 else f"（{mins:g} 分钟）"
+            whole_hours = mins >= 60 and mins % 60 == 0
+            text += f"（{mins / 60:g} 小时）" if whole_hours else f"（{mins:g} 分钟）"
         return text
     if isinstance(value, (set, frozenset)):
         return "、".join(str(v) for v in sorted(value)) or "无"

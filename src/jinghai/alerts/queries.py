@@ -31,7 +31,8 @@ def _filtered(session: Session, user: User, *, state: str = "", severity: str = 
     if kind:
         q = q.where(Alert.kind == kind)
     if group_id is not None:
-        q = q.where(Alert.id.in_(select(AlertRoute.alert_id).where(AlertRoute.group_id == group_id)))
+        q = q.where(Alert.id.in_(select(AlertRoute.alert_id)
+                                 .where(AlertRoute.group_id == group_id)))
     return q
 
 

@@ -28,7 +28,7 @@ ROUTING_RULES: tuple[RouteRule, ...] = registry.ROUTES
 DEFAULT_RULE = RouteRule("*", ("sea_patrol",))
 
 #: Findings that are records, not alerts: a port visit is normal; it matters only when no
-#: report covers it (then it is an unreported arrival or departure).
+#: report covers it (then the arrival or departure detector reports it).
 NOT_ALERTED = frozenset({"port_visit"})
 
 SEVERITY_OF_HINT = {"high": "red", "medium": "orange", "low": "yellow"}

@@ -70,21 +70,6 @@ def _sub_district_unit(session: Session, name: str | None) -> Unit | None:
                                              Unit.name.startswith(name)).order_by(Unit.id))
 
 
-def _departure(session: Session, event: Event) -> Event | None:
-    """A finished port visit with no exit report is an unreported departure (未报告出港)."""
-    from jinghai.portcalls.service import has_exit_report
-
-    if event.status != "closed" or not event.zone_id:
-        return None
-    mmsi = event.vessels[0]
-    if has_exit_report(session, mmsi, event.zone_id, str(event.details.get("port", "")),
-                       event.end):
-        return None
-    details = {**event.details, "derived_from": "port_visit"}
-    return Event(**{**event.__dict__, "kind": "unreported_departure", "details": details,
-                    "score": 0.7, "severity": "high"})
-
-
 #: Kinds whose place is the zone they concern (a port, a controlled area); the others are
 #: placed on a grid of ``FOLD_CELL_DEG`` (≈ 5 km), so one boat hanging about one stretch of
 #: coast is one alert, whichever landing point or minute it is nearest to.
@@ -114,7 +99,8 @@ def _fold(session: Session, alert: Alert, event: Event, now: datetime) -> Alert:
     alert.event_status = event.status
     alert.updated_at = now
     alert.history.append(AlertEvent(at=now, action="repeated",
-                                    note=f"同一船舶、同一地点再次发生（第 {alert.occurrences} 次）"))
+                                    note=f"同一船舶、同一地点再次发生"
+                                         f"（第 {alert.occurrences} 次）"))
     session.flush()
     return alert
 
@@ -199,12 +185,7 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
     now = now or utcnow()
     config = config or AlertConfig()
     if event.kind in NOT_ALERTED:
-        if event.kind != "port_visit":
-            return None
-        derived = _departure(session, event)
-        if derived is None:
-            return None
-        event = derived
+        return None
     alert = _alert_of_event(session, event.id)
     if alert is not None and alert.event_id != event.id:
         # a folded event going on: the alert's end and count of occurrences follow it
@@ -279,31 +260,38 @@ def record_events(session: Session, events: Iterable[Event], *, now: datetime | 
     return out
 
 
-def note_port_report(session: Session, mmsi: int, direction: str, port_zone_id: str | None,
-                     port_name: str, at: datetime, *, now: datetime | None = None,
-                     before: timedelta = timedelta(hours=24),
-                     after: timedelta = timedelta(hours=2)) -> list[Alert]:
-    """A report filed late (after its alert was raised) is written into the alert's history
-    so whoever handles it sees it; the judgement stays theirs (a late report is still a
-    breach of the reporting rule, or may be the fix of a typo)."""
+def note_filed_reports(session: Session, *, now: datetime | None = None,
+                       before: timedelta = timedelta(hours=24),
+                       after: timedelta = timedelta(hours=2)) -> list[Alert]:
+    """A report filed late (after its alert was raised) is written into the open alert's
+    history, once, so whoever handles it sees it; the judgement stays theirs (a late report
+    is still a breach of the reporting rule, or may be the fix of a typo). Run by the
+    alerts worker every round, and by live detection when it re-reads the reports."""
+    from jinghai.portcalls.service import reports_for
+
     now = now or utcnow()
-    kind = "unreported_arrival" if direction == "entry" else "unreported_departure"
-    label = "进港" if direction == "entry" else "出港"
     out = []
-    for alert in session.scalars(select(Alert).where(Alert.kind == kind,
-                                                     Alert.state != "closed")):
-        if mmsi not in (alert.vessels or []):
-            continue
-        if alert.zone_id != port_zone_id and (alert.event or {}).get("details", {}).get(
-                "port") != port_name:
-            continue
-        ref = alert.event_start if direction == "entry" else alert.event_end
-        if not ref - before <= at <= ref + after:
-            continue
-        alert.history.append(AlertEvent(at=now, action="reported",
-                                        note=f"已收到{label}报告（{port_name}）"))
-        alert.updated_at = now
-        out.append(alert)
+    for alert in session.scalars(select(Alert).where(
+            Alert.kind.in_(["unreported_arrival", "unreported_departure"]),
+            Alert.state != "closed").order_by(Alert.id)):
+        entry = alert.kind == "unreported_arrival"
+        ref = alert.event_start if entry else alert.event_end
+        port_name = (alert.event or {}).get("details", {}).get("port")
+        noted = {h.note for h in alert.history if h.action == "reported"}
+        label = "进港" if entry else "出港"
+        for mmsi in alert.vessels or []:
+            for r in reports_for(session, int(mmsi), "entry" if entry else "exit",
+                                 ref - before, ref + after):
+                if r.port_zone_id != alert.zone_id and r.port_name != port_name:
+                    continue
+                note = f"已收到{label}报告（{r.port_name}）"
+                if note in noted:
+                    continue
+                noted.add(note)
+                alert.history.append(AlertEvent(at=now, action="reported", note=note))
+                alert.updated_at = now
+                out.append(alert)
+    session.flush()
     return out
 
 
@@ -441,4 +429,5 @@ def escalate_due(session: Session, now: datetime | None = None, *,
 
 
 __all__ = ["AlertConfig", "BulkResult", "acknowledge_alert", "bulk_acknowledge", "bulk_close",
-           "close_alert", "escalate_due", "fold_key", "record_event", "record_events"]
+           "close_alert", "escalate_due", "fold_key", "note_filed_reports", "record_event",
+           "record_events"]

@@ -118,7 +118,8 @@ def import_cmd(
 
 @app.command("export")
 def export_cmd(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件；缺省打印")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="输出文件；缺省打印")] = None,
     active_only: Annotated[bool, typer.Option("--active-only", help="只导出启用的区域")] = False,
 ) -> None:
     """导出区域为 GeoJSON（可再导入）。"""

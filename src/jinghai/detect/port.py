@@ -93,12 +93,9 @@ class PortVisitDetector(Detector):
     name: ClassVar[str] = "port_visit"
     version: ClassVar[str] = "1.0"
     label: ClassVar[str] = "进出港（记录）"
-    # a visit is a record, not an alert; a finished one without an exit report is an
-    # unreported departure (judged on the alert side, which holds the reports)
-    kinds: ClassVar[dict[str, str]] = {"port_visit": "进出港（记录）",
-                                       "unreported_departure": "未报告出港"}
-    routes: ClassVar[tuple[Route, ...]] = (
-        Route("unreported_departure", ("vessel_control",), severity="orange"),)
+    # a visit is a record, not an alert: the arrival and departure detectors below judge
+    # it against the owners' reports
+    kinds: ClassVar[dict[str, str]] = {"port_visit": "进出港（记录）"}
     Params: ClassVar[type[DetectorParams]] = PortVisitParams
     params: PortVisitParams
 
@@ -271,10 +268,34 @@ class UnreportedArrivalDetector(PortVisitDetector):
                                      extra={"reports_on_file": len(self._reports.get(mmsi, []))}))
 
 
+class UnreportedDepartureDetector(UnreportedArrivalDetector):
+    """A finished port visit with no exit report (未报告出港): the same visits as
+    :class:`PortVisitDetector`, matched at their end with the owners' exit reports
+    (``reports`` are exit reports here; the time windows are the arrival detector's)."""
+
+    name: ClassVar[str] = "unreported_departure"
+    version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "未报告出港"
+    kinds: ClassVar[dict[str, str]] = {"unreported_departure": "未报告出港"}
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("unreported_departure", ("vessel_control",), severity="orange"),)
+
+    def _on_visit(self, run: Run, status: str) -> None:
+        if status != "closed":
+            return
+        mmsi, zi = run.key >> _ZBITS, run.key & ((1 << _ZBITS) - 1)
+        port = self.zones.zones[zi]
+        if self._reported(mmsi, port.id, port.name, run.last_true):
+            return
+        self._emit(self._visit_event(run, status, kind="unreported_departure", score=0.7,
+                                     extra={"reports_on_file": len(self._reports.get(mmsi, []))}))
+
+
 __all__ = [
     "EntryReport",
     "PortVisitDetector",
     "PortVisitParams",
     "UnreportedArrivalDetector",
     "UnreportedArrivalParams",
+    "UnreportedDepartureDetector",
 ]

@@ -19,12 +19,17 @@ from jinghai.detect.encounter import EncounterDetector
 from jinghai.detect.identity import IdentityAnomalyDetector
 from jinghai.detect.landing import LandingApproachDetector
 from jinghai.detect.loitering import LoiteringDetector
-from jinghai.detect.port import PortVisitDetector, UnreportedArrivalDetector
+from jinghai.detect.port import (
+    PortVisitDetector,
+    UnreportedArrivalDetector,
+    UnreportedDepartureDetector,
+)
 from jinghai.detect.zonerule import ZoneRuleDetector
 
 DETECTORS: dict[str, type[Detector]] = {d.name: d for d in (
     EncounterDetector, LoiteringDetector, GoingDarkDetector, PortVisitDetector,
-    UnreportedArrivalDetector, LandingApproachDetector, ZoneRuleDetector,
+    UnreportedArrivalDetector, UnreportedDepartureDetector, LandingApproachDetector,
+    ZoneRuleDetector,
     IdentityAnomalyDetector)}
 
 #: detector name -> Chinese label

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from jinghai.detect.base import Detector
 from jinghai.detect.events import Event
 from jinghai.detect.identity import IdentityAnomalyDetector
-from jinghai.detect.port import UnreportedArrivalDetector
+from jinghai.detect.port import UnreportedArrivalDetector, UnreportedDepartureDetector
 from jinghai.detect.positions import Fleet
 from jinghai.detect.registry import default_params
 from jinghai.detect.suite import build_detectors
@@ -143,14 +143,15 @@ def build_suite(session: Session, settings: Any = None,
     static-change history for a live runner that reads on."""
     from jinghai.alerts.detector_settings import effective_overrides
     from jinghai.geo.service import load_zones
-    from jinghai.portcalls.service import entry_reports_for_detector
+    from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
 
     zones = load_zones(session)
     params = detector_params(effective_overrides(session, settings))
     history = history or StaticHistory()
     return build_detectors(
         zones, load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
-        reports=entry_reports_for_detector(session), params=with_zone_params(params, zones),
+        reports=entry_reports_for_detector(session),
+        exit_reports=exit_reports_for_detector(session), params=with_zone_params(params, zones),
         static_history=history.read(session), static_times=static_times(session))
 
 
@@ -171,12 +172,14 @@ def with_zone_params(params: dict[str, Any], zones: list[Any]) -> dict[str, Any]
 
 def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
     """Reports filed since the suite was built (an owner reporting on arrival) count."""
-    from jinghai.portcalls.service import entry_reports_for_detector
+    from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
 
     for det in suite.values():
-        if isinstance(det, UnreportedArrivalDetector):
-            fresh = UnreportedArrivalDetector(det.params, reports=entry_reports_for_detector(
-                session), zones=det.zones, fleet=det.fleet)
+        if isinstance(det, UnreportedArrivalDetector):  # the departure detector is one too
+            departures = isinstance(det, UnreportedDepartureDetector)
+            reports = (exit_reports_for_detector if departures
+                       else entry_reports_for_detector)(session)
+            fresh = type(det)(det.params, reports=reports, zones=det.zones, fleet=det.fleet)
             det._reports = fresh._reports
 
 
@@ -353,11 +356,12 @@ class LiveRunner:
             self.flush_if_quiet(quiet_s)
 
     def _record(self, events: list[Event]) -> None:
-        from jinghai.alerts.service import record_events
+        from jinghai.alerts.service import note_filed_reports, record_events
 
         with self._scope() as s:
             if time.monotonic() - self._reports_at >= self._reports_every_s:
                 refresh_reports(self.suite, s)
+                note_filed_reports(s)
                 self._apply_new_params(s)
                 self._reports_at = time.monotonic()
             if events:

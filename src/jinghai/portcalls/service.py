@@ -136,10 +136,7 @@ def _file(session: Session, user: User | None, data: PortReportInput, via: str,
     session.flush()
     record(session, user, "create", "port_report", report.id,
            new=f"{vessel.registry_no} {report.direction_label} {port_name} {when.isoformat()}")
-    if vessel.mmsi:
-        from jinghai.alerts.service import note_port_report
-
-        note_port_report(session, int(vessel.mmsi), direction, zone_id, port_name, when, now=now)
+    # an open alert this report answers is noted by jinghai.alerts (note_filed_reports)
     return report
 
 
@@ -292,6 +289,24 @@ def entry_reports_for_detector(session: Session, since: datetime | None = None
         q = q.where(PortReport.event_time >= since)
     return [{"mmsi": int(r.mmsi), "port": r.port_zone_id or r.port_name, "time": r.event_time}
             for r in session.scalars(q.order_by(PortReport.id))]
+
+
+def exit_reports_for_detector(session: Session, since: datetime | None = None
+                              ) -> list[dict[str, object]]:
+    """Exit reports as the unreported-departure detector takes them (mmsi, port, time)."""
+    q = select(PortReport).where(PortReport.direction == "exit", PortReport.mmsi.isnot(None))
+    if since is not None:
+        q = q.where(PortReport.event_time >= since)
+    return [{"mmsi": int(r.mmsi), "port": r.port_zone_id or r.port_name, "time": r.event_time}
+            for r in session.scalars(q.order_by(PortReport.id))]
+
+
+def reports_for(session: Session, mmsi: int, direction: str, start: datetime, end: datetime
+                ) -> list[PortReport]:
+    """One vessel's reports of a direction with event times in [start, end]."""
+    return list(session.scalars(select(PortReport).where(
+        PortReport.mmsi == str(mmsi), PortReport.direction == direction,
+        PortReport.event_time >= start, PortReport.event_time <= end).order_by(PortReport.id)))
 
 
 def has_exit_report(session: Session, mmsi: int, port_zone_id: str, port_name: str,
