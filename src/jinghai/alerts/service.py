@@ -101,7 +101,6 @@ def _fold(session: Session, alert: Alert, event: Event, now: datetime) -> Alert:
     alert.history.append(AlertEvent(at=now, action="repeated",
                                     note=f"同一船舶、同一地点再次发生"
                                          f"（第 {alert.occurrences} 次）"))
-    session.flush()
     return alert
 
 
@@ -109,8 +108,8 @@ def _alert_of_event(session: Session, event_id: str) -> Alert | None:
     alert = session.scalar(select(Alert).where(Alert.event_id == event_id))
     if alert is not None:
         return alert
-    fold = session.scalar(select(AlertFold).where(AlertFold.event_id == event_id))
-    return session.get(Alert, fold.alert_id) if fold is not None else None
+    fold = session.scalar(select(AlertFold.alert_id).where(AlertFold.event_id == event_id))
+    return session.get(Alert, fold) if fold is not None else None
 
 
 def _summary(event: Event, labels: list[str], zone: ZoneRecord | None) -> str:
@@ -202,10 +201,10 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
         if is_reported_home_call(session, event.vessels[0], places, event.start):
             return None  # a registry boat coming home with its report filed
     if alert is None:
-        open_alert = session.scalar(select(Alert).where(
+        open_id = session.scalar(select(Alert.id).where(
             Alert.fold_key == key, Alert.state != "closed").order_by(Alert.id.desc()).limit(1))
-        if open_alert is not None:
-            return _fold(session, open_alert, event, now)
+        if open_id is not None:
+            return _fold(session, session.get(Alert, open_id), event, now)
     zone = session.get(ZoneRecord, event.zone_id) if event.zone_id else None
     rule = rule_for(event.kind, zone.kind if zone else event.details.get("zone_kind"))
     severity = severity_for(rule, event)

@@ -195,31 +195,43 @@ class LoiteringDetector(Detector):
         d = p.companion_distance_m
         cell_lat = d / M_PER_DEG_LAT
         cell_lon = cell_lat / np.cos(np.radians(min(float(np.abs(pool.lat).max()), 80.0)))
-        px = np.floor(pool.lon / cell_lon).astype(np.int64)
-        py = np.floor(pool.lat / cell_lat).astype(np.int64)
-        key = (px << 32) + py
+        # grid cells and time buckets of one window: a row's company is in the 3×3 cells
+        # around it, in its own bucket or the one before (never a whole day of fixes)
+        x0, y0 = float(pool.lon.min()), float(pool.lat.min())
+        b0 = int(pool.ts.min()) // w - 1
+        px = np.floor((pool.lon - x0) / cell_lon).astype(np.int64) + 1
+        py = np.floor((pool.lat - y0) / cell_lat).astype(np.int64) + 1
+        pb = pool.ts // w - b0
+        qx = np.floor((rows.lon[idx] - x0) / cell_lon).astype(np.int64) + 1
+        qy = np.floor((rows.lat[idx] - y0) / cell_lat).astype(np.int64) + 1
+        qb = rows.ts[idx] // w - b0
+        by = int(max(int(py.max()), int(qy.max())) + 2).bit_length()
+        bx = int(max(int(px.max()), int(qx.max())) + 2).bit_length()
+        if bx + by + int(max(int(pb.max()), int(qb.max())) + 2).bit_length() > 62:
+            raise ValueError("loitering companion key overflow: process smaller time spans")
+        key = (pb << (bx + by)) | (px << by) | py
         order = np.argsort(key, kind="stable")
         skey = key[order]
-        qx = np.floor(rows.lon[idx] / cell_lon).astype(np.int64)
-        qy = np.floor(rows.lat[idx] / cell_lat).astype(np.int64)
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                nk = ((qx + dx) << 32) + (qy + dy)
-                lo = np.searchsorted(skey, nk, side="left")
-                hi = np.searchsorted(skey, nk, side="right")
-                cnt = hi - lo
-                tot = int(cnt.sum())
-                if not tot:
-                    continue
-                qi = np.repeat(np.arange(len(idx)), cnt)
-                pj = order[np.repeat(lo, cnt) + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt,
-                                                                             cnt))]
-                r = idx[qi]
-                ok = ((pool.mmsi[pj] != rows.mmsi[r]) & (pool.ts[pj] <= rows.ts[r])
-                      & (pool.ts[pj] > rows.ts[r] - w))
-                qi, pj, r = qi[ok], pj[ok], r[ok]
-                near = haversine_m(pool.lon[pj], pool.lat[pj], rows.lon[r], rows.lat[r]) <= d
-                out[qi[near]] = True
+        for dt in (0, 1):
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    nk = ((qb - dt) << (bx + by)) | ((qx + dx) << by) | (qy + dy)
+                    lo = np.searchsorted(skey, nk, side="left")
+                    hi = np.searchsorted(skey, nk, side="right")
+                    cnt = hi - lo
+                    tot = int(cnt.sum())
+                    if not tot:
+                        continue
+                    qi = np.repeat(np.arange(len(idx)), cnt)
+                    pj = order[np.repeat(lo, cnt)
+                               + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))]
+                    r = idx[qi]
+                    ok = ((pool.mmsi[pj] != rows.mmsi[r]) & (pool.ts[pj] <= rows.ts[r])
+                          & (pool.ts[pj] > rows.ts[r] - w))
+                    qi, pj, r = qi[ok], pj[ok], r[ok]
+                    near = haversine_m(pool.lon[pj], pool.lat[pj], rows.lon[r],
+                                       rows.lat[r]) <= d
+                    out[qi[near]] = True
         return out
 
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
