@@ -193,3 +193,26 @@ def test_bulk_acknowledge_form_and_api(client, login, alerts) -> None:
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 200 and r.json()["done"] == ids
     assert client.post("/api/alerts/bulk", json={"ids": ids, "action": "close"}).status_code == 403
+
+
+def test_zones_page_switches_a_shipped_layer(client, login, app) -> None:
+    from jinghai.geo.service import seed_default_layers
+
+    with session_scope(make_session_factory(app.state.engine)) as s:
+        seed_default_layers(s)
+    token = login("office1")
+    page = client.get("/zones/")
+    assert page.status_code == 200 and "锚地（GFW 锚地点）" in page.text
+    r = client.post("/zones/layers/gfw_anchorages/active",
+                    data={"active": "0", "csrf_token": token})
+    assert r.status_code == 200  # redirected back to the page
+    kinds = {f["properties"]["kind"] for f in client.get("/api/map/layers").json()["zones"][
+        "features"]}
+    assert "anchorage" not in kinds and "port" in kinds
+    exported = client.get("/api/zones/export").json()
+    assert len(exported["features"]) > 200  # switched-off zones are exported too
+    client.cookies.clear()
+    token = login("cg1")
+    r = client.post("/zones/layers/gfw_anchorages/active", data={"active": "1",
+                                                                 "csrf_token": token})
+    assert r.status_code == 403
