@@ -93,3 +93,13 @@ def test_zones_cli(env, tmp_path: Path) -> None:
     assert len(_zones(env)) == len(before) + 1
     r = runner.invoke(app, ["zones", "off", "nonexistent-layer", "--layer"], env=env)
     assert r.exit_code == 2 and "没有图层" in (r.stderr if hasattr(r, "stderr") else r.output)
+
+
+def test_detect_run_cli(env) -> None:
+    r = runner.invoke(app, ["detect", "run", "--from", "2026-11-20", "--to", "2026-11-21"],
+                      env=env)
+    assert r.exit_code == 0, r.output
+    assert "0 个船位" in r.output  # an empty store: nothing to find, no error
+    r = runner.invoke(app, ["detect", "run", "--from", "2026-11-21", "--to", "2026-11-20"],
+                      env=env)
+    assert r.exit_code == 2
