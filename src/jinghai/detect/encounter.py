@@ -44,21 +44,35 @@ from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.errors import InvalidInput
 from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
-from jinghai.geo.zones import HARBOUR_KINDS
+from jinghai.geo.zones import HARBOUR_KINDS, ZoneKind
 
 #: AIS navigational status "at anchor" and "moored" (ITU-R M.1371-5, message 1 field 5).
 AT_ANCHOR_STATUS = (1, 5)
 
 
+#: Landing points where boats tie up (not uninhabited islands): a boat reporting "moored"
+#: there is at its berth.
+MOORING_SUBTYPES = ("港口", "岙口", "码头", "临时停靠点")
+
+
 def at_harbour(zones: Any, lon: NDArray[np.float64], lat: NDArray[np.float64],
-               nav_status: NDArray[np.int8], margin_m: float, anchored_m: float
-               ) -> NDArray[np.bool_]:
+               nav_status: NDArray[np.int8], sog: NDArray[np.float32], margin_m: float,
+               anchored_m: float, berth_m: float) -> NDArray[np.bool_]:
     """Per position: in a port or anchorage (grown by ``margin_m``), or reporting "at
-    anchor"/"moored" within ``anchored_m`` of one — where stopping is ordinary."""
+    anchor"/"moored" within ``anchored_m`` of one, or lying still (moored, or ≤ 0.5 kn:
+    class B sends no status) within ``berth_m`` of a cove, wharf or fishing-harbour landing
+    point — where lying still is ordinary (landings there are the landing detector's)."""
     out = zones.inside_any(lon, lat, HARBOUR_KINDS, grow_m=margin_m)
     anch = np.flatnonzero(~out & np.isin(nav_status, AT_ANCHOR_STATUS))
     if len(anch):
         out[anch] = zones.inside_any(lon[anch], lat[anch], HARBOUR_KINDS, grow_m=anchored_m)
+    still = np.flatnonzero(~out & ((nav_status == 5) | (sog <= 0.5)))
+    if len(still):
+        for z in zones.zones:
+            if z.kind == ZoneKind.LANDING_POINT and z.subtype in MOORING_SUBTYPES:
+                c = z.geometry.centroid
+                near = haversine_m(c.x, c.y, lon[still], lat[still]) <= berth_m
+                out[still[near]] = True
     return out
 
 _MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
@@ -150,6 +164,10 @@ class EncounterParams(DetectorParams):
         2000.0, "锚泊判定距离", "米",
         "报告“锚泊/系泊”状态且距港口锚地不超过此距离的船舶视为锚泊",
         "按推理：大船锚泊回旋半径可达 300 米，锚地拥挤时会溢出")
+    berth_margin_m: float = param(
+        1000.0, "泊位判定距离", "米",
+        "静止（报告系泊，或航速≤0.5节）且距港口、岙口、码头类登陆点不超过此距离的船舶视为靠泊；该处的登陆由登陆点接近检测判定",
+        "按推理：渔港、岙口的系泊船舶分布在数百米内；登陆点只记一个点")
     alongside_max_distance_m: float = param(
         100.0, "并靠距离", "米",
         "两船相距不超过此距离并同行时，即使在航也视为过驳",
@@ -254,7 +272,8 @@ class EncounterDetector(Detector):
         idx = np.flatnonzero(slow)
         if len(idx) and len(self.zones):
             idx = idx[~at_harbour(self.zones, a.lon[idx], a.lat[idx], a.nav_status[idx],
-                                  p.harbour_margin_m, p.anchored_margin_m)]
+                                  a.sog[idx], p.harbour_margin_m, p.anchored_margin_m,
+                                  p.berth_margin_m)]
         if not len(idx):
             return None
         ts = a.ts[idx]

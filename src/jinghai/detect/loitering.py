@@ -118,6 +118,10 @@ class LoiteringParams(DetectorParams):
         2000.0, "锚泊判定距离", "米",
         "报告锚泊/系泊且距港口锚地不超过此距离的船舶视为锚泊",
         "同海上过驳")
+    berth_margin_m: float = param(
+        1000.0, "泊位判定距离", "米",
+        "静止（报告系泊，或航速≤0.5节）且距港口、岙口、码头类登陆点不超过此距离的船舶视为靠泊",
+        "同海上过驳")
     companion_distance_m: float = param(
         500.0, "伴随船距离", "米",
         "此距离内另有低速船舶的不算单船徘徊（属过驳或结伴作业，由过驳检测判定）",
@@ -244,8 +248,9 @@ class LoiteringDetector(Detector):
             at_sea = ~company
             if len(self.zones):
                 at_sea &= ~at_harbour(self.zones, rows.lon[idx], rows.lat[idx],
-                                      rows.nav_status[idx], p.harbour_margin_m,
-                                      p.anchored_margin_m)
+                                      rows.nav_status[idx], rows.sog[idx],
+                                      p.harbour_margin_m, p.anchored_margin_m,
+                                      p.berth_margin_m)
             # 5e-4° grid (≈ 50 m): error ≤ 40 m against a 500 m threshold, 10× fewer queries
             d = self.coastline.distance_to_shore_m(rows.lon[idx], rows.lat[idx], 5e-4)
             at_sea &= ~(d < p.min_shore_m)  # NaN (outside the coastline extract) = at sea

@@ -216,6 +216,10 @@ class UnreportedArrivalParams(PortVisitParams):
         on arrival); later than that the arrival was unreported.
     """
 
+    require_stop: bool = param(
+        True, "须停泊", "开关",
+        "只有在港内停泊过（低于停泊航速）的进港才核对报告；穿越港区水域不算进出港",
+        "按推理：渔船常穿越港区水域往返渔场")
     report_before_s: int = param(
         24 * 3600, "报告提前量", "秒",
         "进港前此时长内的报告有效",
@@ -262,6 +266,8 @@ class UnreportedArrivalDetector(PortVisitDetector):
     def _on_visit(self, run: Run, status: str) -> None:
         mmsi, zi = run.key >> _ZBITS, run.key & ((1 << _ZBITS) - 1)
         port = self.zones.zones[zi]
+        if self.params.require_stop and "first_stopped" not in run.extra:
+            return  # passing through the port's waters is not a port call (yet)
         if self._reported(mmsi, port.id, port.name, run.start):
             return
         self._emit(self._visit_event(run, status, kind="unreported_arrival", score=0.8,
@@ -282,6 +288,8 @@ class UnreportedDepartureDetector(UnreportedArrivalDetector):
 
     def _on_visit(self, run: Run, status: str) -> None:
         if status != "closed":
+            return
+        if self.params.require_stop and "first_stopped" not in run.extra:
             return
         mmsi, zi = run.key >> _ZBITS, run.key & ((1 << _ZBITS) - 1)
         port = self.zones.zones[zi]

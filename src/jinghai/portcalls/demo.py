@@ -79,7 +79,7 @@ def file_demo_port_reports(session: Session, sim: Any, epoch: datetime, start: d
     return n
 
 
-def seed_demo_port_calls(session: Session, sim: Any, hours_back: int = 6,
+def seed_demo_port_calls(session: Session, sim: Any, hours_back: int = 30,
                          hours_ahead: int = 36) -> int:
     """The reports for the demo feed's window: the backfilled hours and the day ahead."""
     from jinghai.ais.simulate import EPOCH
