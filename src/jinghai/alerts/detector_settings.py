@@ -140,7 +140,8 @@ def save_detector_params(session: Session, user: User, name: str,
     unknown = set(values) - set(fields)
     if unknown:
         raise InvalidInput(f"不能在页面上修改这些参数：{', '.join(sorted(unknown))}")
-    parsed = {k: _parse(fields[k], v, k) for k, v in values.items()}
+    labels = {spec.name: spec.label for spec in param_specs(type(defaults[name]))}
+    parsed = {k: _parse(fields[k], v, labels.get(k, k)) for k, v in values.items()}
     try:
         dataclasses.replace(defaults[name], **parsed)
     except (TypeError, ValueError) as exc:
