@@ -274,6 +274,19 @@ class UnreportedArrivalDetector(PortVisitDetector):
                                      extra={"reports_on_file": len(self._reports.get(mmsi, []))}))
 
 
+@dataclass(frozen=True)
+class UnreportedDepartureParams(UnreportedArrivalParams):
+    """Parameters of :class:`UnreportedDepartureDetector`: the arrival detector's, with the
+    report window around the exit."""
+
+    report_before_s: int = param(
+        24 * 3600, "报告提前量", "秒", "出港前此时长内的出港报告有效",
+        "船东常在前一天报告出海计划")
+    report_after_s: int = param(
+        2 * 3600, "报告补报期", "秒", "出港后此时长内补报的出港报告仍有效",
+        "船东常在离港后电话报告")
+
+
 class UnreportedDepartureDetector(UnreportedArrivalDetector):
     """A finished port visit with no exit report (未报告出港): the same visits as
     :class:`PortVisitDetector`, matched at their end with the owners' exit reports
@@ -285,6 +298,7 @@ class UnreportedDepartureDetector(UnreportedArrivalDetector):
     kinds: ClassVar[dict[str, str]] = {"unreported_departure": "未报告出港"}
     routes: ClassVar[tuple[Route, ...]] = (
         Route("unreported_departure", ("vessel_control",), severity="orange"),)
+    Params: ClassVar[type[DetectorParams]] = UnreportedDepartureParams
 
     def _on_visit(self, run: Run, status: str) -> None:
         if status != "closed":
@@ -306,4 +320,5 @@ __all__ = [
     "UnreportedArrivalDetector",
     "UnreportedArrivalParams",
     "UnreportedDepartureDetector",
+    "UnreportedDepartureParams",
 ]
