@@ -277,7 +277,7 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
-    r = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
     return r.stdout
