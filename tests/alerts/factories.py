@@ -16,7 +16,8 @@ def make_event(kind: str = "encounter", vessels: tuple[int, ...] = (412300001, 4
                lon: float = 122.1, lat: float = 29.83, **details: Any) -> Event:
     detector = detector or {"unreported_arrival": "unreported_arrival",
                             "landing_approach": "landing_approach",
-                            "port_visit": "port_visit"}.get(kind, kind)
+                            "port_visit": "port_visit",
+                            "unreported_departure": "unreported_departure"}.get(kind, kind)
     start_ms = int(start.timestamp() * 1000)
     track = [{"mmsi": vessels[0], "ts": (start + timedelta(minutes=i)).isoformat(),
               "lon": lon + i * 1e-4, "lat": lat, "sog": 0.5} for i in range(0, int(minutes), 5)]

@@ -26,7 +26,7 @@ from jinghai.ais.ingest import Ingestor
 from jinghai.ais.schema import POSITION_SCHEMA
 from jinghai.ais.sources import iter_file_lines
 from jinghai.ais.store import PositionStore
-from jinghai.alerts.models import Alert, AlertEvent, AlertRoute, WebhookOutbox
+from jinghai.alerts.models import Alert, AlertEvent, AlertFold, AlertRoute, WebhookOutbox
 from jinghai.detect.runner import build_suite, run_batch, store_days
 from jinghai.geo.service import seed_demo_zones
 from jinghai.notify.models import Notification
@@ -70,7 +70,7 @@ def _recordings(tmp: Path):
 
 
 def _clear(session) -> None:
-    for model in (WebhookOutbox, AlertEvent, AlertRoute, Alert):
+    for model in (WebhookOutbox, AlertEvent, AlertRoute, AlertFold, Alert):
         session.execute(delete(model))
     session.execute(delete(Notification).where(Notification.kind == "alert"))
 

@@ -17,6 +17,7 @@ from jinghai.alerts.service import (
     acknowledge_alert,
     close_alert,
     escalate_due,
+    note_filed_reports,
     record_event,
 )
 from jinghai.audit.models import AuditEvent
@@ -70,11 +71,14 @@ def test_an_ongoing_event_updates_its_one_alert(session, zones) -> None:
     assert [h.action for h in first.history] == ["created", "event_closed"]
 
 
-def test_reported_port_visit_is_no_alert_but_an_unreported_exit_is(session, zones) -> None:
+def test_port_visit_is_no_alert_but_an_unreported_exit_is(session, zones) -> None:
     visit = make_event("port_visit", (412300003,), status="open", zone_id="port-beilun",
                        port="北仑港")
     assert record_event(session, visit) is None
-    dep = record_event(session, replace(visit, status="closed"))
+    assert record_event(session, replace(visit, status="closed")) is None  # a record
+    dep = record_event(session, make_event("unreported_departure", (412300003,),
+                                           status="closed", zone_id="port-beilun",
+                                           port="北仑港"))
     assert (dep.kind, _routes(dep)) == ("unreported_departure", {"vessel_control"})
 
 
@@ -134,8 +138,8 @@ def test_confirmed_unreported_arrivals_feed_border_control(session, zones, offic
                                           zone_id="port-meishan"))
     a2 = record_event(session, make_event("unreported_arrival", (412300007,),
                                           zone_id="port-meishan", start=T0 + timedelta(hours=1)))
-    d1 = record_event(session, make_event("port_visit", (412300003,), status="closed",
-                                          zone_id="port-daxie"))
+    d1 = record_event(session, make_event("unreported_departure", (412300003,),
+                                          status="closed", zone_id="port-daxie"))
     day = T0.date()  # 10:00 local on 20 November
     close_alert(session, office, a1.id, "confirmed", "渔政登船核实未报告", now=T0 + timedelta(hours=2))
     close_alert(session, office, a2.id, "false_alarm", "已电话报告，系统漏录",
@@ -202,6 +206,8 @@ def test_a_late_entry_report_is_noted_on_the_open_alert(session, zones, office) 
     file_port_report(session, office, PortReportInput(
         vessel="浙甬渔00002", direction="进港", port="梅山港区",
         event_time=T0 + timedelta(minutes=30), crew_count=3), now=T0 + timedelta(hours=1))
+    note_filed_reports(session, now=T0 + timedelta(hours=1))
+    note_filed_reports(session, now=T0 + timedelta(hours=2))  # noted once
     assert [(h.action, h.note) for h in alert.history] == [
         ("created", alert.summary), ("reported", "已收到进港报告（梅山港区）")]
     assert alert.state == "new"

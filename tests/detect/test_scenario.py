@@ -98,10 +98,16 @@ def test_encounter_finds_both_transfers_and_nothing_else(batch) -> None:
     assert transfer.params["max_distance_m"] == 500.0
 
 
-def test_parallel_transit_is_rejected_by_the_drift_rule_only(scenario, zones, fleet) -> None:
-    loose = EncounterDetector(replace(EncounterParams(), max_drift_kn=100.0), zones=zones,
-                              fleet=fleet).run(scenario.positions)
-    assert (s.PAIR_A, s.PAIR_B) in _vessels(loose)
+def test_parallel_transit_is_rejected_by_drift_and_pair_trawl_rules_only(
+        scenario, zones, fleet) -> None:
+    """The pair (two fishing boats of one flag, 300 m apart, moving together) is a pair
+    trawl by both rules; with both switched off it is found, so nothing else hides it."""
+    loose = replace(EncounterParams(), max_drift_kn=100.0, pair_trawl_min_distance_m=1e9)
+    assert (s.PAIR_A, s.PAIR_B) in _vessels(EncounterDetector(loose, zones=zones, fleet=fleet)
+                                            .run(scenario.positions))
+    no_drift = replace(EncounterParams(), max_drift_kn=100.0)
+    assert (s.PAIR_A, s.PAIR_B) not in _vessels(EncounterDetector(
+        no_drift, zones=zones, fleet=fleet).run(scenario.positions))
 
 
 def test_patrol_boat_and_anchorage_need_their_rules(scenario, zones, fleet) -> None:
@@ -115,7 +121,8 @@ def test_patrol_boat_and_anchorage_need_their_rules(scenario, zones, fleet) -> N
 
 def test_loitering_drifting_and_circling(batch) -> None:
     events = batch["loitering"]
-    assert _vessels(events) == {(s.PAIR_A,), (s.PAIR_B,), (s.LOITERER,), (s.CIRCLER,)}
+    # the slow pair keeps each other company: an encounter's business, not loitering
+    assert _vessels(events) == {(s.LOITERER,), (s.CIRCLER,)}
     circler = next(e for e in events if e.vessels == (s.CIRCLER,))
     assert circler.details["circling"]
     assert min(p["sog"] for p in circler.track[1:-1]) > 3.0  # never slow: found by circling

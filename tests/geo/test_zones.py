@@ -46,14 +46,14 @@ def test_import_reports_every_bad_feature_at_once() -> None:
     with pytest.raises(InvalidInput) as err:
         zones_from_geojson(data)
     details = "\n".join(err.value.details)
-    assert "kind 'harbour' is not one of" in details
-    assert "geometry is invalid" in details
-    assert "landing_point needs subtype" in details
-    assert "swap them" in details
+    assert "kind 'harbour' 无效" in details
+    assert "几何图形无效" in details
+    assert "landing_point 须有 subtype" in details
+    assert "经纬度写反" in details
 
 
 def test_zone_needs_polygon_except_landing_point() -> None:
-    with pytest.raises(InvalidInput, match="must be a Polygon"):
+    with pytest.raises(InvalidInput, match="须为面"):
         Zone("p", ZoneKind.PORT, "港", Point(121.9, 29.9))
     Zone("l", ZoneKind.LANDING_POINT, "岙", Point(121.9, 29.9), subtype="岙口")
 
@@ -133,7 +133,7 @@ def test_a_drawn_zone_is_checked_like_an_import(session, office, make_liaison):
                                                    [121.9, 30.0], [121.9, 29.9]]]}
     with _pytest.raises(InvalidInput) as err:
         draw_zone(session, office, bow_tie, kind="restricted", name="自相交")
-    assert "invalid" in err.value.message or any("invalid" in d for d in err.value.details)
+    assert "无效" in err.value.message or any("无效" in d for d in err.value.details)
     with _pytest.raises(InvalidInput, match="请先在地图上画出区域"):
         draw_zone(session, office, "", kind="restricted", name="空")
     with _pytest.raises(PermissionDenied):

@@ -3,6 +3,7 @@ acknowledge/close over the API with CSRF, the office-only pages, zones and port 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -102,7 +103,12 @@ def test_office_pages_render(client, login, alerts) -> None:
     login("office1")
     settings = client.get("/alerts/settings")
     assert settings.status_code == 200
-    assert "max_distance_m" in settings.text and "Miller" in settings.text  # units and source
+    text = re.sub(r"<[^>]+>", " ", settings.text)  # what the office reads, not the markup
+    assert "两船最大距离" in text and "Miller" in text and "GFW 相遇" in text  # name, source
+    assert "海上巡航组" in text and "岸线" in text  # routing by names, not keys
+    for code in ("slot_s", "max_distance_m", "vessel_control", "layer_shoreline",
+                 "DetectorParams", "the issue asks"):
+        assert code not in text
     stats = client.get("/alerts/stats")
     assert stats.status_code == 200 and "准确率" in stats.text
     detail = client.get(f"/alerts/{alerts['landing']}")
@@ -159,3 +165,54 @@ def test_port_report_form_link_and_owner_page(client, login, app, alerts) -> Non
     login("office1")
     rows = client.get("/api/portcalls").json()["reports"]
     assert [(x["direction"], x["via"]) for x in rows] == [("exit", "owner_link"), ("entry", "form")]
+
+
+def test_default_inbox_filter_answers_200(client, login, alerts) -> None:
+    """筛选 with every select left at 全部 sends group= (empty): not a 422."""
+    login("office1")
+    r = client.get("/alerts/?state=open&severity=&detector=&group=&kind=")
+    assert r.status_code == 200 and f'/alerts/{alerts["encounter"]}"' in r.text
+    assert "按类型和地点汇总" in r.text
+    assert client.get("/api/alerts?group=").status_code == 200
+    bad = client.get("/alerts/?group=abc")
+    assert bad.status_code == 422 and "工作组" in bad.text  # a clear message, not a crash
+
+
+def test_bulk_acknowledge_form_and_api(client, login, alerts) -> None:
+    token = login("office1")
+    ids = [alerts["encounter"], alerts["landing"]]
+    r = client.post("/alerts/bulk", data={"csrf_token": token, "action": "ack",
+                                          "ids": [str(i) for i in ids], "back": "state=open"})
+    assert r.status_code == 200 and "已签收 2 条" in r.text
+    states = {a["id"]: a["state"] for a in client.get("/api/alerts").json()["alerts"]}
+    assert states == {ids[0]: "acknowledged", ids[1]: "acknowledged"}
+    assert client.post("/api/alerts/bulk", json={"ids": ids, "action": "close"},
+                       headers={"X-CSRF-Token": token}).status_code == 422  # no reason
+    r = client.post("/api/alerts/bulk", json={"ids": ids, "action": "close",
+                                              "outcome": "false_alarm", "reason": "锚泊"},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["done"] == ids
+    assert client.post("/api/alerts/bulk", json={"ids": ids, "action": "close"}).status_code == 403
+
+
+def test_zones_page_switches_a_shipped_layer(client, login, app) -> None:
+    from jinghai.geo.service import seed_default_layers
+
+    with session_scope(make_session_factory(app.state.engine)) as s:
+        seed_default_layers(s)
+    token = login("office1")
+    page = client.get("/zones/")
+    assert page.status_code == 200 and "锚地（GFW 锚地点）" in page.text
+    r = client.post("/zones/layers/gfw_anchorages/active",
+                    data={"active": "0", "csrf_token": token})
+    assert r.status_code == 200  # redirected back to the page
+    kinds = {f["properties"]["kind"] for f in client.get("/api/map/layers").json()["zones"][
+        "features"]}
+    assert "anchorage" not in kinds and "port" in kinds
+    exported = client.get("/api/zones/export").json()
+    assert len(exported["features"]) > 200  # switched-off zones are exported too
+    client.cookies.clear()
+    token = login("cg1")
+    r = client.post("/zones/layers/gfw_anchorages/active", data={"active": "1",
+                                                                 "csrf_token": token})
+    assert r.status_code == 403

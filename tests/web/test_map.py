@@ -162,12 +162,24 @@ def test_track_period_is_checked(client, login):
     assert local.json()["start"] == "2026-11-28T00:00:00+00:00"  # Beijing time in, UTC out
 
 
-def test_layers_and_coastline(client, login):
+def test_layers_and_coastline(app, client, login):
+    """The map draws the zones in the database, exactly what the detectors use: none
+    before any are loaded (no fallback to the demo), then the active ones."""
+    from jinghai.geo.service import seed_demo_zones, set_layer_active
+
     login("bs1")
+    assert client.get("/api/map/layers").json()["zones"]["features"] == []
+    factory = make_session_factory(app.state.engine)
+    with session_scope(factory) as s:
+        seed_demo_zones(s)
     zones = client.get("/api/map/layers").json()["zones"]
     kinds = {f["properties"]["kind"] for f in zones["features"]}
     assert {"jurisdiction", "port", "anchorage", "landing_point"} <= kinds
     assert "layer_high_seas" not in kinds
+    with session_scope(factory) as s:
+        office = s.scalar(select(User).where(User.username == "office1"))
+        assert set_layer_active(s, office, "own", False) > 0
+    assert client.get("/api/map/layers").json()["zones"]["features"] == []
     coast = client.get("/api/map/coastline.geojson")
     assert coast.status_code == 200 and len(coast.json()["features"]) == 370
 

@@ -6,7 +6,7 @@ from jinghai.alerts.service import (
     acknowledge_alert,
     close_alert,
     escalate_due,
-    note_port_report,
+    note_filed_reports,
     record_event,
     record_events,
 )
@@ -18,7 +18,7 @@ __all__ = [
     "close_alert",
     "deliver_due",
     "escalate_due",
-    "note_port_report",
+    "note_filed_reports",
     "record_event",
     "record_events",
 ]

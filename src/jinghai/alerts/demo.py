@@ -16,7 +16,7 @@ from jinghai.detect.positions import Fleet
 from jinghai.detect.suite import build_detectors, run_all
 from jinghai.detect.synthetic import beilun_scenario
 from jinghai.geo.models import ZoneRecord
-from jinghai.geo.service import load_zones, seed_demo_zones
+from jinghai.geo.service import load_zones, seed_default_layers, seed_demo_zones
 
 # (kind, outcome, reason) for the alerts the demo closes; the rest stay new/acknowledged.
 HANDLED = [
@@ -31,6 +31,7 @@ def seed_alerts(session: Session, rng: random.Random, today: date | None = None)
     """Alerts from yesterday (UTC) with tracks for the replay map; returns how many."""
     if session.scalar(select(ZoneRecord.id).limit(1)) is None:
         seed_demo_zones(session)
+    seed_default_layers(session)  # the shipped anchorages and ports, as jinghai init does
     today = today or datetime.now(UTC).date()
     day = datetime.combine(today - timedelta(days=1), time(0), UTC)
     sc = beilun_scenario(day)

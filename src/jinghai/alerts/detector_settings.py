@@ -20,15 +20,14 @@ from jinghai.alerts.access import require_office
 from jinghai.alerts.models import DetectorSetting
 from jinghai.audit.service import record
 from jinghai.db import utcnow
+from jinghai.detect.registry import DETECTORS, default_params, param_specs
 from jinghai.errors import InvalidInput
 
 SCALARS = (bool, int, float)
 
 
 def _defaults() -> dict[str, Any]:
-    from jinghai.detect.suite import build_detectors
-
-    return {name: det.Params() for name, det in build_detectors([]).items()}
+    return default_params()
 
 
 def editable_fields(params: Any) -> dict[str, type]:
@@ -48,6 +47,56 @@ def effective_overrides(session: Session, settings: Any = None) -> dict[str, dic
     for name, fields in stored_overrides(session).items():
         merged.setdefault(name, {}).update(fields)
     return merged
+
+
+def _show(value: Any, unit: str = "") -> str:
+    """A parameter value as the office reads it (Chinese, with its unit)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        if unit == "秒" and value >= 60:
+            mins = value / 60
+            whole_hours = mins >= 60 and mins % 60 == 0
+            text += f"（{mins / 60:g} 小时）" if whole_hours else f"（{mins:g} 分钟）"
+        return text
+    if isinstance(value, (set, frozenset)):
+        return "、".join(str(v) for v in sorted(value)) or "无"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items()) or "无"
+    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+        return f"{len(value)} 条规则"
+    return str(value)
+
+
+def settings_rows(session: Session, settings: Any = None) -> list[dict[str, Any]]:
+    """Every detector with every parameter as the settings page shows it: Chinese name,
+    current and default value with the unit, what it means and where the default comes
+    from (all declared by the detectors, see ``jinghai.detect.registry``)."""
+    from jinghai.detect.runner import detector_params
+
+    effective = detector_params(effective_overrides(session, settings))
+    out = []
+    for name, det in DETECTORS.items():
+        default = det.Params()
+        current = effective.get(name, default)
+        editable = editable_fields(default)
+        fields = []
+        for spec in param_specs(type(default)):
+            d, c = spec.default, getattr(current, spec.name)
+            fields.append({"name": spec.name, "label": spec.label, "unit": spec.unit,
+                           "meaning": spec.meaning, "source": spec.source,
+                           "default": _show(d, spec.unit),
+                           "value": (f"{c:g}" if isinstance(c, float) else c)
+                           if spec.name in editable else _show(c, spec.unit),
+                           "shown": _show(c, spec.unit), "raw": c,
+                           "editable": spec.name in editable,
+                           "kind": editable[spec.name].__name__ if spec.name in editable else "",
+                           "changed": d != c})
+        out.append({"name": name, "label": det.label, "version": det.version,
+                     "kinds": list(det.kinds.values()),
+                     "doc": (det.__doc__ or "").strip().split("\n\n")[0], "fields": fields})
+    return out
 
 
 def settings_version(session: Session) -> Any:
@@ -91,7 +140,8 @@ def save_detector_params(session: Session, user: User, name: str,
     unknown = set(values) - set(fields)
     if unknown:
         raise InvalidInput(f"不能在页面上修改这些参数：{', '.join(sorted(unknown))}")
-    parsed = {k: _parse(fields[k], v, k) for k, v in values.items()}
+    labels = {spec.name: spec.label for spec in param_specs(type(defaults[name]))}
+    parsed = {k: _parse(fields[k], v, labels.get(k, k)) for k, v in values.items()}
     try:
         dataclasses.replace(defaults[name], **parsed)
     except (TypeError, ValueError) as exc:

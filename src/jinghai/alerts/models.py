@@ -10,26 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jinghai.accounts.models import User
 from jinghai.db import Base, UTCDateTime, utcnow
+from jinghai.detect import registry
 from jinghai.org.models import Unit, WorkGroup
 
 STATE_LABELS = {"new": "待处理", "acknowledged": "已接收", "closed": "已关闭"}
 OUTCOME_LABELS = {"confirmed": "确认属实", "false_alarm": "误报", "clue": "转为线索"}
 SEVERITY_LABELS = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
+# declared by each detector (jinghai.detect.registry), and the kinds raised by records
 KIND_LABELS = {
-    "encounter": "海上过驳/靠帮",
-    "loitering": "海上徘徊",
-    "going_dark": "关闭AIS（消失）",
-    "unreported_arrival": "未报告进港",
-    "unreported_departure": "未报告出港",
-    "landing_approach": "登陆点接近",
-    "zone_entry": "进入管控区域",
-    "zone_dwell": "区域内逗留",
-    "invalid_mmsi": "无效MMSI",
-    "mmsi_shared": "MMSI一号多船",
-    "impossible_jump": "位置异常跳变",
-    "identity_changes": "频繁更改船名/呼号",
-    "no_static": "不发送静态信息",
-    "crew_change": "外籍船员变动/换班",
+    **registry.KIND_LABELS,
+    "crew_change": "外籍船员变动/换班",  # jinghai.inbound: crew lists, not a detector
 }
 
 
@@ -43,7 +33,8 @@ class Alert(Base):
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_state_severity", "state", "severity"),
                       Index("ix_alerts_updated_at", "updated_at"),
-                      Index("ix_alerts_detector_closed", "detector", "closed_at"))
+                      Index("ix_alerts_detector_closed", "detector", "closed_at"),
+                      Index("ix_alerts_fold_key_state", "fold_key", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -70,6 +61,11 @@ class Alert(Base):
     report_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: vessel(s), kind and place: while an alert is open, further events with its key fold
+    #: into it (``occurrences`` counts them, ``last_seen_at`` is the latest one's end).
+    fold_key: Mapped[str] = mapped_column(String(200), default="")
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -101,6 +97,18 @@ class Alert(Base):
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS.get(self.severity, self.severity)
+
+
+class AlertFold(Base):
+    """An event folded into an earlier open alert of the same vessel(s), kind and place:
+    later sightings of that event find their alert through it."""
+
+    __tablename__ = "alert_folds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AlertRoute(Base):

@@ -17,13 +17,9 @@ from jinghai.alerts.models import Alert, AlertDisposition, AlertRoute
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def list_alerts(session: Session, user: User, *, state: str = "", severity: str = "",
-                detector: str = "", group_id: int | None = None, limit: int = 200
-                ) -> list[Alert]:
-    q = (select(Alert).where(visible_clause(session, user))
-         .options(selectinload(Alert.routes).selectinload(AlertRoute.group),
-                  selectinload(Alert.routes).selectinload(AlertRoute.unit))
-         .order_by(Alert.id.desc()).limit(limit))
+def _filtered(session: Session, user: User, *, state: str = "", severity: str = "",
+              detector: str = "", group_id: int | None = None, kind: str = ""):
+    q = select(Alert).where(visible_clause(session, user))
     if state == "open":
         q = q.where(Alert.state != "closed")
     elif state:
@@ -32,9 +28,50 @@ def list_alerts(session: Session, user: User, *, state: str = "", severity: str 
         q = q.where(Alert.severity == severity)
     if detector:
         q = q.where(Alert.detector == detector)
+    if kind:
+        q = q.where(Alert.kind == kind)
     if group_id is not None:
-        q = q.where(Alert.id.in_(select(AlertRoute.alert_id).where(AlertRoute.group_id == group_id)))
+        q = q.where(Alert.id.in_(select(AlertRoute.alert_id)
+                                 .where(AlertRoute.group_id == group_id)))
+    return q
+
+
+def list_alerts(session: Session, user: User, *, state: str = "", severity: str = "",
+                detector: str = "", group_id: int | None = None, kind: str = "",
+                limit: int = 200, offset: int = 0) -> list[Alert]:
+    q = (_filtered(session, user, state=state, severity=severity, detector=detector,
+                   group_id=group_id, kind=kind)
+         .options(selectinload(Alert.routes).selectinload(AlertRoute.group),
+                  selectinload(Alert.routes).selectinload(AlertRoute.unit))
+         .order_by(Alert.id.desc()).limit(limit).offset(offset))
     return list(session.scalars(q))
+
+
+def count_alerts(session: Session, user: User, **filters: Any) -> int:
+    sub = _filtered(session, user, **filters).with_only_columns(Alert.id).subquery()
+    return session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+def place_of(alert: Alert) -> str:
+    """Where, for the inbox's groups: the zone's sub-district, else at sea."""
+    return alert.sub_district or ("海上" if alert.lon is not None else "无固定地点")
+
+
+def inbox_groups(session: Session, user: User, **filters: Any) -> list[dict[str, Any]]:
+    """The filtered alerts by kind and place: how many, how many still new, the latest."""
+    q = _filtered(session, user, **filters).with_only_columns(
+        Alert.kind, Alert.sub_district, Alert.lon, Alert.state, Alert.occurrences,
+        Alert.updated_at)
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, sub, lon, state, occ, updated in session.execute(q):
+        place = sub or ("海上" if lon is not None else "无固定地点")
+        g = groups.setdefault((kind, place), {"kind": kind, "place": place, "alerts": 0,
+                                              "new": 0, "occurrences": 0, "latest": updated})
+        g["alerts"] += 1
+        g["new"] += state == "new"
+        g["occurrences"] += occ or 1
+        g["latest"] = max(g["latest"], updated)
+    return sorted(groups.values(), key=lambda g: (-g["new"], -g["alerts"], g["kind"]))
 
 
 def open_count(session: Session, user: User) -> int:
@@ -64,13 +101,31 @@ def alert_row(alert: Alert) -> dict[str, Any]:
         "close_reason": alert.close_reason, "clue_id": alert.clue_id,
         "escalated": alert.escalated, "updates": alert.updates,
         "created_at": alert.created_at.isoformat(), "updated_at": alert.updated_at.isoformat(),
+        "occurrences": alert.occurrences or 1,
+        "last_seen_at": alert.last_seen_at.isoformat() if alert.last_seen_at else None,
         "groups": [r.group.name for r in alert.routes if r.group is not None],
         "units": [r.unit.name for r in alert.routes if r.unit is not None],
     }
 
 
+def vessel_label(session: Session, mmsi: int) -> str:
+    """A vessel as people name it: the registry's name (and number when it differs), else
+    the name it broadcasts with its MMSI, else the MMSI."""
+    from jinghai.ais.models import AisVessel
+    from jinghai.vessels.models import FishingVessel
+
+    v = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
+    if v is not None:
+        return v.name if not v.registry_no or v.registry_no == v.name else \
+            f"{v.name}（{v.registry_no}）"
+    av = session.get(AisVessel, mmsi)
+    name = getattr(av, "name", None) if av is not None else None
+    return f"{name}（{mmsi}）" if name else str(mmsi)
+
+
 def alert_detail(session: Session, user: User, alert: Alert) -> dict[str, Any]:
     row = alert_row(alert)
+    row["vessel_labels"] = {str(m): vessel_label(session, int(m)) for m in alert.vessels or []}
     row["track"] = (alert.event or {}).get("track", [])
     row["details"] = (alert.event or {}).get("details", {})
     row["params"] = (alert.event or {}).get("params", {})

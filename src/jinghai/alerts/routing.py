@@ -14,49 +14,17 @@ landing approach found at night to red (the plan fears night landings most).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from jinghai.detect import registry
+from jinghai.detect.base import Route
 from jinghai.detect.events import Event
 
+RouteRule = Route
 
-@dataclass(frozen=True)
-class RouteRule:
-    kind: str
-    groups: tuple[str, ...]
-    sub_district: bool = False
-    severity: str | None = None
-    zone_kinds: tuple[str, ...] = ()
-    night_red: bool = False
-
-
-ROUTING_RULES: tuple[RouteRule, ...] = (
-    RouteRule("unreported_arrival", ("vessel_control",), severity="orange"),
-    RouteRule("unreported_departure", ("vessel_control",), severity="orange"),
-    RouteRule("landing_approach", ("coastal",), sub_district=True, night_red=True),
-    RouteRule("encounter", ("sea_patrol",)),
-    RouteRule("loitering", ("sea_patrol",)),
-    RouteRule("going_dark", ("sea_patrol",)),
-    # zone rules: a landing point or the coastal land layer is the coast's; ports,
-    # berths and anchorages are the port-area group's; restricted waters are patrolled.
-    RouteRule("zone_entry", ("coastal",), sub_district=True,
-              zone_kinds=("landing_point", "layer_coastal_land", "layer_shoreline")),
-    RouteRule("zone_dwell", ("coastal",), sub_district=True,
-              zone_kinds=("landing_point", "layer_coastal_land", "layer_shoreline")),
-    RouteRule("zone_entry", ("port_area",),
-              zone_kinds=("port", "berth", "anchorage", "international_anchorage")),
-    RouteRule("zone_dwell", ("port_area",),
-              zone_kinds=("port", "berth", "anchorage", "international_anchorage")),
-    RouteRule("zone_entry", ("sea_patrol",), sub_district=True),
-    RouteRule("zone_dwell", ("sea_patrol",), sub_district=True),
-    # identity anomalies: the patrol checks passing ships' identity (三.1 item 3); a boat
-    # that never sends static data is likely a small unregistered one (三无), the
-    # vessel-control group's.
-    RouteRule("no_static", ("vessel_control",), severity="yellow"),
-    RouteRule("invalid_mmsi", ("sea_patrol",)),
-    RouteRule("mmsi_shared", ("sea_patrol",)),
-    RouteRule("impossible_jump", ("sea_patrol",), severity="yellow"),
-    RouteRule("identity_changes", ("sea_patrol",)),
+#: The rules, as each detector declares them (``routes`` on the detector classes), and the
+#: rules of the kinds raised by records rather than detectors.
+ROUTING_RULES: tuple[RouteRule, ...] = registry.ROUTES + (
     # a crew list changed between arrival and departure, or a crew change requested
     # (jinghai.inbound): foreign crew must not land or change (三(二) item 2)
     RouteRule("crew_change", ("port_area",)),
@@ -65,7 +33,7 @@ ROUTING_RULES: tuple[RouteRule, ...] = (
 DEFAULT_RULE = RouteRule("*", ("sea_patrol",))
 
 #: Findings that are records, not alerts: a port visit is normal; it matters only when no
-#: report covers it (then it is an unreported arrival or departure).
+#: report covers it (then the arrival or departure detector reports it).
 NOT_ALERTED = frozenset({"port_visit"})
 
 SEVERITY_OF_HINT = {"high": "red", "medium": "orange", "low": "yellow"}
@@ -89,8 +57,11 @@ def severity_for(rule: RouteRule, event: Event) -> str:
     return SEVERITY_OF_HINT.get(event.severity, "yellow")
 
 
-def routing_table() -> list[dict[str, Any]]:
-    """The rules as rows, for the settings page."""
-    return [{"kind": r.kind, "groups": list(r.groups), "sub_district": r.sub_district,
-             "severity": r.severity or "按评分", "zone_kinds": list(r.zone_kinds),
+def routing_table(group_names: dict[str, str] | None = None,
+                  zone_kind_names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The rules as rows for the settings page, groups and zone kinds by their names."""
+    gn, zn = group_names or {}, zone_kind_names or {}
+    return [{"kind": r.kind, "kind_label": registry.KIND_LABELS.get(r.kind, r.kind),
+             "groups": [gn.get(g, g) for g in r.groups], "sub_district": r.sub_district,
+             "severity": r.severity or "按评分", "zone_kinds": [zn.get(z, z) for z in r.zone_kinds],
              "night_red": r.night_red} for r in ROUTING_RULES]

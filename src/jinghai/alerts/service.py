@@ -25,14 +25,16 @@ from jinghai.alerts.models import (
     Alert,
     AlertDisposition,
     AlertEvent,
+    AlertFold,
     AlertRoute,
 )
+from jinghai.alerts.queries import vessel_label
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
 from jinghai.alerts.webhooks import enqueue, webhook_targets
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.detect.events import Event
-from jinghai.errors import Conflict, InvalidInput
+from jinghai.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jinghai.geo.models import ZoneRecord
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit, WorkGroup
@@ -58,19 +60,7 @@ class AlertConfig:
 
 
 # -- from events -------------------------------------------------------------------------
-def _vessel_label(session: Session, mmsi: int) -> str:
-    from jinghai.vessels.models import FishingVessel
-
-    v = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
-    if v is not None:
-        return f"{v.name}（{v.registry_no}）"
-    try:
-        from jinghai.ais.models import AisVessel  # the sea-picture domain, once present
-    except ImportError:
-        return str(mmsi)
-    av = session.get(AisVessel, mmsi)
-    name = getattr(av, "name", None) if av is not None else None
-    return f"{name}（{mmsi}）" if name else str(mmsi)
+_vessel_label = vessel_label
 
 
 def _sub_district_unit(session: Session, name: str | None) -> Unit | None:
@@ -80,19 +70,46 @@ def _sub_district_unit(session: Session, name: str | None) -> Unit | None:
                                              Unit.name.startswith(name)).order_by(Unit.id))
 
 
-def _departure(session: Session, event: Event) -> Event | None:
-    """A finished port visit with no exit report is an unreported departure (未报告出港)."""
-    from jinghai.portcalls.service import has_exit_report
+#: Kinds whose place is the zone they concern (a port, a controlled area); the others are
+#: placed on a grid of ``FOLD_CELL_DEG`` (≈ 5 km), so one boat hanging about one stretch of
+#: coast is one alert, whichever landing point or minute it is nearest to.
+ZONE_PLACED = frozenset({"unreported_arrival", "unreported_departure", "zone_entry",
+                         "zone_dwell"})
+FOLD_CELL_DEG = 0.05
 
-    if event.status != "closed" or not event.zone_id:
-        return None
-    mmsi = event.vessels[0]
-    if has_exit_report(session, mmsi, event.zone_id, str(event.details.get("port", "")),
-                       event.end):
-        return None
-    details = {**event.details, "derived_from": "port_visit"}
-    return Event(**{**event.__dict__, "kind": "unreported_departure", "details": details,
-                    "score": 0.7, "severity": "high"})
+
+def fold_key(event: Event) -> str:
+    """Vessel(s), kind and place: one open alert per key."""
+    vessels = ",".join(str(v) for v in sorted(event.vessels))
+    if event.kind in ZONE_PLACED and event.zone_id:
+        place = f"z:{event.zone_id}"
+    elif event.lon is not None and event.lat is not None:
+        place = f"c:{int(event.lon // FOLD_CELL_DEG)}:{int(event.lat // FOLD_CELL_DEG)}"
+    else:
+        place = ""
+    return f"{event.kind}|{vessels}|{place}"[:200]
+
+
+def _fold(session: Session, alert: Alert, event: Event, now: datetime) -> Alert:
+    """A new event of an open alert's vessel(s), kind and place: counted in, not raised."""
+    session.add(AlertFold(alert_id=alert.id, event_id=event.id, at=now))
+    alert.occurrences = (alert.occurrences or 1) + 1
+    alert.last_seen_at = max(alert.last_seen_at or alert.event_end, event.end)
+    alert.event_end = max(alert.event_end, event.end)
+    alert.event_status = event.status
+    alert.updated_at = now
+    alert.history.append(AlertEvent(at=now, action="repeated",
+                                    note=f"同一船舶、同一地点再次发生"
+                                         f"（第 {alert.occurrences} 次）"))
+    return alert
+
+
+def _alert_of_event(session: Session, event_id: str) -> Alert | None:
+    alert = session.scalar(select(Alert).where(Alert.event_id == event_id))
+    if alert is not None:
+        return alert
+    fold = session.scalar(select(AlertFold.alert_id).where(AlertFold.event_id == event_id))
+    return session.get(Alert, fold) if fold is not None else None
 
 
 def _summary(event: Event, labels: list[str], zone: ZoneRecord | None) -> str:
@@ -167,20 +184,35 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
     now = now or utcnow()
     config = config or AlertConfig()
     if event.kind in NOT_ALERTED:
-        if event.kind != "port_visit":
-            return None
-        derived = _departure(session, event)
-        if derived is None:
-            return None
-        event = derived
-    alert = session.scalar(select(Alert).where(Alert.event_id == event.id))
+        return None
+    alert = _alert_of_event(session, event.id)
+    if alert is not None and alert.event_id != event.id:
+        # a folded event going on: the alert's end and count of occurrences follow it
+        alert.event_end = max(alert.event_end, event.end)
+        alert.last_seen_at = max(alert.last_seen_at or alert.event_end, event.end)
+        alert.updated_at = now
+        return alert
+    key = fold_key(event)
+    if alert is None and event.kind == "landing_approach" and len(event.vessels) == 1:
+        from jinghai.portcalls.service import is_reported_home_call
+
+        lp = session.get(ZoneRecord, event.zone_id) if event.zone_id else None
+        places = [lp.name, lp.sub_district] if lp else [event.details.get("landing_point")]
+        if is_reported_home_call(session, event.vessels[0], places, event.start):
+            return None  # a registry boat coming home with its report filed
+    if alert is None:
+        open_id = session.scalar(select(Alert.id).where(
+            Alert.fold_key == key, Alert.state != "closed").order_by(Alert.id.desc()).limit(1))
+        if open_id is not None:
+            return _fold(session, session.get(Alert, open_id), event, now)
     zone = session.get(ZoneRecord, event.zone_id) if event.zone_id else None
     rule = rule_for(event.kind, zone.kind if zone else event.details.get("zone_kind"))
     severity = severity_for(rule, event)
     snapshot = event.to_dict()
     if alert is not None:
         closed_now = alert.event_status != event.status
-        alert.event_end = event.end
+        alert.event_end = max(alert.event_end, event.end)
+        alert.last_seen_at = max(alert.last_seen_at or event.end, event.end)
         alert.event_status = event.status
         alert.score = max(alert.score, event.score)
         if SEVERITY_RANK[severity] > SEVERITY_RANK.get(alert.severity, 0):
@@ -206,7 +238,7 @@ def record_event(session: Session, event: Event, *, now: datetime | None = None,
         event_status=event.status, event_start=event.start, event_end=event.end,
         score=event.score, event=snapshot, updates=0, state="new", close_reason="",
         report_unit_id=_report_unit(session, event.kind, zone), escalated=False,
-        created_at=now, updated_at=now)
+        fold_key=key, occurrences=1, last_seen_at=event.end, created_at=now, updated_at=now)
     _routes(session, alert, rule.groups, unit)
     alert.history.append(AlertEvent(at=now, action="created", note=alert.summary))
     session.add(alert)
@@ -227,31 +259,38 @@ def record_events(session: Session, events: Iterable[Event], *, now: datetime | 
     return out
 
 
-def note_port_report(session: Session, mmsi: int, direction: str, port_zone_id: str | None,
-                     port_name: str, at: datetime, *, now: datetime | None = None,
-                     before: timedelta = timedelta(hours=24),
-                     after: timedelta = timedelta(hours=2)) -> list[Alert]:
-    """A report filed late (after its alert was raised) is written into the alert's history
-    so whoever handles it sees it; the judgement stays theirs (a late report is still a
-    breach of the reporting rule, or may be the fix of a typo)."""
+def note_filed_reports(session: Session, *, now: datetime | None = None,
+                       before: timedelta = timedelta(hours=24),
+                       after: timedelta = timedelta(hours=2)) -> list[Alert]:
+    """A report filed late (after its alert was raised) is written into the open alert's
+    history, once, so whoever handles it sees it; the judgement stays theirs (a late report
+    is still a breach of the reporting rule, or may be the fix of a typo). Run by the
+    alerts worker every round, and by live detection when it re-reads the reports."""
+    from jinghai.portcalls.service import reports_for
+
     now = now or utcnow()
-    kind = "unreported_arrival" if direction == "entry" else "unreported_departure"
-    label = "进港" if direction == "entry" else "出港"
     out = []
-    for alert in session.scalars(select(Alert).where(Alert.kind == kind,
-                                                     Alert.state != "closed")):
-        if mmsi not in (alert.vessels or []):
-            continue
-        if alert.zone_id != port_zone_id and (alert.event or {}).get("details", {}).get(
-                "port") != port_name:
-            continue
-        ref = alert.event_start if direction == "entry" else alert.event_end
-        if not ref - before <= at <= ref + after:
-            continue
-        alert.history.append(AlertEvent(at=now, action="reported",
-                                        note=f"已收到{label}报告（{port_name}）"))
-        alert.updated_at = now
-        out.append(alert)
+    for alert in session.scalars(select(Alert).where(
+            Alert.kind.in_(["unreported_arrival", "unreported_departure"]),
+            Alert.state != "closed").order_by(Alert.id)):
+        entry = alert.kind == "unreported_arrival"
+        ref = alert.event_start if entry else alert.event_end
+        port_name = (alert.event or {}).get("details", {}).get("port")
+        noted = {h.note for h in alert.history if h.action == "reported"}
+        label = "进港" if entry else "出港"
+        for mmsi in alert.vessels or []:
+            for r in reports_for(session, int(mmsi), "entry" if entry else "exit",
+                                 ref - before, ref + after):
+                if r.port_zone_id != alert.zone_id and r.port_name != port_name:
+                    continue
+                note = f"已收到{label}报告（{r.port_name}）"
+                if note in noted:
+                    continue
+                noted.add(note)
+                alert.history.append(AlertEvent(at=now, action="reported", note=note))
+                alert.updated_at = now
+                out.append(alert)
+    session.flush()
     return out
 
 
@@ -320,6 +359,49 @@ def close_alert(session: Session, user: User, alert_id: int, outcome: str, reaso
     return alert
 
 
+@dataclass
+class BulkResult:
+    """What a bulk action did: the alerts it handled and why it left the others."""
+
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def bulk_acknowledge(session: Session, user: User, alert_ids: Iterable[int], note: str = "",
+                     *, now: datetime | None = None) -> BulkResult:
+    """Acknowledge many alerts at once; each is checked as if acknowledged alone (an alert
+    the user may not handle, or not new any more, is skipped with the reason)."""
+    out = BulkResult()
+    for aid in dict.fromkeys(int(a) for a in alert_ids):
+        try:
+            with session.begin_nested():
+                acknowledge_alert(session, user, aid, note, now=now)
+            out.done.append(aid)
+        except (Conflict, NotFound, PermissionDenied) as exc:
+            out.skipped[aid] = exc.message
+    return out
+
+
+def bulk_close(session: Session, user: User, alert_ids: Iterable[int], outcome: str,
+               reason: str, *, now: datetime | None = None) -> BulkResult:
+    """Close many alerts with one judgement and one reason (e.g. 误报: ships at anchor)."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
+    if not (reason or "").strip():
+        raise InvalidInput("请填写关闭理由")
+    if outcome == "clue":
+        raise InvalidInput("转为线索须逐条处理")
+    out = BulkResult()
+    for aid in dict.fromkeys(int(a) for a in alert_ids):
+        try:
+            with session.begin_nested():
+                close_alert(session, user, aid, outcome, reason, now=now)
+            out.done.append(aid)
+        except (Conflict, NotFound, PermissionDenied) as exc:
+            out.skipped[aid] = exc.message
+    return out
+
+
 def escalate_due(session: Session, now: datetime | None = None, *,
                  minutes: int | None = None, config: AlertConfig | None = None) -> list[Alert]:
     """Red alerts still unacknowledged ``minutes`` after they were raised go to the office:
@@ -345,5 +427,6 @@ def escalate_due(session: Session, now: datetime | None = None, *,
     return due
 
 
-__all__ = ["AlertConfig", "acknowledge_alert", "close_alert", "escalate_due", "record_event",
+__all__ = ["AlertConfig", "BulkResult", "acknowledge_alert", "bulk_acknowledge", "bulk_close",
+           "close_alert", "escalate_due", "fold_key", "note_filed_reports", "record_event",
            "record_events"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from jinghai.alerts.service import AlertConfig, escalate_due
+from jinghai.alerts.service import AlertConfig, escalate_due, note_filed_reports
 from jinghai.alerts.webhooks import deliver_due
 from jinghai.db import session_scope, utcnow
 
@@ -26,6 +26,7 @@ def run_once(factory: sessionmaker[Session], settings: Any) -> tuple[int, int]:
     now = utcnow()
     with session_scope(factory) as s:
         escalated = escalate_due(s, now, config=config)
+        note_filed_reports(s, now=now)
     with session_scope(factory) as s:
         tried = deliver_due(s, now, max_attempts=settings.webhook_max_attempts,
                             backoff_s=settings.webhook_backoff_s)

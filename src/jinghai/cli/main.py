@@ -37,12 +37,16 @@ app.add_typer(report_app, name="report")
 
 # Each domain's commands, mounted explicitly after the Typer apps they join.
 from jinghai.cli.ais import app as ais_app  # noqa: E402
+from jinghai.cli.detect import app as detect_app  # noqa: E402
 from jinghai.cli.patrol import app as patrol_app  # noqa: E402
 from jinghai.cli.supervision import app as supervision_app  # noqa: E402
+from jinghai.cli.zones import app as zones_app  # noqa: E402
 
 app.add_typer(ais_app, name="ais")
+app.add_typer(detect_app, name="detect")
 app.add_typer(patrol_app, name="patrol")
 app.add_typer(supervision_app, name="supervision")
+app.add_typer(zones_app, name="zones")
 
 F = TypeVar("F", bound=Callable)
 
@@ -107,6 +111,7 @@ def init(
 ) -> None:
     """建库：执行数据库迁移，并按模板创建行动、单位和工作组。"""
     from jinghai.db import make_session_factory, session_scope
+    from jinghai.geo.service import seed_default_layers
     from jinghai.org.service import init_operation
     from jinghai.org.template import load_template
 
@@ -118,9 +123,11 @@ def init(
         with session_scope(make_session_factory(engine)) as session:
             op = init_operation(session, loaded)
             name, start = op.name, op.start_date
+            zones = seed_default_layers(session)
     finally:
         engine.dispose()
     typer.echo(f"已初始化：{name}（开始日期 {start:%Y-%m-%d}）")
+    typer.echo(f"默认图层：载入 {zones} 个区域（锚地、港口；jinghai zones list 查看）")
     typer.echo(f"数据库：{settings.resolved_database_url()}")
 
 
@@ -298,6 +305,7 @@ def start_demo_feed(settings: Settings):
     demo's own beside its database."""
     from jinghai.ais.simulate import PATROL_MMSIS, FishingSpec, Simulation, serve_feed
     from jinghai.db import make_engine, make_session_factory
+    from jinghai.portcalls.demo import seed_demo_port_calls
     from jinghai.settings import FeedSetting
     from jinghai.vessels.models import FishingVessel
 
@@ -308,11 +316,13 @@ def start_demo_feed(settings: Settings):
                 FishingVessel.mmsi, FishingVessel.name, FishingVessel.home_port,
             ).where(FishingVessel.mmsi.is_not(None), FishingVessel.status == "active")
                 .order_by(FishingVessel.registry_no).limit(40)).all()
+            fishing = [FishingSpec(int(m), name, port, class_b=i % 4 != 0)
+                       for i, (m, name, port) in enumerate(rows) if m and m.isdigit()]
+            sim = Simulation(fishing=fishing or None)
+            seed_demo_port_calls(session, sim)  # owners report their boats' port calls
+            session.commit()
     finally:
         engine.dispose()
-    fishing = [FishingSpec(int(m), name, port, class_b=i % 4 != 0)
-               for i, (m, name, port) in enumerate(rows) if m and m.isdigit()]
-    sim = Simulation(fishing=fishing or None)
     settings = settings.model_copy(update={
         "own_mmsis": sorted({*settings.own_mmsis, *PATROL_MMSIS}),
         "ais_store_dir": settings.ais_store_dir or settings.data_dir / "demo" / "ais",

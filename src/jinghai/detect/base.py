@@ -36,6 +36,22 @@ from jinghai.geo.index import ZoneIndex
 from jinghai.geo.zones import Zone
 
 
+def meta(label: str, unit: str, meaning: str, source: str) -> dict[str, str]:
+    """What the settings page shows of a parameter: Chinese name, unit, plain meaning and
+    where the default comes from."""
+    return {"label": label, "unit": unit, "meaning": meaning, "source": source}
+
+
+def param(default: Any = dataclasses.MISSING, label: str = "", unit: str = "",
+          meaning: str = "", source: str = "", *,
+          factory: Callable[[], Any] | None = None) -> Any:
+    """A detector parameter: its default and its documentation as field metadata."""
+    md = meta(label, unit, meaning, source)
+    if factory is not None:
+        return field(default_factory=factory, metadata=md)
+    return field(default=default, metadata=md)
+
+
 @dataclass(frozen=True)
 class DetectorParams:
     """Shared timing parameters.
@@ -49,15 +65,43 @@ class DetectorParams:
         receive-time order.
     """
 
-    slot_s: int = 60
-    lateness_s: int = 0
+    slot_s: int = param(
+        60, "判定时间片", "秒",
+        "船位按此长度的时间片判定；实时延迟最多一个时间片",
+        "A 类船舶航行中每 2–10 秒、锚泊每 3 分钟报告一次（ITU-R M.1371-5 表 1）")
+    lateness_s: int = param(
+        0, "乱序等待", "秒",
+        "等待迟到船位的时间；仓库按接收顺序提供时为 0",
+        "按推理：多接收站或卫星转发时才需要")
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who acts on one kind of finding by default: working groups (keys of the operation
+    template), whether the sub-district of the place joins, a fixed severity (``None``:
+    the detector's score decides), zone kinds the rule is limited to, and whether a night
+    finding is red. The alert side routes by these (``jinghai.alerts.routing``)."""
+
+    kind: str
+    groups: tuple[str, ...]
+    sub_district: bool = False
+    severity: str | None = None
+    zone_kinds: tuple[str, ...] = ()
+    night_red: bool = False
 
 
 class Detector(ABC):
-    """Base of the family: ``XDetector(params).run(positions) -> list[Event]``."""
+    """Base of the family: ``XDetector(params).run(positions) -> list[Event]``.
+
+    Each detector declares what the rest of the platform needs to know about it: ``name``,
+    a Chinese ``label``, the event ``kinds`` it reports (kind -> Chinese label), its default
+    ``routes``, and its parameters with their metadata (``Params``; see :func:`param`)."""
 
     name: ClassVar[str]
     version: ClassVar[str]
+    label: ClassVar[str] = ""
+    kinds: ClassVar[dict[str, str]] = {}
+    routes: ClassVar[tuple[Route, ...]] = ()
     Params: ClassVar[type[DetectorParams]] = DetectorParams
 
     def __init__(self, params: DetectorParams | None = None, *,
@@ -351,6 +395,7 @@ def round6(x: float) -> float:
 __all__ = [
     "Detector",
     "DetectorParams",
+    "Route",
     "Run",
     "RunTracker",
     "is_night",

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from jinghai.detect.base import Detector, DetectorParams, is_night, round6
+from jinghai.detect.base import Detector, DetectorParams, Route, is_night, param, round6
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.metric import KNOT_MS, haversine_m, offset_lonlat
@@ -44,15 +44,30 @@ class GoingDarkParams(DetectorParams):
     max_speed_kn: knots for the outer reachable radius, 30: fast boats used for smuggling.
     """
 
-    min_gap_s: int = 3600
-    coverage_radius_m: float = 10_000.0
-    min_neighbours: int = 2
-    max_speed_kn: float = 30.0
+    min_gap_s: int = param(
+        3600, "最短消失时长", "秒",
+        "船舶静默至少此时长才算关闭AIS",
+        "A 类航行中 ≤10 秒、B 类 30 秒–3 分钟报告一次（ITU-R M.1371-5）；1 小时即漏报 20 次以上")
+    coverage_radius_m: float = param(
+        10_000.0, "覆盖判定半径", "米",
+        "最后位置周围此范围内须仍能收到其他船舶",
+        "B 类到岸台通信距离约 10–20 海里")
+    min_neighbours: int = param(
+        2, "邻船数", "艘",
+        "静默期前后半段各须收到的其他船舶数",
+        "按推理：证明该处有信号覆盖")
+    max_speed_kn: float = param(
+        30.0, "最高航速", "节",
+        "推算可达范围所用航速",
+        "走私快艇")
 
 
 class GoingDarkDetector(Detector):
     name: ClassVar[str] = "going_dark"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "关闭AIS（消失）"
+    kinds: ClassVar[dict[str, str]] = {"going_dark": "关闭AIS（消失）"}
+    routes: ClassVar[tuple[Route, ...]] = (Route("going_dark", ("sea_patrol",)),)
     Params: ClassVar[type[DetectorParams]] = GoingDarkParams
     params: GoingDarkParams
 

@@ -30,12 +30,50 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from jinghai.detect.base import Detector, DetectorParams, Run, RunTracker, round6
+from jinghai.detect.base import (
+    Detector,
+    DetectorParams,
+    Route,
+    Run,
+    RunTracker,
+    meta,
+    param,
+    round6,
+)
 from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.errors import InvalidInput
 from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
-from jinghai.geo.zones import HARBOUR_KINDS
+from jinghai.geo.zones import HARBOUR_KINDS, ZoneKind
+
+#: AIS navigational status "at anchor" and "moored" (ITU-R M.1371-5, message 1 field 5).
+AT_ANCHOR_STATUS = (1, 5)
+
+
+#: Landing points where boats tie up (not uninhabited islands): a boat reporting "moored"
+#: there is at its berth.
+MOORING_SUBTYPES = ("港口", "岙口", "码头", "临时停靠点")
+
+
+def at_harbour(zones: Any, lon: NDArray[np.float64], lat: NDArray[np.float64],
+               nav_status: NDArray[np.int8], sog: NDArray[np.float32], margin_m: float,
+               anchored_m: float, berth_m: float) -> NDArray[np.bool_]:
+    """Per position: in a port or anchorage (grown by ``margin_m``), or reporting "at
+    anchor"/"moored" within ``anchored_m`` of one, or lying still (moored, or ≤ 0.5 kn:
+    class B sends no status) within ``berth_m`` of a cove, wharf or fishing-harbour landing
+    point — where lying still is ordinary (landings there are the landing detector's)."""
+    out = zones.inside_any(lon, lat, HARBOUR_KINDS, grow_m=margin_m)
+    anch = np.flatnonzero(~out & np.isin(nav_status, AT_ANCHOR_STATUS))
+    if len(anch):
+        out[anch] = zones.inside_any(lon[anch], lat[anch], HARBOUR_KINDS, grow_m=anchored_m)
+    still = np.flatnonzero(~out & ((nav_status == 5) | (sog <= 0.5)))
+    if len(still):
+        for z in zones.zones:
+            if z.kind == ZoneKind.LANDING_POINT and z.subtype in MOORING_SUBTYPES:
+                c = z.geometry.centroid
+                near = haversine_m(c.x, c.y, lon[still], lat[still]) <= berth_m
+                out[still[near]] = True
+    return out
 
 _MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
 
@@ -44,12 +82,21 @@ _MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
 class EncounterParams(DetectorParams):
     """Parameters of :class:`EncounterDetector`.
 
-    max_distance_m: metres between the two vessels. 500 = Miller et al. 2018 / GFW
+    max_distance_m: metres between the two vessels. 500 = param(
+        Miller et al. 2018 / GFW, "两船最大距离", "米",
+        "两船相距不超过此距离才算靠帮",
+        "GFW 相遇与 Miller 等 2018：≤500 米")
         encounters; the issue asks for 250–500 m, and 500 keeps transfers by small boats
         that stand off a little.
-    min_duration_s: seconds close together. 1800 (30 min) = the issue; GFW uses 2 h for
+    min_duration_s: seconds close together. 1800 (30 min) = param(
+        the issue; GFW uses 2 h for, "最短持续时间", "秒",
+        "靠帮持续至少此时长才预警",
+        "任务要求 30 分钟；GFW 渔获转运用 2 小时，人员转乘只需几分钟")
         fish transshipment, but moving people across takes minutes, not hours.
-    max_speed_kn: knots, each vessel. 2.0 = Miller et al. 2018 ("< 2 knots").
+    max_speed_kn: knots, each vessel. 2.0 = param(
+        Miller et al. 2018 ("< 2 knots")., "单船最高航速", "节",
+        "两船航速都不超过此值才算停靠/漂航",
+        "Miller 等 2018：＜2 节")
     max_drift_kn: knots, average speed of the pair's midpoint over the run. 1.0 by
         reasoning: two ships drifting together in Beilun's tidal streams (up to ~2 kn at
         springs in 金塘水道, but rarely sustained for 30 min in one direction) stay under
@@ -60,21 +107,87 @@ class EncounterParams(DetectorParams):
     zone_max_distance_m: per zone id, a tighter distance where the pair's midpoint lies in
         that zone (e.g. 250 m in a busy channel where ships pass 400 m apart for long);
         must not exceed ``max_distance_m``. Empty by default.
+    harbour_margin_m: metres around ports and anchorages (polygons; the shipped GFW
+        anchorage cells and WPI port circles after ``jinghai init``) within which a pair
+        is not a transfer. GFW's encounters require ≥ 10 km from any anchorage, but in the
+        Zhoushan archipelago almost all water lies within 10 km of one; 500 m around GFW's
+        ≈ 570 m anchorage cells keeps ships lying at anchor out and a transfer 2 km off in.
+    anchored_margin_m: metres; a vessel that reports navigational status "at anchor" or
+        "moored" (AIS 1 / 5) this close to a port or anchorage is at anchor, not
+        transferring. 2000 by reasoning: anchor swing circles of large ships reach 300 m,
+        and anchorages spill over GFW's cells when crowded.
+    alongside_max_distance_m / alongside_max_speed_kn: two vessels side by side (within
+        100 m) moving together at up to 3 kn are a transfer under way — the common way of
+        ship-to-ship transfer — even though their midpoint drifts faster than
+        ``max_drift_kn``. Pair trawlers tow 300–1,000 m apart at 3–4 kn, a pilot boat runs
+        alongside at harbour speed (8–12 kn) for minutes: neither fits.
+    pair_trawl_min_distance_m: two fishing vessels of the same flag (MMSI country code)
+        that never come closer than this are a pair trawl (双拖), not a transfer. 250 m:
+        pair trawlers keep their nets spread 300 m or more.
     slot_s: 60 (see :class:`DetectorParams`).
     """
 
-    max_distance_m: float = 500.0
-    min_duration_s: int = 1800
-    max_speed_kn: float = 2.0
-    max_drift_kn: float = 1.0
-    max_fix_age_s: int = 600
-    grace_s: int = 600
-    zone_max_distance_m: Mapping[str, float] = field(default_factory=dict)
+    max_distance_m: float = param(
+        500.0, "两船最大距离", "米",
+        "两船相距不超过此距离才算靠帮",
+        "GFW 相遇与 Miller 等 2018：≤500 米")
+    min_duration_s: int = param(
+        1800, "最短持续时间", "秒",
+        "靠帮持续至少此时长才预警",
+        "任务要求 30 分钟；GFW 渔获转运用 2 小时，人员转乘只需几分钟")
+    max_speed_kn: float = param(
+        2.0, "单船最高航速", "节",
+        "两船航速都不超过此值才算停靠/漂航",
+        "Miller 等 2018：＜2 节")
+    max_drift_kn: float = param(
+        1.0, "两船共同漂移上限", "节",
+        "两船中点的平均移动速度超过此值视为结伴航行（如双拖、编队），不是过驳",
+        "按推理：金塘水道潮流持续 30 分钟同向者少见")
+    max_fix_age_s: int = param(
+        600, "船位有效期", "秒",
+        "最近一次船位推算至今不超过此时长",
+        "锚泊 A 类与慢速 B 类每 3 分钟报告，容忍丢失两次")
+    grace_s: int = param(
+        600, "中断容忍", "秒",
+        "两船短暂失去联系不超过此时长仍算同一事件",
+        "同上：容忍两次漏报")
+    zone_max_distance_m: Mapping[str, float] = field(
+        default_factory=dict, metadata=meta("分区距离上限", "米",
+        "在指定区域内（如繁忙航道）使用更严的距离；区域上也可设置",
+        "由办公室按区域设置"))
+    harbour_margin_m: float = param(
+        500.0, "港口锚地外扩距离", "米",
+        "港口、锚地范围外扩此距离内的靠帮不作为过驳",
+        "GFW 相遇要求距锚地 ≥10 千米；舟山群岛几乎所有水域都在 10 千米内，"
+        "故按 GFW 锚地格（约 570 米）外扩 500 米")
+    anchored_margin_m: float = param(
+        2000.0, "锚泊判定距离", "米",
+        "报告“锚泊/系泊”状态且距港口锚地不超过此距离的船舶视为锚泊",
+        "按推理：大船锚泊回旋半径可达 300 米，锚地拥挤时会溢出")
+    berth_margin_m: float = param(
+        1000.0, "泊位判定距离", "米",
+        "静止（报告系泊，或航速≤0.5节）且距港口、岙口、码头类登陆点不超过此距离的船舶视为靠泊；该处的登陆由登陆点接近检测判定",
+        "按推理：渔港、岙口的系泊船舶分布在数百米内；登陆点只记一个点")
+    alongside_max_distance_m: float = param(
+        100.0, "并靠距离", "米",
+        "两船相距不超过此距离并同行时，即使在航也视为过驳",
+        "在航过驳常见方式：两船并靠（数十米）1–2 节同行半小时")
+    alongside_max_speed_kn: float = param(
+        3.0, "并靠最高航速", "节",
+        "并靠同行时每船航速上限",
+        "双拖 3–4 节、引航船 8–12 节均高于此值")
+    pair_trawl_min_distance_m: float = param(
+        250.0, "双拖最小间距", "米",
+        "同一船籍的两艘渔船始终相距不少于此距离，视为双拖作业而非过驳",
+        "双拖网口间距一般 300–1000 米")
 
 
 class EncounterDetector(Detector):
     name: ClassVar[str] = "encounter"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "海上过驳/靠帮"
+    kinds: ClassVar[dict[str, str]] = {"encounter": "海上过驳/靠帮"}
+    routes: ClassVar[tuple[Route, ...]] = (Route("encounter", ("sea_patrol",)),)
     Params: ClassVar[type[DetectorParams]] = EncounterParams
     params: EncounterParams
 
@@ -86,7 +199,7 @@ class EncounterDetector(Detector):
             min_duration_ms=p.min_duration_s * 1000, grace_ms=p.grace_s * 1000, grace_fixes=1,
             max_gap_ms=p.grace_s * 1000,
             snippet_cols=("lon_a", "lat_a", "lon_b", "lat_b", "ts_a", "ts_b", "dist"),
-            qualify=self._qualify, mins=("dist",))
+            qualify=self._qualify, mins=("dist", "nfar"))
         self.pairs_tested = 0
         self._limits: list[tuple[int, float]] = []
         for zid, metres in p.zone_max_distance_m.items():
@@ -100,9 +213,17 @@ class EncounterDetector(Detector):
             self._limits.append((zi, float(metres)))
 
     def _qualify(self, run: Run) -> bool:
+        p = self.params
+        a, b = run.key >> _MMSI_BITS, run.key & ((1 << _MMSI_BITS) - 1)
+        if (self.fleet.is_fishing(a) and self.fleet.is_fishing(b)
+                and str(a)[:3] == str(b)[:3]
+                and run.extra.get("min_dist", 0.0) >= p.pair_trawl_min_distance_m):
+            return False  # a pair trawl: two boats of one fleet keeping their nets apart
+        if run.extra.get("min_nfar", -1.0) > -0.5:
+            return True  # alongside all the time: a transfer under way counts whatever drift
         d = haversine_m(run.first["lon"], run.first["lat"], run.last["lon"], run.last["lat"])
         dur_s = max((run.last_true - run.start) / 1000.0, 1.0)
-        return bool(d / dur_s <= self.params.max_drift_kn * KNOT_MS)
+        return bool(d / dur_s <= p.max_drift_kn * KNOT_MS)
 
     # -------------------------------------------------------------------------------
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
@@ -130,7 +251,7 @@ class EncounterDetector(Detector):
             actions += self._tracker.process(
                 pairs["key"], pairs["t"], np.full(len(order), 2, np.int8),
                 {k: pairs[k] for k in ("lon", "lat", "lon_a", "lat_a", "lon_b", "lat_b",
-                                       "ts_a", "ts_b", "dist")})
+                                       "ts_a", "ts_b", "dist", "nfar")})
         actions += self._tracker.tick(t1)
         self._apply(actions)
 
@@ -145,12 +266,14 @@ class EncounterDetector(Detector):
     def _pairs_at_slots(self, a: Positions, next_ts: NDArray[np.int64], t0: int | None,
                         t1: int, slot: int) -> dict[str, NDArray[Any]] | None:
         p = self.params
-        slow = a.sog <= p.max_speed_kn  # NaN (not available) is not slow
+        # NaN (not available) is not slow
+        slow = a.sog <= max(p.max_speed_kn, p.alongside_max_speed_kn)
         slow &= (a.mmsi > 0) & (a.mmsi < (1 << _MMSI_BITS))
         idx = np.flatnonzero(slow)
         if len(idx) and len(self.zones):
-            inside = self.zones.inside_any(a.lon[idx], a.lat[idx], HARBOUR_KINDS)
-            idx = idx[~inside]
+            idx = idx[~at_harbour(self.zones, a.lon[idx], a.lat[idx], a.nav_status[idx],
+                                  a.sog[idx], p.harbour_margin_m, p.anchored_margin_m,
+                                  p.berth_margin_m)]
         if not len(idx):
             return None
         ts = a.ts[idx]
@@ -174,11 +297,12 @@ class EncounterDetector(Detector):
         dist = sog * KNOT_MS * dt_s
         lon, lat = offset_lonlat(a.lon[src], a.lat[src], dist * np.sin(cog),
                                  dist * np.cos(cog))
-        return self._close_pairs(k, t, lon, lat, a.mmsi[src], a.ts[src])
+        return self._close_pairs(k, t, lon, lat, a.mmsi[src], a.ts[src],
+                                 a.sog[src] > p.max_speed_kn)
 
     def _close_pairs(self, k: NDArray[np.int64], t: NDArray[np.int64], lon: NDArray[np.float64],
-                     lat: NDArray[np.float64], mmsi: NDArray[np.int64], fix_ts: NDArray[np.int64]
-                     ) -> dict[str, NDArray[Any]]:
+                     lat: NDArray[np.float64], mmsi: NDArray[np.int64], fix_ts: NDArray[np.int64],
+                     fast: NDArray[np.bool_]) -> dict[str, NDArray[Any]]:
         d = self.params.max_distance_m
         cell_lat = d / M_PER_DEG_LAT
         maxlat = min(float(np.abs(lat).max()), 80.0)
@@ -218,8 +342,10 @@ class EncounterDetector(Detector):
         j = np.concatenate(jj)
         self.pairs_tested += len(i)
         dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
-        ok = (dist <= d) & (mmsi[i] != mmsi[j])
-        i, j, dist = i[ok], j[ok], dist[ok]
+        alongside = dist <= self.params.alongside_max_distance_m
+        # under way (faster than max_speed_kn) only counts side by side
+        ok = (dist <= d) & (mmsi[i] != mmsi[j]) & (alongside | ~(fast[i] | fast[j]))
+        i, j, dist, alongside = i[ok], j[ok], dist[ok], alongside[ok]
         swap = mmsi[i] > mmsi[j]
         a = np.where(swap, j, i)
         b = np.where(swap, i, j)
@@ -228,6 +354,7 @@ class EncounterDetector(Detector):
             "lon": (lon[a] + lon[b]) / 2.0, "lat": (lat[a] + lat[b]) / 2.0,
             "lon_a": lon[a], "lat_a": lat[a], "lon_b": lon[b], "lat_b": lat[b],
             "ts_a": fix_ts[a], "ts_b": fix_ts[b], "dist": dist,
+            "nfar": np.where(alongside, 0.0, -1.0),
         }
 
     def _apply(self, actions: list[tuple[str, Run]]) -> None:

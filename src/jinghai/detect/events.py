@@ -12,7 +12,7 @@ is how the alert side keeps one alert per ongoing event.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -70,7 +70,12 @@ class Event:
         return (self.end - self.start).total_seconds()
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # shallow copies: ``dataclasses.asdict`` deep-copied every track point and took
+        # most of the time of recording a batch of events as alerts
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["params"] = dict(self.params)
+        d["details"] = dict(self.details)
+        d["track"] = [dict(p) for p in self.track]
         d["start"] = self.start.isoformat()
         d["end"] = self.end.isoformat()
         d["vessels"] = list(self.vessels)

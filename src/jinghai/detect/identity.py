@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,17 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from jinghai.detect.base import Detector, DetectorParams, Run, RunTracker, latest_actions, round6
+from jinghai.detect.base import (
+    Detector,
+    DetectorParams,
+    Route,
+    Run,
+    RunTracker,
+    latest_actions,
+    meta,
+    param,
+    round6,
+)
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.metric import KNOT_MS, haversine_m
@@ -89,30 +100,73 @@ class IdentityParams(DetectorParams):
         places (a single jump is a glitch; repeated ones are two transmitters).
     name_changes_min / name_window_s: 3 changes of name or call sign within 24 h.
     no_static_min_positions / no_static_min_span_s: 20 positions over ≥ 1 h without any
-        static report: class A sends type 5 every 6 min, class B type 24 every 6 min
-        (ITU-R M.1371-5), so an hour without one is not reception luck.
+        static report: class A sends type 5 every 6 min, class B type 24 parts A and B
+        every 6 min (ITU-R M.1371-5), so an hour — ten rounds — without one is not
+        reception luck. The grace is judged on the report times, so live detection (static
+        data arriving after the first positions) and batch detection judge alike.
     """
 
     fake_mmsis: frozenset[int] = field(default_factory=lambda: frozenset(
-        {123456789, 987654321, 1193046, 12345678}))
-    max_speed_kn: float = 50.0
-    min_jump_m: float = 1000.0
-    shared_min_jumps: int = 3
-    shared_window_s: int = 3600
-    name_changes_min: int = 3
-    name_window_s: int = 86400
-    no_static_min_positions: int = 20
-    no_static_min_span_s: int = 3600
+        {123456789, 987654321, 1193046, 12345678}), metadata=meta(
+        "已知假 MMSI", "", "未配置设备常发的默认值；全同数字和国家码加零按规则判定",
+        "设备出厂默认值"))
+    max_speed_kn: float = param(
+        50.0, "位置跳变航速", "节",
+        "两船位间所需航速超过此值即为不可能的跳变",
+        "本水域最快船艇（高速客船、走私快艇）低于 45 节")
+    min_jump_m: float = param(
+        1000.0, "最小跳变距离", "米",
+        "更短的跳变属 GPS 散布或时间取整",
+        "按推理")
+    shared_min_jumps: int = param(
+        3, "一号多船跳变次数", "次",
+        "窗口内跳变达到此次数即为同一 MMSI 两处发射",
+        "GFW gpsdio-segment 按此拆分航迹")
+    shared_window_s: int = param(
+        3600, "一号多船判定窗口", "秒",
+        "统计跳变的时间窗口",
+        "按推理：1 小时")
+    name_changes_min: int = param(
+        3, "改名次数", "次",
+        "窗口内船名或呼号变更达到此次数即预警",
+        "按推理")
+    name_window_s: int = param(
+        86400, "改名统计窗口", "秒",
+        "统计改名的时间窗口",
+        "24 小时")
+    no_static_min_positions: int = param(
+        20, "无静态信息船位数", "个",
+        "收到至少此数量船位仍无静态信息才判定",
+        "A 类每 6 分钟发送 5 号报文，B 类每 6 分钟发送 24 号 A/B 部分（ITU-R M.1371-5）")
+    no_static_min_span_s: int = param(
+        3600, "无静态信息宽限期", "秒",
+        "首个船位后此时长内仍未收到静态信息才判定（实时与批量相同）",
+        "1 小时即 10 个发送周期，不是接收偶然")
 
 
 class IdentityAnomalyDetector(Detector):
     name: ClassVar[str] = "identity"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "身份异常"
+    kinds: ClassVar[dict[str, str]] = {
+        "invalid_mmsi": "无效MMSI", "mmsi_shared": "MMSI一号多船",
+        "impossible_jump": "位置异常跳变", "identity_changes": "频繁更改船名/呼号",
+        "no_static": "不发送静态信息"}
+    # the patrol checks passing ships' identity (三.1 item 3); a boat that never sends
+    # static data is likely a small unregistered one (三无), the vessel-control group's.
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("no_static", ("vessel_control",), severity="yellow"),
+        Route("invalid_mmsi", ("sea_patrol",)),
+        Route("mmsi_shared", ("sea_patrol",)),
+        Route("impossible_jump", ("sea_patrol",), severity="yellow"),
+        Route("identity_changes", ("sea_patrol",)),
+    )
     Params: ClassVar[type[DetectorParams]] = IdentityParams
     params: IdentityParams
 
     def __init__(self, params: IdentityParams | None = None, *,
-                 static_history: pd.DataFrame | None = None, **kw: Any) -> None:
+                 static_history: pd.DataFrame | None = None,
+                 static_times: Mapping[int, int] | None = None, **kw: Any) -> None:
         super().__init__(params, **kw)
         p = self.params
         self._checked: set[int] = set()
@@ -132,9 +186,34 @@ class IdentityAnomalyDetector(Detector):
         self._hist = hist.sort_values(["ts_ms", "mmsi"], kind="stable").reset_index(drop=True)
         self._static_seen: dict[int, int] = (
             self._hist.groupby("mmsi")["ts_ms"].min().to_dict() if len(self._hist) else {})
+        self.note_static(static_times or {})
         self._ident: dict[int, tuple[Any, Any]] = {}
         self._changes: dict[int, deque[int]] = {}
         self._change_event: dict[int, tuple[int, int]] = {}  # mmsi -> (start, last change)
+
+    # -- static data as it arrives (live) ---------------------------------------------
+    def note_static(self, first_seen: Mapping[int, int]) -> None:
+        """When each vessel's static data was first received (epoch ms). Live detection
+        calls this with every batch, batch detection once with the whole store's: a
+        vessel is "without static data" only if none had arrived by the time it is
+        judged, so both judge alike."""
+        for mmsi, t in first_seen.items():
+            m, t = int(mmsi), int(t)
+            if m not in self._static_seen or t < self._static_seen[m]:
+                self._static_seen[m] = t
+
+    def knows_static(self, mmsi: int) -> bool:
+        return int(mmsi) in self._static_seen
+
+    def note_static_history(self, rows: pd.DataFrame) -> None:
+        """More rows of the name / call-sign history (``mmsi, ts, name, callsign``), as
+        recorded at ingest; rows older than what was already decided cannot count."""
+        if rows is None or not len(rows):
+            return
+        rows = rows.copy()
+        rows["ts_ms"] = pd.to_datetime(rows["ts"], utc=True).dt.as_unit("ms").astype("int64")
+        hist = pd.concat([self._hist, rows], ignore_index=True) if len(self._hist) else rows
+        self._hist = hist.sort_values(["ts_ms", "mmsi"], kind="stable").reset_index(drop=True)
 
     # -------------------------------------------------------------------------------
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
@@ -227,8 +306,10 @@ class IdentityAnomalyDetector(Detector):
         ends = np.r_[brk[1:], len(rows)]
         for s, e in zip(brk.tolist(), ends.tolist(), strict=True):
             m = int(rows.mmsi[s])
-            if m in self._no_static_done or m in self.fleet.static:
-                continue
+            if m in self._no_static_done or m in self.fleet.fishing_mmsis:
+                continue  # the registry knows its boats' names
+            if m not in self._static_seen and m in self.fleet.static:
+                continue  # known from elsewhere (the caller's vessel facts), no time
             before, t_first = self._count.get(m, (0, int(rows.ts[s])))
             # the row at which both thresholds are first met, independent of batching
             k = np.arange(s, e)

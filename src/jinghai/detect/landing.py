@@ -16,10 +16,12 @@ import numpy as np
 from jinghai.detect.base import (
     Detector,
     DetectorParams,
+    Route,
     Run,
     RunTracker,
     is_night,
     latest_actions,
+    param,
     round6,
     segment_cond,
     vessel_track,
@@ -49,21 +51,55 @@ class LandingApproachParams(DetectorParams):
         the year; 6 h is dawn in winter).
     """
 
-    radius_m: float = 1000.0
-    max_speed_kn: float = 5.0
-    continue_speed_kn: float = 7.0
-    min_duration_s: int = 180
-    min_fixes: int = 3
-    grace_s: int = 120
-    grace_fixes: int = 2
-    max_gap_s: int = 900
-    night_start_h: int = 18
-    night_end_h: int = 6
+    radius_m: float = param(
+        1000.0, "登陆点半径", "米",
+        "距登陆点此范围内算接近",
+        "小船 6 节约 5 分钟驶过，足够通知街道")
+    max_speed_kn: float = param(
+        5.0, "接近航速", "节",
+        "低于此航速算减速靠近",
+        "靠滩、无灯码头的小船慢速进入；过境船 8 节以上")
+    continue_speed_kn: float = param(
+        7.0, "持续航速", "节",
+        "开始后容忍的航速（滞后）",
+        "按推理")
+    min_duration_s: int = param(
+        180, "最短持续时间", "秒",
+        "接近至少此时长才预警",
+        "排除驶过船舶的单个慢速船位")
+    min_fixes: int = param(
+        3, "最少船位数", "个",
+        "至少此数量船位",
+        "同上")
+    grace_s: int = param(
+        120, "中断容忍", "秒",
+        "容忍的反向船位时长",
+        "按推理")
+    grace_fixes: int = param(
+        2, "中断容忍船位数", "个",
+        "容忍的反向船位个数",
+        "按推理")
+    max_gap_s: int = param(
+        900, "最长静默", "秒",
+        "超过即结束一次接近",
+        "按推理")
+    night_start_h: int = param(
+        18, "夜间开始", "时",
+        "当地时间；夜间接近为红色预警",
+        "宁波日落 17–19 时")
+    night_end_h: int = param(
+        6, "夜间结束", "时",
+        "当地时间",
+        "冬季 6 时天亮")
 
 
 class LandingApproachDetector(Detector):
     name: ClassVar[str] = "landing_approach"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "登陆点接近"
+    kinds: ClassVar[dict[str, str]] = {"landing_approach": "登陆点接近"}
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("landing_approach", ("coastal",), sub_district=True, night_red=True),)
     Params: ClassVar[type[DetectorParams]] = LandingApproachParams
     params: LandingApproachParams
 

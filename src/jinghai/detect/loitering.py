@@ -22,19 +22,21 @@ from numpy.typing import NDArray
 from jinghai.detect.base import (
     Detector,
     DetectorParams,
+    Route,
     Run,
     RunTracker,
     is_night,
     latest_actions,
+    param,
     round6,
     segment_cond,
     vessel_track,
 )
+from jinghai.detect.encounter import at_harbour
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.coast import Coastline, default_coastline
-from jinghai.geo.metric import haversine_m
-from jinghai.geo.zones import HARBOUR_KINDS
+from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m
 
 
 @dataclass(frozen=True)
@@ -55,24 +57,87 @@ class LoiteringParams(DetectorParams):
     circling_window_s / circling_max_disp_m: 900 s and 600 m. Going straight at the
         slowest "under way" speed here (2 kn) covers 930 m in 15 min, so a vessel faster
         than that which has moved less than 600 m net is turning back on itself.
+    harbour_margin_m / anchored_margin_m: as the encounter detector's: 500 m around ports
+        and anchorages, 2000 m for a vessel reporting "at anchor"/"moored" — a vessel
+        waiting there is at anchor, not loitering.
+    companion_distance_m / companion_window_s: a slow vessel with another slow vessel
+        within 500 m (a fix in the last 600 s) is not waiting alone: that is an
+        encounter (or a pair at work), judged by the encounter detector, not loitering.
+        500 m = the encounter distance of Miller et al. 2018; 600 s = two lost reports.
     """
 
-    max_speed_kn: float = 2.0
-    continue_speed_kn: float = 3.0
-    min_duration_s: int = 3600
-    min_shore_m: float = 500.0
-    grace_s: int = 600
-    grace_fixes: int = 3
-    max_gap_s: int = 1800
-    night_start_h: int = 18
-    night_end_h: int = 6
-    circling_window_s: int = 900
-    circling_max_disp_m: float = 600.0
+    max_speed_kn: float = param(
+        2.0, "起算航速", "节",
+        "低于此航速开始计算徘徊",
+        "GFW 徘徊事件与 Miller 等 2018：＜2 节")
+    continue_speed_kn: float = param(
+        3.0, "持续航速", "节",
+        "徘徊开始后容忍的航速（滞后）",
+        "潮流中漂航的小船航速在 1–3 节间摆动")
+    min_duration_s: int = param(
+        3600, "最短持续时间", "秒",
+        "徘徊至少此时长才预警",
+        "GFW 运输船徘徊从 1 小时起算")
+    min_shore_m: float = param(
+        500.0, "离岸最小距离", "米",
+        "距岸线不足此距离的低速属正常（靠泊、搁滩）",
+        "按推理：示范岸线层内半宽")
+    grace_s: int = param(
+        600, "中断容忍", "秒",
+        "容忍的反向船位时长",
+        "排除单次 GPS 跳点")
+    grace_fixes: int = param(
+        3, "中断容忍船位数", "个",
+        "容忍的反向船位个数",
+        "同上")
+    max_gap_s: int = param(
+        1800, "最长静默", "秒",
+        "超过此时长无船位即结束（更长的静默由关闭AIS检测）",
+        "按推理")
+    night_start_h: int = param(
+        18, "夜间开始", "时",
+        "当地时间，用于夜间加重",
+        "宁波日落 17–19 时")
+    night_end_h: int = param(
+        6, "夜间结束", "时",
+        "当地时间",
+        "冬季 6 时天亮")
+    circling_window_s: int = param(
+        900, "绕圈判定窗口", "秒",
+        "在航船舶此时长后仍在原地附近即为绕圈",
+        "2 节直航 15 分钟约 930 米")
+    circling_max_disp_m: float = param(
+        600.0, "绕圈最大位移", "米",
+        "窗口内净位移不超过此值",
+        "同上")
+    harbour_margin_m: float = param(
+        500.0, "港口锚地外扩距离", "米",
+        "港口、锚地外扩此距离内的低速不算徘徊",
+        "同海上过驳")
+    anchored_margin_m: float = param(
+        2000.0, "锚泊判定距离", "米",
+        "报告锚泊/系泊且距港口锚地不超过此距离的船舶视为锚泊",
+        "同海上过驳")
+    berth_margin_m: float = param(
+        1000.0, "泊位判定距离", "米",
+        "静止（报告系泊，或航速≤0.5节）且距港口、岙口、码头类登陆点不超过此距离的船舶视为靠泊",
+        "同海上过驳")
+    companion_distance_m: float = param(
+        500.0, "伴随船距离", "米",
+        "此距离内另有低速船舶的不算单船徘徊（属过驳或结伴作业，由过驳检测判定）",
+        "Miller 等 2018 的相遇距离 500 米")
+    companion_window_s: int = param(
+        600, "伴随判定窗口", "秒",
+        "在此时长内出现过的伴随船计入",
+        "容忍两次漏报")
 
 
 class LoiteringDetector(Detector):
     name: ClassVar[str] = "loitering"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "海上徘徊"
+    kinds: ClassVar[dict[str, str]] = {"loitering": "海上徘徊"}
+    routes: ClassVar[tuple[Route, ...]] = (Route("loitering", ("sea_patrol",)),)
     Params: ClassVar[type[DetectorParams]] = LoiteringParams
     params: LoiteringParams
 
@@ -87,6 +152,8 @@ class LoiteringDetector(Detector):
             snippet_cols=("lon", "lat", "sog"), snippet_ms=300_000, first_true=("circling",))
         # positions of the last two windows, to look back one window from each new fix
         self._recent = Positions.empty()
+        # slow positions of the last companion window, to find company across batches
+        self._slow_recent = Positions.empty()
 
     def _circling(self, rows: Positions, t1: int) -> NDArray[np.bool_]:
         """Per row: under way now and one window ago, yet within ``circling_max_disp_m`` of
@@ -116,15 +183,74 @@ class LoiteringDetector(Detector):
         out[moving] = ok & (d <= p.circling_max_disp_m)
         return out
 
+    def _accompanied(self, rows: Positions, idx: NDArray[np.int64], t1: int
+                     ) -> NDArray[np.bool_]:
+        """Per candidate row: another slow vessel had a fix within ``companion_distance_m``
+        in the ``companion_window_s`` up to this row's time (only fixes at or before the
+        row count, so the answer does not depend on how batches were cut)."""
+        p = self.params
+        w = p.companion_window_s * 1000
+        slow_now = rows.take(np.flatnonzero(rows.sog <= p.continue_speed_kn))
+        pool = Positions.concat([self._slow_recent, slow_now])
+        self._slow_recent = pool.take(np.flatnonzero(pool.ts > t1 - w))
+        out = np.zeros(len(idx), dtype=bool)
+        if not len(idx) or len(pool) < 2:
+            return out
+        d = p.companion_distance_m
+        cell_lat = d / M_PER_DEG_LAT
+        cell_lon = cell_lat / np.cos(np.radians(min(float(np.abs(pool.lat).max()), 80.0)))
+        # grid cells and time buckets of one window: a row's company is in the 3×3 cells
+        # around it, in its own bucket or the one before (never a whole day of fixes)
+        x0, y0 = float(pool.lon.min()), float(pool.lat.min())
+        b0 = int(pool.ts.min()) // w - 1
+        px = np.floor((pool.lon - x0) / cell_lon).astype(np.int64) + 1
+        py = np.floor((pool.lat - y0) / cell_lat).astype(np.int64) + 1
+        pb = pool.ts // w - b0
+        qx = np.floor((rows.lon[idx] - x0) / cell_lon).astype(np.int64) + 1
+        qy = np.floor((rows.lat[idx] - y0) / cell_lat).astype(np.int64) + 1
+        qb = rows.ts[idx] // w - b0
+        by = int(max(int(py.max()), int(qy.max())) + 2).bit_length()
+        bx = int(max(int(px.max()), int(qx.max())) + 2).bit_length()
+        if bx + by + int(max(int(pb.max()), int(qb.max())) + 2).bit_length() > 62:
+            raise ValueError("loitering companion key overflow: process smaller time spans")
+        key = (pb << (bx + by)) | (px << by) | py
+        order = np.argsort(key, kind="stable")
+        skey = key[order]
+        for dt in (0, 1):
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    nk = ((qb - dt) << (bx + by)) | ((qx + dx) << by) | (qy + dy)
+                    lo = np.searchsorted(skey, nk, side="left")
+                    hi = np.searchsorted(skey, nk, side="right")
+                    cnt = hi - lo
+                    tot = int(cnt.sum())
+                    if not tot:
+                        continue
+                    qi = np.repeat(np.arange(len(idx)), cnt)
+                    pj = order[np.repeat(lo, cnt)
+                               + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))]
+                    r = idx[qi]
+                    ok = ((pool.mmsi[pj] != rows.mmsi[r]) & (pool.ts[pj] <= rows.ts[r])
+                          & (pool.ts[pj] > rows.ts[r] - w))
+                    qi, pj, r = qi[ok], pj[ok], r[ok]
+                    near = haversine_m(pool.lon[pj], pool.lat[pj], rows.lon[r],
+                                       rows.lat[r]) <= d
+                    out[qi[near]] = True
+        return out
+
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
         p = self.params
         circling = self._circling(rows, t1)
         cand = (rows.sog <= p.continue_speed_kn) | circling
         idx = np.flatnonzero(cand)
+        company = self._accompanied(rows, idx, t1)
         if len(idx):
-            at_sea = np.ones(len(idx), dtype=bool)
+            at_sea = ~company
             if len(self.zones):
-                at_sea &= ~self.zones.inside_any(rows.lon[idx], rows.lat[idx], HARBOUR_KINDS)
+                at_sea &= ~at_harbour(self.zones, rows.lon[idx], rows.lat[idx],
+                                      rows.nav_status[idx], rows.sog[idx],
+                                      p.harbour_margin_m, p.anchored_margin_m,
+                                      p.berth_margin_m)
             # 5e-4° grid (≈ 50 m): error ≤ 40 m against a 500 m threshold, 10× fewer queries
             d = self.coastline.distance_to_shore_m(rows.lon[idx], rows.lat[idx], 5e-4)
             at_sea &= ~(d < p.min_shore_m)  # NaN (outside the coastline extract) = at sea

@@ -20,9 +20,11 @@ import pandas as pd
 from jinghai.detect.base import (
     Detector,
     DetectorParams,
+    Route,
     Run,
     RunTracker,
     latest_actions,
+    param,
     round6,
     segment_cond,
     vessel_track,
@@ -53,26 +55,57 @@ class PortVisitParams(DetectorParams):
         controls the fishing fleet; set False to track every vessel.
     """
 
-    hysteresis_m: float = 300.0
-    min_inside_s: int = 300
-    min_fixes: int = 3
-    stop_speed_kn: float = 0.5
-    grace_s: int = 300
-    grace_fixes: int = 3
-    max_gap_s: int = 12 * 3600
-    fishing_only: bool = True
+    hysteresis_m: float = param(
+        300.0, "出港滞后距离", "米",
+        "离开港区至此距离才算出港",
+        "码头附近 AIS 位置误差约 50–150 米的两倍")
+    min_inside_s: int = param(
+        300, "最短在港时长", "秒",
+        "在港至少此时长才算一次进港",
+        "排除擦边驶过的渔船")
+    min_fixes: int = param(
+        3, "最少在港船位", "个",
+        "在港至少此数量船位",
+        "同上")
+    stop_speed_kn: float = param(
+        0.5, "停泊航速", "节",
+        "低于此航速视为停泊",
+        "GFW 锚地算法：0.5 节")
+    grace_s: int = param(
+        300, "中断容忍", "秒",
+        "容忍的港外船位时长",
+        "按推理")
+    grace_fixes: int = param(
+        3, "中断容忍船位数", "个",
+        "容忍的港外船位个数",
+        "按推理")
+    max_gap_s: int = param(
+        12 * 3600, "最长静默", "秒",
+        "靠泊时关机过夜常见；超过即算新的一次进港",
+        "按推理：12 小时")
+    fishing_only: bool = param(
+        True, "只看渔船", "开关",
+        "只记录名录渔船和 AIS 类型 30 的进出港",
+        "行动方案：渔船 24 小时管控")
 
 
 class PortVisitDetector(Detector):
     name: ClassVar[str] = "port_visit"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "进出港（记录）"
+    # a visit is a record, not an alert: the arrival and departure detectors below judge
+    # it against the owners' reports
+    kinds: ClassVar[dict[str, str]] = {"port_visit": "进出港（记录）"}
     Params: ClassVar[type[DetectorParams]] = PortVisitParams
     params: PortVisitParams
 
     def __init__(self, params: PortVisitParams | None = None, **kw: Any) -> None:
         super().__init__(params, **kw)
         p = self.params
-        self._ports = self.zones.ids_of([ZoneKind.PORT])
+        # reference ports (the shipped World Port Index layer) are where ships stop, not
+        # ports whose calls the owners must report: no visits there
+        self._ports = [i for i in self.zones.ids_of([ZoneKind.PORT])
+                       if self.zones.zones[i].properties.get("report_calls", True)]
         if len(self.zones) >= (1 << _ZBITS):
             raise InvalidInput(f"too many zones ({len(self.zones)}) for the port detector")
         self._tracker = RunTracker(
@@ -89,8 +122,9 @@ class PortVisitDetector(Detector):
                 fishing = um[[self.fleet.is_fishing(int(m)) for m in um]]
                 rows = rows.take(np.flatnonzero(np.isin(rows.mmsi, fishing)))
             kinds = [ZoneKind.PORT]
-            pi_o, zi_o = self.zones.contains(rows.lon, rows.lat, kinds, p.hysteresis_m)
-            pi_i, zi_i = self.zones.contains(rows.lon, rows.lat, kinds)
+            pi_o, zi_o = self.zones.contains(rows.lon, rows.lat, kinds, p.hysteresis_m,
+                                             subset=self._ports)
+            pi_i, zi_i = self.zones.contains(rows.lon, rows.lat, kinds, subset=self._ports)
             # one row per (position, port it is near); inner flag where strictly inside
             key_o = pi_o * (1 << _ZBITS) + zi_o
             inner = np.isin(key_o, pi_i * (1 << _ZBITS) + zi_i)
@@ -182,13 +216,27 @@ class UnreportedArrivalParams(PortVisitParams):
         on arrival); later than that the arrival was unreported.
     """
 
-    report_before_s: int = 24 * 3600
-    report_after_s: int = 2 * 3600
+    require_stop: bool = param(
+        True, "须停泊", "开关",
+        "只有在港内停泊过（低于停泊航速）的进港才核对报告；穿越港区水域不算进出港",
+        "按推理：渔船常穿越港区水域往返渔场")
+    report_before_s: int = param(
+        24 * 3600, "报告提前量", "秒",
+        "进港前此时长内的报告有效",
+        "船东常在离开渔场时即报告返港")
+    report_after_s: int = param(
+        2 * 3600, "报告补报期", "秒",
+        "进港后此时长内补报仍有效",
+        "船东常在到港时电话报告")
 
 
 class UnreportedArrivalDetector(PortVisitDetector):
     name: ClassVar[str] = "unreported_arrival"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "未报告进港"
+    kinds: ClassVar[dict[str, str]] = {"unreported_arrival": "未报告进港"}
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("unreported_arrival", ("vessel_control",), severity="orange"),)
     Params: ClassVar[type[DetectorParams]] = UnreportedArrivalParams
     params: UnreportedArrivalParams
 
@@ -218,9 +266,50 @@ class UnreportedArrivalDetector(PortVisitDetector):
     def _on_visit(self, run: Run, status: str) -> None:
         mmsi, zi = run.key >> _ZBITS, run.key & ((1 << _ZBITS) - 1)
         port = self.zones.zones[zi]
+        if self.params.require_stop and "first_stopped" not in run.extra:
+            return  # passing through the port's waters is not a port call (yet)
         if self._reported(mmsi, port.id, port.name, run.start):
             return
         self._emit(self._visit_event(run, status, kind="unreported_arrival", score=0.8,
+                                     extra={"reports_on_file": len(self._reports.get(mmsi, []))}))
+
+
+@dataclass(frozen=True)
+class UnreportedDepartureParams(UnreportedArrivalParams):
+    """Parameters of :class:`UnreportedDepartureDetector`: the arrival detector's, with the
+    report window around the exit."""
+
+    report_before_s: int = param(
+        24 * 3600, "报告提前量", "秒", "出港前此时长内的出港报告有效",
+        "船东常在前一天报告出海计划")
+    report_after_s: int = param(
+        2 * 3600, "报告补报期", "秒", "出港后此时长内补报的出港报告仍有效",
+        "船东常在离港后电话报告")
+
+
+class UnreportedDepartureDetector(UnreportedArrivalDetector):
+    """A finished port visit with no exit report (未报告出港): the same visits as
+    :class:`PortVisitDetector`, matched at their end with the owners' exit reports
+    (``reports`` are exit reports here; the time windows are the arrival detector's)."""
+
+    name: ClassVar[str] = "unreported_departure"
+    version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "未报告出港"
+    kinds: ClassVar[dict[str, str]] = {"unreported_departure": "未报告出港"}
+    routes: ClassVar[tuple[Route, ...]] = (
+        Route("unreported_departure", ("vessel_control",), severity="orange"),)
+    Params: ClassVar[type[DetectorParams]] = UnreportedDepartureParams
+
+    def _on_visit(self, run: Run, status: str) -> None:
+        if status != "closed":
+            return
+        if self.params.require_stop and "first_stopped" not in run.extra:
+            return
+        mmsi, zi = run.key >> _ZBITS, run.key & ((1 << _ZBITS) - 1)
+        port = self.zones.zones[zi]
+        if self._reported(mmsi, port.id, port.name, run.last_true):
+            return
+        self._emit(self._visit_event(run, status, kind="unreported_departure", score=0.7,
                                      extra={"reports_on_file": len(self._reports.get(mmsi, []))}))
 
 
@@ -230,4 +319,6 @@ __all__ = [
     "PortVisitParams",
     "UnreportedArrivalDetector",
     "UnreportedArrivalParams",
+    "UnreportedDepartureDetector",
+    "UnreportedDepartureParams",
 ]

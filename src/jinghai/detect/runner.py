@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -33,8 +34,10 @@ from sqlalchemy.orm import Session
 
 from jinghai.detect.base import Detector
 from jinghai.detect.events import Event
-from jinghai.detect.port import UnreportedArrivalDetector
+from jinghai.detect.identity import IdentityAnomalyDetector
+from jinghai.detect.port import UnreportedArrivalDetector, UnreportedDepartureDetector
 from jinghai.detect.positions import Fleet
+from jinghai.detect.registry import default_params
 from jinghai.detect.suite import build_detectors
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,7 @@ def detector_params(overrides: dict[str, dict[str, Any]] | None) -> dict[str, An
     unknown names or fields are an error, so a typo in the settings is not silently ignored."""
     from jinghai.errors import InvalidInput
 
-    defaults = {name: det.Params() for name, det in build_detectors([]).items()}
+    defaults = default_params()
     out: dict[str, Any] = {}
     for name, fields in (overrides or {}).items():
         if name not in defaults:
@@ -89,19 +92,67 @@ def load_fleet(session: Session, own_mmsis: list[int] | tuple[int, ...] = (),
     return Fleet.build(own_mmsis, fishing, static)
 
 
+def static_times(session: Session, mmsis: Any = None) -> dict[int, int]:
+    """When each vessel's static data was first received (epoch ms), from ``AisVessel``
+    (created by the first static report; ``first_seen`` moves only with static reports)."""
+    from jinghai.ais.models import AisVessel
+
+    q = select(AisVessel.mmsi, AisVessel.first_seen)
+    if mmsis is not None:
+        q = q.where(AisVessel.mmsi.in_([int(m) for m in mmsis]))
+    return {int(m): int(t.timestamp() * 1000) for m, t in session.execute(q)}
+
+
+class StaticHistory:
+    """The name / call-sign history recorded at ingest (``AisStaticChange``), as rows the
+    identity detector reads (``mmsi, ts, name, callsign``): each change gives the vessel's
+    identity after it, preceded once by its identity before the first change. ``read``
+    returns only what was recorded since the last call, so live detection keeps up."""
+
+    FIELDS = ("name", "callsign")
+
+    def __init__(self) -> None:
+        self.last_id = 0
+        self._state: dict[int, dict[str, Any]] = {}
+
+    def read(self, session: Session) -> pd.DataFrame:
+        from jinghai.ais.models import AisStaticChange
+
+        rows: list[dict[str, Any]] = []
+        q = (select(AisStaticChange).where(AisStaticChange.id > self.last_id,
+                                           AisStaticChange.field.in_(self.FIELDS))
+             .order_by(AisStaticChange.at, AisStaticChange.id))
+        for ch in session.scalars(q):
+            self.last_id = max(self.last_id, ch.id)
+            m = int(ch.mmsi)
+            state = self._state.get(m)
+            if state is None:
+                state = self._state[m] = {f: None for f in self.FIELDS}
+                state[ch.field] = ch.old
+                rows.append({"mmsi": m, "ts": ch.at, **state})
+            state[ch.field] = ch.new
+            rows.append({"mmsi": m, "ts": ch.at, **state})
+        return pd.DataFrame(rows, columns=["mmsi", "ts", *self.FIELDS])
+
+
 def build_suite(session: Session, settings: Any = None,
-                static: dict[int, dict[str, Any]] | None = None) -> dict[str, Detector]:
+                static: dict[int, dict[str, Any]] | None = None,
+                history: StaticHistory | None = None) -> dict[str, Detector]:
     """The detectors with today's database facts; ``static`` adds vessel facts known
-    elsewhere (a recording's own static messages)."""
+    elsewhere (a recording's own static messages). ``history`` keeps the position in the
+    static-change history for a live runner that reads on."""
     from jinghai.alerts.detector_settings import effective_overrides
     from jinghai.geo.service import load_zones
-    from jinghai.portcalls.service import entry_reports_for_detector
+    from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
 
     zones = load_zones(session)
     params = detector_params(effective_overrides(session, settings))
+    history = history or StaticHistory()
     return build_detectors(
         zones, load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
-        reports=entry_reports_for_detector(session), params=with_zone_params(params, zones))
+        reports=entry_reports_for_detector(session),
+        exit_reports=exit_reports_for_detector(session), params=with_zone_params(params, zones),
+        static_history=history.read(session), static_times=static_times(session))
 
 
 def with_zone_params(params: dict[str, Any], zones: list[Any]) -> dict[str, Any]:
@@ -121,12 +172,14 @@ def with_zone_params(params: dict[str, Any], zones: list[Any]) -> dict[str, Any]
 
 def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
     """Reports filed since the suite was built (an owner reporting on arrival) count."""
-    from jinghai.portcalls.service import entry_reports_for_detector
+    from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
 
     for det in suite.values():
-        if isinstance(det, UnreportedArrivalDetector):
-            fresh = UnreportedArrivalDetector(det.params, reports=entry_reports_for_detector(
-                session), zones=det.zones, fleet=det.fleet)
+        if isinstance(det, UnreportedArrivalDetector):  # the departure detector is one too
+            departures = isinstance(det, UnreportedDepartureDetector)
+            reports = (exit_reports_for_detector if departures
+                       else entry_reports_for_detector)(session)
+            fresh = type(det)(det.params, reports=reports, zones=det.zones, fleet=det.fleet)
             det._reports = fresh._reports
 
 
@@ -221,11 +274,16 @@ class LiveRunner:
 
         self._scope = session_scope
         self._settings = settings
+        self._history = StaticHistory()
         with session_scope() as s:
             self._params_version = settings_version(s)
             if suite is None:
-                suite = build_suite(s, settings)
+                suite = build_suite(s, settings, history=self._history)
         self.suite = suite
+        self._last_batch = time.monotonic()
+        self._unflushed = False
+        self._watch: threading.Thread | None = None
+        self._stop = threading.Event()
         self.config = config or (AlertConfig.from_settings(settings) if settings
                                  else AlertConfig())
         self._lock = threading.Lock()
@@ -235,14 +293,33 @@ class LiveRunner:
         self.failures = 0
         self.last_latency_s: float | None = None
 
+    def _note_static(self, table: Any) -> None:
+        """Static data recorded since the last batch (the ingestor commits it before it
+        hands the positions on) reaches the identity detector before the positions do."""
+        ident = [d for d in self.suite.values() if isinstance(d, IdentityAnomalyDetector)]
+        if not ident:
+            return
+        mmsis = {int(m) for m in pc.unique(table.column("mmsi")).to_pylist()} \
+            if isinstance(table, pa.Table) else {int(m) for m in pd.unique(table["mmsi"])}
+        with self._scope() as s:
+            unknown = [m for m in mmsis if not ident[0].knows_static(m)]
+            times = static_times(s, unknown) if unknown else {}
+            rows = self._history.read(s)
+        for det in ident:
+            det.note_static(times)
+            det.note_static_history(rows)
+
     def on_positions(self, table: Any) -> list[Event]:
         with self._lock:
             t0 = time.perf_counter()
+            self._last_batch = time.monotonic()
             try:
                 changed: list[Event] = []
+                self._note_static(table)
                 for det in self.suite.values():
                     changed += det.feed(table)
                 self.positions += len(table)
+                self._unflushed = True
                 self._record(changed)
             except Exception:
                 self.failures += 1
@@ -252,19 +329,39 @@ class LiveRunner:
             return changed
 
     def flush(self) -> list[Event]:
+        """Decide every buffered position now and record what changed: when the feed
+        stops or goes quiet, the last slot's events are not left waiting for data that
+        will not come (a batch run ends the same way)."""
         with self._lock:
             changed: list[Event] = []
             for det in self.suite.values():
                 changed += det.flush()
             self._record(changed)
+            self._unflushed = False
             return changed
 
+    def flush_if_quiet(self, quiet_s: float) -> bool:
+        """Flush when no batch came for ``quiet_s`` seconds; True if it flushed."""
+        if not self._unflushed or time.monotonic() - self._last_batch < quiet_s:
+            return False
+        try:
+            self.flush()
+        except Exception:
+            log.exception("live detection flush failed")
+            return False
+        return True
+
+    def _watchdog(self, quiet_s: float, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            self.flush_if_quiet(quiet_s)
+
     def _record(self, events: list[Event]) -> None:
-        from jinghai.alerts.service import record_events
+        from jinghai.alerts.service import note_filed_reports, record_events
 
         with self._scope() as s:
             if time.monotonic() - self._reports_at >= self._reports_every_s:
                 refresh_reports(self.suite, s)
+                note_filed_reports(s)
                 self._apply_new_params(s)
                 self._reports_at = time.monotonic()
             if events:
@@ -278,31 +375,43 @@ class LiveRunner:
         version = settings_version(session)
         if version == self._params_version:
             return
-        fresh = build_suite(session, self._settings)
+        fresh = build_suite(session, self._settings, history=StaticHistory())
         for name, det in fresh.items():
             if name in self.suite and det.params != self.suite[name].params:
                 log.info("detector %s: new parameters from the settings page", name)
                 self.suite[name] = det
         self._params_version = version
 
-    def attach(self) -> bool:
-        """Register with the live AIS runtime; False when it is not there (yet)."""
-        try:
-            from jinghai.ais.runtime import register_live_consumer
-        except ImportError:
-            return False
+    def attach(self, quiet_s: float = 120.0, every_s: float = 10.0) -> bool:
+        """Register with the live AIS runtime, and flush open work when the feed has been
+        quiet for ``quiet_s`` seconds (checked every ``every_s``)."""
+        from jinghai.ais.runtime import register_live_consumer
+
         register_live_consumer(self.on_positions)
+        self._stop.clear()
+        self._watch = threading.Thread(target=self._watchdog, args=(quiet_s, every_s),
+                                       name="live-detection-flush", daemon=True)
+        self._watch.start()
         return True
 
     def detach(self) -> None:
-        """Stop receiving batches (the app shutting down)."""
+        """Stop receiving batches (the app shutting down) and flush what is pending."""
         from jinghai.ais.runtime import unregister_live_consumer
 
         unregister_live_consumer(self.on_positions)
+        self._stop.set()
+        if self._watch is not None:
+            self._watch.join(timeout=5)
+        if self._unflushed:
+            try:
+                self.flush()
+            except Exception:
+                log.exception("live detection flush at shutdown failed")
 
 
-__all__ = ["LiveRunner", "RunResult", "build_suite", "detector_params", "iter_days",
-           "load_fleet", "refresh_reports", "run_batch", "store_days", "with_zone_params"]
+__all__ = ["LiveRunner", "RunResult", "StaticHistory", "build_suite", "detector_params",
+           "iter_days", "load_fleet", "refresh_reports", "run_batch", "static_times",
+           "store_days", "with_zone_params"]
 
 
 def main(argv: list[str] | None = None) -> int:

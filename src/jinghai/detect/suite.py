@@ -18,7 +18,12 @@ from jinghai.detect.events import Event
 from jinghai.detect.identity import IdentityAnomalyDetector
 from jinghai.detect.landing import LandingApproachDetector
 from jinghai.detect.loitering import LoiteringDetector
-from jinghai.detect.port import EntryReport, PortVisitDetector, UnreportedArrivalDetector
+from jinghai.detect.port import (
+    EntryReport,
+    PortVisitDetector,
+    UnreportedArrivalDetector,
+    UnreportedDepartureDetector,
+)
 from jinghai.detect.positions import Fleet
 from jinghai.detect.zonerule import ZoneRuleDetector
 from jinghai.geo.index import ZoneIndex
@@ -27,7 +32,9 @@ from jinghai.geo.zones import Zone
 
 def build_detectors(zones: ZoneIndex | Iterable[Zone], fleet: Fleet | None = None, *,
                     reports: Iterable[EntryReport | Mapping[str, Any]] = (),
+                    exit_reports: Iterable[EntryReport | Mapping[str, Any]] = (),
                     static_history: pd.DataFrame | None = None,
+                    static_times: Mapping[int, int] | None = None,
                     params: Mapping[str, Any] | None = None) -> dict[str, Detector]:
     """One of each detector; ``params`` maps detector name to its params dataclass."""
     zi = zones if isinstance(zones, ZoneIndex) else ZoneIndex(zones)
@@ -41,10 +48,13 @@ def build_detectors(zones: ZoneIndex | Iterable[Zone], fleet: Fleet | None = Non
         "port_visit": PortVisitDetector(params.get("port_visit"), **common),
         "unreported_arrival": UnreportedArrivalDetector(
             params.get("unreported_arrival"), reports=list(reports), **common),
+        "unreported_departure": UnreportedDepartureDetector(
+            params.get("unreported_departure"), reports=list(exit_reports), **common),
         "landing_approach": LandingApproachDetector(params.get("landing_approach"), **common),
         "zone_rule": ZoneRuleDetector(params.get("zone_rule"), **common),
         "identity": IdentityAnomalyDetector(params.get("identity"),
-                                            static_history=static_history, **common),
+                                            static_history=static_history,
+                                            static_times=static_times, **common),
     }
 
 

@@ -18,10 +18,13 @@ import numpy as np
 from jinghai.detect.base import (
     Detector,
     DetectorParams,
+    Route,
     Run,
     RunTracker,
     latest_actions,
     local_hour,
+    meta,
+    param,
     round6,
     segment_cond,
     vessel_track,
@@ -77,18 +80,50 @@ class ZoneRuleParams(DetectorParams):
     """
 
     rules: tuple[ZoneRule, ...] = field(default_factory=lambda: (
-        ZoneRule(id="restricted-any", kinds=(ZoneKind.RESTRICTED.value,), score=0.7),))
-    hysteresis_m: float = 200.0
-    confirm_fixes: int = 2
-    confirm_s: int = 30
-    grace_s: int = 120
-    grace_fixes: int = 2
-    max_gap_s: int = 1800
+        ZoneRule(id="restricted-any", kinds=(ZoneKind.RESTRICTED.value,), score=0.7),),
+        metadata=meta("区域规则", "",
+        "监视的区域及船舶条件；默认监视所有禁航/限制区",
+        "服务器配置 JINGHAI_DETECTOR_PARAMS"))
+    hysteresis_m: float = param(
+        200.0, "离开滞后距离", "米",
+        "越过边界此距离才算离开",
+        "静止船舶 AIS 位置散布")
+    confirm_fixes: int = param(
+        2, "确认船位数", "个",
+        "区域内至少此数量船位才算进入",
+        "一个船位不足为证")
+    confirm_s: int = param(
+        30, "确认时长", "秒",
+        "区域内至少此时长才算进入",
+        "按推理")
+    grace_s: int = param(
+        120, "中断容忍", "秒",
+        "容忍的区域外船位时长",
+        "按推理")
+    grace_fixes: int = param(
+        2, "中断容忍船位数", "个",
+        "容忍的区域外船位个数",
+        "按推理")
+    max_gap_s: int = param(
+        1800, "最长静默", "秒",
+        "超过即结束一次进入",
+        "按推理")
 
 
 class ZoneRuleDetector(Detector):
     name: ClassVar[str] = "zone_rule"
     version: ClassVar[str] = "1.0"
+    label: ClassVar[str] = "区域规则"
+    kinds: ClassVar[dict[str, str]] = {"zone_entry": "进入管控区域", "zone_dwell": "区域内逗留"}
+    # a landing point or the coastal land layer is the coast's; ports, berths and
+    # anchorages are the port-area group's; restricted waters are patrolled.
+    routes: ClassVar[tuple[Route, ...]] = tuple(
+        Route(kind, groups, sub_district=sub, zone_kinds=zk)
+        for kind in ("zone_entry", "zone_dwell")
+        for groups, sub, zk in (
+            (("coastal",), True, ("landing_point", "layer_coastal_land", "layer_shoreline")),
+            (("port_area",), False, ("port", "berth", "anchorage", "international_anchorage")),
+            (("sea_patrol",), True, ())))
     Params: ClassVar[type[DetectorParams]] = ZoneRuleParams
     params: ZoneRuleParams
 

@@ -15,8 +15,9 @@ from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput, NotFound, PermissionDenied
+from jinghai.geo.layers import LAYERS, default_layer_zones
 from jinghai.geo.models import ZoneRecord
-from jinghai.geo.zones import Zone, load_demo_zones, zones_from_geojson
+from jinghai.geo.zones import Zone, load_demo_zones, zones_from_geojson, zones_to_geojson
 
 
 def require_zone_editor(user: User | None) -> None:
@@ -48,12 +49,16 @@ def _apply(rec: ZoneRecord, zone: Zone) -> None:
 
 
 def import_zones(session: Session, user: User | None, source: dict[str, Any] | str | list[Zone],
-                 *, check_user: bool = True) -> ZoneImportResult:
+                 *, check_user: bool = True, dry_run: bool = False) -> ZoneImportResult:
     """Add or replace zones by id from a GeoJSON FeatureCollection. All-or-nothing: one bad
-    feature rejects the file, with every problem listed (see ``zones_from_geojson``)."""
+    feature rejects the file, with every problem listed (see ``zones_from_geojson``).
+    ``dry_run`` checks and counts without writing anything."""
     if check_user:
         require_zone_editor(user)
     zones = source if isinstance(source, list) else zones_from_geojson(source)
+    if dry_run:
+        known = {z.id for z in zones if session.get(ZoneRecord, z.id) is not None}
+        return ZoneImportResult(len(zones) - len(known), len(known))
     created = updated = 0
     for zone in zones:
         rec = session.get(ZoneRecord, zone.id)
@@ -110,6 +115,62 @@ def seed_demo_zones(session: Session) -> int:
     return import_zones(session, None, out, check_user=False).created
 
 
+def seed_default_layers(session: Session) -> int:
+    """The shipped default layers (GFW anchorages, WPI ports; see ``geo/layers.py``) for a
+    new operation. Only zones not yet in the database are added: a zone or layer the office
+    switched off or edited stays as the office left it. Returns how many were added."""
+    missing = [z for z in default_layer_zones() if session.get(ZoneRecord, z.id) is None]
+    if not missing:
+        return 0
+    return import_zones(session, None, missing, check_user=False).created
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    key: str
+    label: str
+    source: str
+    licence: str
+    zones: int
+    active: int
+
+
+def zone_layers(session: Session) -> list[LayerSummary]:
+    """The shipped layers and the office's own zones (``own``), with how many are on."""
+    counts: dict[str, list[int]] = {}
+    for rec in list_zone_records(session):
+        key = str((rec.params or {}).get("layer") or "own")
+        c = counts.setdefault(key, [0, 0])
+        c[0] += 1
+        c[1] += bool(rec.active)
+    out = [LayerSummary(k, lay.label, lay.source, lay.licence, *counts.get(k, [0, 0]))
+           for k, lay in LAYERS.items()]
+    own = counts.get("own", [0, 0])
+    out.append(LayerSummary("own", "本行动自绘或导入的区域", "专班办公室", "—", *own))
+    return out
+
+
+def set_layer_active(session: Session, user: User, layer: str, active: bool) -> int:
+    """Switch every zone of a layer on or off (audited per zone); returns how many changed."""
+    require_zone_editor(user)
+    if layer not in LAYERS and layer != "own":
+        raise InvalidInput(f"没有图层“{layer}”，可选：{'、'.join([*LAYERS, 'own'])}")
+    n = 0
+    for rec in list_zone_records(session):
+        if str((rec.params or {}).get("layer") or "own") != layer or rec.active == active:
+            continue
+        set_zone_active(session, user, rec.id, active)
+        n += 1
+    session.flush()
+    return n
+
+
+def export_zones(session: Session, *, active_only: bool = False) -> dict[str, Any]:
+    """The stored zones as a FeatureCollection that ``import_zones`` reads back."""
+    return zones_to_geojson([r.to_zone() for r in list_zone_records(session,
+                                                                    active_only=active_only)])
+
+
 def set_zone_active(session: Session, user: User, zone_id: str, active: bool) -> ZoneRecord:
     require_zone_editor(user)
     rec = session.get(ZoneRecord, zone_id)
@@ -133,5 +194,6 @@ def load_zones(session: Session) -> list[Zone]:
     return [r.to_zone() for r in list_zone_records(session, active_only=True)]
 
 
-__all__ = ["ZoneImportResult", "import_zones", "list_zone_records", "load_zones",
-           "seed_demo_zones", "set_zone_active"]
+__all__ = ["LayerSummary", "ZoneImportResult", "export_zones", "import_zones",
+           "list_zone_records", "load_zones", "seed_default_layers", "seed_demo_zones",
+           "set_layer_active", "set_zone_active", "zone_layers"]

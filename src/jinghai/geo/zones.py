@@ -68,7 +68,7 @@ class Zone:
     def __post_init__(self) -> None:
         problems = _zone_problems(self)
         if problems:
-            raise InvalidInput(f"zone {self.id!r}: " + "; ".join(problems), details=problems)
+            raise InvalidInput(f"区域 {self.id!r}：" + "；".join(problems), details=problems)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Zone):
@@ -91,50 +91,50 @@ class Zone:
 def _zone_problems(zone: Zone) -> list[str]:
     problems: list[str] = []
     if not zone.id or not isinstance(zone.id, str):
-        problems.append("id must be a non-empty string")
+        problems.append("id 不能为空（须为文字）")
     kinds = {k.value for k in ZoneKind}
     if zone.kind not in kinds:
-        problems.append(f"kind {zone.kind!r} is not one of {sorted(kinds)}")
+        problems.append(f"类型 kind {zone.kind!r} 无效，应为 {sorted(kinds)} 之一")
     if not zone.name:
-        problems.append("name must not be empty")
+        problems.append("名称 name 不能为空")
     if zone.kind == ZoneKind.LANDING_POINT:
         if zone.subtype not in LANDING_SUBTYPES:
-            problems.append(f"landing_point needs subtype in {list(LANDING_SUBTYPES)}, "
-                            f"got {zone.subtype!r}")
+            problems.append(f"登陆点 landing_point 须有 subtype，取 {list(LANDING_SUBTYPES)} 之一，"
+                            f"收到 {zone.subtype!r}")
     elif zone.subtype is not None:
-        problems.append(f"subtype is only for landing_point zones, not {zone.kind!r}")
+        problems.append(f"只有登陆点 landing_point 才有 subtype，{zone.kind!r} 不应填写")
     geom = zone.geometry
     if not isinstance(geom, BaseGeometry) or geom.is_empty:
-        problems.append("geometry is empty")
+        problems.append("几何图形为空")
         return problems
     if zone.kind != ZoneKind.LANDING_POINT and geom.geom_type not in ("Polygon", "MultiPolygon"):
-        problems.append(f"{zone.kind} must be a Polygon or MultiPolygon, got {geom.geom_type}")
+        problems.append(f"{zone.kind} 须为面（Polygon 或 MultiPolygon），收到 {geom.geom_type}")
     if not geom.is_valid:
-        problems.append(f"geometry is invalid ({shapely.is_valid_reason(geom)}); "
-                        "fix self-intersections, e.g. with shapely.make_valid")
+        problems.append(f"几何图形无效（{shapely.is_valid_reason(geom)}）；"
+                        "请修正自相交的边，例如用 shapely.make_valid")
     minx, miny, maxx, maxy = geom.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        problems.append(f"coordinates out of lon/lat range: bounds {geom.bounds}; "
-                        "GeoJSON must be WGS 84 lon,lat (did you swap them or use a projection?)")
+        problems.append(f"坐标超出经纬度范围：{geom.bounds}；GeoJSON 须为 WGS 84 经度,纬度"
+                        "（是否把经纬度写反了，或用了投影坐标？）")
     return problems
 
 
 def zone_from_feature(feature: dict[str, Any], index: int = 0) -> Zone:
     """Build one zone from a GeoJSON Feature; errors name the feature and what to fix."""
-    where = f"feature {index}"
+    where = f"第 {index + 1} 个要素"
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise InvalidInput(f"{where}: not a GeoJSON Feature object")
+        raise InvalidInput(f"{where}：不是 GeoJSON Feature 对象")
     props = dict(feature.get("properties") or {})
     if "id" not in props and "id" in feature:
         props["id"] = feature["id"]
-    where = f"feature {index} ({props.get('id', 'no id')})"
+    where = f"第 {index + 1} 个要素（{props.get('id', '无 id')}）"
     missing = [k for k in ("id", "kind", "name") if not props.get(k)]
     if missing:
-        raise InvalidInput(f"{where}: missing properties {missing}")
+        raise InvalidInput(f"{where}：缺少属性 {missing}")
     try:
         geom = shape(feature.get("geometry"))
     except Exception as exc:
-        raise InvalidInput(f"{where}: unreadable geometry ({exc})") from exc
+        raise InvalidInput(f"{where}：几何图形无法读取（{exc}）") from exc
     known = {"id", "kind", "name", "subtype", "sub_district", "responsible_person"}
     try:
         return Zone(
@@ -144,7 +144,7 @@ def zone_from_feature(feature: dict[str, Any], index: int = 0) -> Zone:
             properties={k: v for k, v in props.items() if k not in known},
         )
     except InvalidInput as exc:
-        raise InvalidInput(f"{where}: {exc.message}", details=exc.details) from exc
+        raise InvalidInput(f"{where}：{exc.message}", details=exc.details) from exc
 
 
 def zones_from_geojson(source: dict[str, Any] | str | Path) -> list[Zone]:
@@ -157,14 +157,14 @@ def zones_from_geojson(source: dict[str, Any] | str | Path) -> list[Zone]:
         try:
             source = json.loads(Path(source).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise InvalidInput(f"cannot read GeoJSON {source}: {exc}") from exc
+            raise InvalidInput(f"无法读取 GeoJSON 文件 {source}：{exc}") from exc
     elif isinstance(source, str):
         try:
             source = json.loads(source)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"not valid JSON: {exc}") from exc
+            raise InvalidInput(f"不是有效的 JSON：{exc}") from exc
     if not isinstance(source, dict) or source.get("type") != "FeatureCollection":
-        raise InvalidInput("GeoJSON must be a FeatureCollection")
+        raise InvalidInput("GeoJSON 须为 FeatureCollection（要素集合）")
     zones: list[Zone] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -175,12 +175,12 @@ def zones_from_geojson(source: dict[str, Any] | str | Path) -> list[Zone]:
             errors.append(exc.message)
             continue
         if zone.id in seen:
-            errors.append(f"feature {i} ({zone.id}): duplicate id")
+            errors.append(f"第 {i + 1} 个要素（{zone.id}）：id 重复")
             continue
         seen.add(zone.id)
         zones.append(zone)
     if errors:
-        raise InvalidInput(f"{len(errors)} invalid zone feature(s): " + " | ".join(errors[:5]),
+        raise InvalidInput(f"{len(errors)} 个区域要素有误：" + " | ".join(errors[:5]),
                            details=errors)
     return zones
 

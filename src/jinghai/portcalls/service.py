@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -135,10 +136,7 @@ def _file(session: Session, user: User | None, data: PortReportInput, via: str,
     session.flush()
     record(session, user, "create", "port_report", report.id,
            new=f"{vessel.registry_no} {report.direction_label} {port_name} {when.isoformat()}")
-    if vessel.mmsi:
-        from jinghai.alerts.service import note_port_report
-
-        note_port_report(session, int(vessel.mmsi), direction, zone_id, port_name, when, now=now)
+    # an open alert this report answers is noted by jinghai.alerts (note_filed_reports)
     return report
 
 
@@ -293,6 +291,24 @@ def entry_reports_for_detector(session: Session, since: datetime | None = None
             for r in session.scalars(q.order_by(PortReport.id))]
 
 
+def exit_reports_for_detector(session: Session, since: datetime | None = None
+                              ) -> list[dict[str, object]]:
+    """Exit reports as the unreported-departure detector takes them (mmsi, port, time)."""
+    q = select(PortReport).where(PortReport.direction == "exit", PortReport.mmsi.isnot(None))
+    if since is not None:
+        q = q.where(PortReport.event_time >= since)
+    return [{"mmsi": int(r.mmsi), "port": r.port_zone_id or r.port_name, "time": r.event_time}
+            for r in session.scalars(q.order_by(PortReport.id))]
+
+
+def reports_for(session: Session, mmsi: int, direction: str, start: datetime, end: datetime
+                ) -> list[PortReport]:
+    """One vessel's reports of a direction with event times in [start, end]."""
+    return list(session.scalars(select(PortReport).where(
+        PortReport.mmsi == str(mmsi), PortReport.direction == direction,
+        PortReport.event_time >= start, PortReport.event_time <= end).order_by(PortReport.id)))
+
+
 def has_exit_report(session: Session, mmsi: int, port_zone_id: str, port_name: str,
                     exit_time: datetime, before: timedelta = timedelta(hours=24),
                     after: timedelta = timedelta(hours=2)) -> bool:
@@ -302,6 +318,22 @@ def has_exit_report(session: Session, mmsi: int, port_zone_id: str, port_name: s
         or_(PortReport.port_zone_id == port_zone_id, PortReport.port_name == port_name),
         PortReport.event_time >= exit_time - before,
         PortReport.event_time <= exit_time + after).limit(1)) is not None
+
+
+def is_reported_home_call(session: Session, mmsi: int, places: Iterable[str | None],
+                          at: datetime, before: timedelta = timedelta(hours=24),
+                          after: timedelta = timedelta(hours=2)) -> bool:
+    """A registry boat at its own home port (its ``home_port`` names one of ``places``: a
+    landing point's name or sub-district) with a port report filed for about that time:
+    an ordinary return home, not a landing."""
+    boat = session.scalar(select(FishingVessel).where(FishingVessel.mmsi == str(mmsi)))
+    if boat is None or not boat.home_port:
+        return False
+    if not any(p and boat.home_port in p for p in places):
+        return False
+    return session.scalar(select(PortReport.id).where(
+        PortReport.vessel_id == boat.id, PortReport.event_time >= at - before,
+        PortReport.event_time <= at + after).limit(1)) is not None
 
 
 def is_report_keeper(session: Session, user: User | None) -> bool:

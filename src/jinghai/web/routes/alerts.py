@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,11 +15,19 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import User
 from jinghai.alerts import queries
 from jinghai.alerts.access import get_alert_for, require_office
+from jinghai.alerts.detector_settings import settings_rows
 from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STATE_LABELS
 from jinghai.alerts.routing import routing_table
-from jinghai.alerts.service import acknowledge_alert, close_alert
+from jinghai.alerts.service import (
+    acknowledge_alert,
+    bulk_acknowledge,
+    bulk_close,
+    close_alert,
+)
 from jinghai.db import utcnow
+from jinghai.detect.registry import DETECTOR_LABELS
 from jinghai.errors import InvalidInput
+from jinghai.geo.models import ZONE_KIND_LABELS
 from jinghai.org.models import WorkGroup
 from jinghai.settings import Settings
 from jinghai.web.deps import current_user, get_db, get_settings
@@ -30,11 +36,6 @@ from jinghai.web.render import register_nav, render
 router = APIRouter()
 register_nav("预警", "/alerts/", {"office", "liaison", "viewer", "admin"})
 
-DETECTOR_LABELS = {
-    "encounter": "海上过驳/靠帮", "loitering": "海上徘徊", "going_dark": "关闭AIS",
-    "port_visit": "进出港（记录）", "unreported_arrival": "未报告进港",
-    "landing_approach": "登陆点接近", "zone_rule": "区域规则", "identity": "身份异常",
-}
 
 
 def _labels() -> dict[str, Any]:
@@ -58,18 +59,67 @@ def _since(value: str) -> datetime | None:
 
 
 # -- pages -------------------------------------------------------------------------------
+PER_PAGE = 50
+
+
+def _group_id(value: str) -> int | None:
+    """The 工作组 filter: empty (全部) is no filter; anything else must be a group id."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput("工作组筛选条件无效")
+    return int(value)
+
+
 @router.get("/alerts/", include_in_schema=False)
 def inbox(request: Request, state: str = "open", severity: str = "", detector: str = "",
-          group: int | None = None, db: Session = Depends(get_db),
-          user: User = Depends(current_user)):
-    rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
-                               group_id=group)
+          group: str = "", kind: str = "", page: int = Query(1, ge=1),
+          db: Session = Depends(get_db), user: User = Depends(current_user)):
+    filters = {"state": state, "severity": severity, "detector": detector,
+               "group_id": _group_id(group), "kind": kind}
+    total = queries.count_alerts(db, user, **filters)
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(page, pages)
+    rows = queries.list_alerts(db, user, **filters, limit=PER_PAGE,
+                               offset=(page - 1) * PER_PAGE)
     groups = list(db.scalars(select(WorkGroup).order_by(WorkGroup.number)))
     cursor = _fresh_cursor()
+    query = {k: v for k, v in {"state": state, "severity": severity, "detector": detector,
+                               "group": group, "kind": kind}.items() if v}
     return render(request, "alerts/inbox.html", {
         "rows": rows, "state": state, "severity": severity, "detector": detector,
-        "group": group, "groups": groups, "cursor": cursor.isoformat(),
+        "group": filters["group_id"], "groups": groups, "kind": kind,
+        "cursor": cursor.isoformat(), "page": page, "pages": pages, "total": total,
+        "query": query, "inbox_groups": queries.inbox_groups(db, user, **filters),
+        "place_of": queries.place_of, "bulk": request.query_params.get("bulk", ""),
         **_labels()})
+
+
+@router.post("/alerts/bulk", include_in_schema=False)
+async def bulk_form(request: Request, db: Session = Depends(get_db),
+                    user: User = Depends(current_user)):
+    """Acknowledge, or close with one judgement and reason, the ticked alerts."""
+    from urllib.parse import urlencode
+
+    form = await request.form()
+    ids = [int(x) for x in form.getlist("ids") if str(x).isdigit()]
+    if not ids:
+        raise InvalidInput("请先勾选要处理的预警")
+    action = str(form.get("action", ""))
+    if action == "ack":
+        result = bulk_acknowledge(db, user, ids, str(form.get("note", "")))
+        verb = "签收"
+    elif action == "close":
+        result = bulk_close(db, user, ids, str(form.get("outcome", "false_alarm")),
+                            str(form.get("reason", "")))
+        verb = "关闭"
+    else:
+        raise InvalidInput("请选择批量操作")
+    note = f"已{verb} {len(result.done)} 条" + (
+        f"，跳过 {len(result.skipped)} 条（已处理或无权处理）" if result.skipped else "")
+    back = str(form.get("back", "")) or "state=open"
+    return RedirectResponse(f"/alerts/?{back}&{urlencode({'bulk': note})}", status_code=303)
 
 
 @router.get("/alerts/settings", include_in_schema=False)
@@ -78,7 +128,9 @@ def settings_page(request: Request, db: Session = Depends(get_db),
                   settings: Settings = Depends(get_settings)):
     require_office(user)
     return render(request, "alerts/settings.html", {
-        "dets": detector_settings(settings, db), "routing": routing_table(),
+        "dets": settings_rows(db, settings),
+        "routing": routing_table({g.key: g.name for g in db.scalars(select(WorkGroup))},
+                                 ZONE_KIND_LABELS),
         "flash": request.query_params.get("saved", ""),
         "escalation_minutes": settings.alert_escalation_minutes,
         "webhooks": [(w.url, w.format) for w in settings.alert_webhooks],
@@ -96,7 +148,7 @@ async def settings_save(request: Request, name: str, db: Session = Depends(get_d
     if form.get("reset"):
         reset_detector_params(db, user, name)
     else:
-        defaults = {d["name"]: d for d in detector_settings(get_settings(request), db)}
+        defaults = {d["name"]: d for d in settings_rows(db, get_settings(request))}
         if name not in defaults:
             raise InvalidInput(f"没有名为 {name} 的检测器")
         fields = {f["name"] for f in defaults[name]["fields"] if f["editable"]}
@@ -143,63 +195,6 @@ async def close_form(request: Request, alert_id: int, db: Session = Depends(get_
     return RedirectResponse(f"/alerts/{alert_id}?ok=closed", status_code=303)
 
 
-# -- detector settings -------------------------------------------------------------------
-def _param_docs(cls: type) -> dict[str, str]:
-    """``name: text`` paragraphs of a Params docstring (``a / b: text`` covers both)."""
-    out: dict[str, str] = {}
-    key: list[str] = []
-    for line in (cls.__doc__ or "").splitlines():
-        m = re.match(r"^\s{4}([a-z_]+(?:\s*/\s*[a-z_]+)*):\s*(.*)$", line)
-        if m:
-            key = [k.strip() for k in m.group(1).split("/")]
-            for k in key:
-                out[k] = m.group(2).strip()
-        elif key and line.strip():
-            for k in key:
-                out[k] += " " + line.strip()
-        elif not line.strip():
-            key = []
-    # docs of the shared timing parameters live on the base class
-    for base in cls.__mro__[1:]:
-        for k, v in (_param_docs(base) if base.__doc__ and base is not object else {}).items():
-            out.setdefault(k, v)
-    return out
-
-
-def detector_settings(settings: Settings, db: Session) -> list[dict[str, Any]]:
-    from jinghai.alerts.detector_settings import editable_fields, effective_overrides
-    from jinghai.detect.runner import detector_params
-    from jinghai.detect.suite import build_detectors
-
-    effective = detector_params(effective_overrides(db, settings))
-    out = []
-    for name, det in build_detectors([]).items():
-        default = det.Params()
-        current = effective.get(name, default)
-        docs = _param_docs(type(default))
-        fields = []
-        for f in dataclasses.fields(default):
-            d, c = getattr(default, f.name), getattr(current, f.name)
-            editable = f.name in editable_fields(default)
-            fields.append({"name": f.name, "default": _show(d), "value": _show(c),
-                           "raw": c, "editable": editable,
-                           "kind": type(d).__name__ if editable else "",
-                           "changed": d != c, "doc": docs.get(f.name, "")})
-        out.append({"name": name, "label": DETECTOR_LABELS.get(name, name),
-                    "version": det.version, "doc": (type(det).__doc__ or "").strip()
-                    .split("\n\n")[0], "fields": fields})
-    return out
-
-
-def _show(value: Any) -> str:
-    if dataclasses.is_dataclass(value):
-        return str(dataclasses.asdict(value))
-    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-        return "; ".join(str({k: v for k, v in dataclasses.asdict(x).items() if v not in (None, (), "")})
-                         for x in value)
-    return str(value)
-
-
 # -- JSON API ----------------------------------------------------------------------------
 class AckIn(BaseModel):
     note: str = ""
@@ -211,12 +206,39 @@ class CloseIn(BaseModel):
 
 
 @router.get("/api/alerts", tags=["alerts"])
-def api_list(state: str = "", severity: str = "", detector: str = "",
-             group: int | None = None, limit: int = Query(200, le=1000),
+def api_list(state: str = "", severity: str = "", detector: str = "", group: str = "",
+             kind: str = "", limit: int = Query(200, ge=1, le=1000),
+             offset: int = Query(0, ge=0),
              db: Session = Depends(get_db), user: User = Depends(current_user)):
-    rows = queries.list_alerts(db, user, state=state, severity=severity, detector=detector,
-                               group_id=group, limit=limit)
-    return {"alerts": [queries.alert_row(a) for a in rows]}
+    filters = {"state": state, "severity": severity, "detector": detector,
+               "group_id": _group_id(group), "kind": kind}
+    rows = queries.list_alerts(db, user, **filters, limit=limit, offset=offset)
+    return {"alerts": [queries.alert_row(a) for a in rows],
+            "total": queries.count_alerts(db, user, **filters),
+            "groups": [{**g, "kind_label": KIND_LABELS.get(g["kind"], g["kind"]),
+                        "latest": g["latest"].isoformat()}
+                       for g in queries.inbox_groups(db, user, **filters)]}
+
+
+class BulkIn(BaseModel):
+    ids: list[int]
+    action: str  # acknowledge | close
+    outcome: str = "false_alarm"
+    reason: str = ""
+    note: str = ""
+
+
+@router.post("/api/alerts/bulk", tags=["alerts"])
+def api_bulk(body: BulkIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Acknowledge, or close with one judgement and reason, many alerts at once; each is
+    checked as if handled alone, and the ones left are listed with the reason."""
+    if body.action == "acknowledge":
+        result = bulk_acknowledge(db, user, body.ids, body.note)
+    elif body.action == "close":
+        result = bulk_close(db, user, body.ids, body.outcome, body.reason)
+    else:
+        raise InvalidInput("action 须为 acknowledge 或 close")
+    return {"done": result.done, "skipped": {str(k): v for k, v in result.skipped.items()}}
 
 
 class DetectorParamsIn(BaseModel):

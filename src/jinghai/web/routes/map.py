@@ -23,7 +23,7 @@ from jinghai.ais.runtime import AisRuntime
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.geo.coast import COASTLINE_PATH
 from jinghai.geo.gazetteer import place_labels
-from jinghai.geo.zones import load_demo_zones, zones_to_geojson
+from jinghai.geo.zones import zones_to_geojson
 from jinghai.vessels.models import VESSEL_STATUS_LABELS
 from jinghai.vessels.queries import (
     get_vessel_for,
@@ -235,16 +235,10 @@ def search(request: Request, q: str = Query("", max_length=60), db: Session = De
 
 @router.get("/api/map/layers", tags=["map"])
 def layers(db: Session = Depends(get_db), user: User = Depends(current_user)) -> dict:
-    """The jurisdiction and its zones (the database's when the office has imported them,
-    else the shipped demo geography)."""
-    zones = []
-    try:
-        from jinghai.geo.service import load_zones
+    """The active zones in the database: exactly the geography the detectors use."""
+    from jinghai.geo.service import load_zones
 
-        zones = load_zones(db)
-    except Exception:  # noqa: BLE001 - no zone table yet: fall back to the shipped demo
-        db.rollback()
-    zones = [z for z in (zones or load_demo_zones()) if z.kind in ZONE_KINDS]
+    zones = [z for z in load_zones(db) if z.kind in ZONE_KINDS]
     return {"zones": zones_to_geojson(zones)}
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.geo.models import ZONE_KIND_LABELS
-from jinghai.geo.service import draw_zone, import_zones, list_zone_records, set_zone_active
+from jinghai.geo.service import (
+    draw_zone,
+    export_zones,
+    import_zones,
+    list_zone_records,
+    set_layer_active,
+    set_zone_active,
+    zone_layers,
+)
 from jinghai.geo.zones import LANDING_SUBTYPES, zones_to_geojson
 from jinghai.web.deps import current_user, get_db
 from jinghai.web.render import register_nav, render
@@ -32,6 +40,7 @@ def zones_page(request: Request, db: Session = Depends(get_db),
     return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": None,
                                                "error": None, "kinds": ZONE_KIND_LABELS,
                                                "subtypes": LANDING_SUBTYPES,
+                                               "layers": zone_layers(db),
                                                "drawn": request.query_params.get("drawn")})
 
 
@@ -55,7 +64,8 @@ async def zones_import(request: Request, file: UploadFile | None = File(None),
         error = {"message": exc.message, "details": exc.details or []}
     return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": result,
                                                "error": error, "kinds": ZONE_KIND_LABELS,
-                                               "subtypes": LANDING_SUBTYPES},
+                                               "subtypes": LANDING_SUBTYPES,
+                                               "layers": zone_layers(db)},
                   status_code=200 if error is None else 400)
 
 
@@ -74,6 +84,7 @@ async def zones_draw(request: Request, db: Session = Depends(get_db),
         return render(request, "zones/list.html", {
             "zones": list_zone_records(db), "result": None, "kinds": ZONE_KIND_LABELS,
             "subtypes": LANDING_SUBTYPES,
+            "layers": zone_layers(db),
             "error": {"message": exc.message, "details": exc.details or []}}, status_code=400)
     return RedirectResponse("/zones/?drawn=1", status_code=303)
 
@@ -84,6 +95,23 @@ async def zones_active(request: Request, zone_id: str, db: Session = Depends(get
     form = await request.form()
     set_zone_active(db, user, zone_id, form.get("active") == "1")
     return RedirectResponse("/zones/", status_code=303)
+
+
+@router.post("/zones/layers/{layer}/active", include_in_schema=False)
+async def zones_layer_active(request: Request, layer: str, db: Session = Depends(get_db),
+                             user: User = Depends(current_user)):
+    """Switch a whole layer (e.g. the shipped GFW anchorages) off or on."""
+    form = await request.form()
+    set_layer_active(db, user, layer, form.get("active") == "1")
+    return RedirectResponse("/zones/", status_code=303)
+
+
+@router.get("/api/zones/export", tags=["zones"])
+def api_zones_export(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Every zone (active or not) as GeoJSON that the import reads back."""
+    _reader(user)
+    return JSONResponse(export_zones(db), headers={
+        "Content-Disposition": 'attachment; filename="zones.geojson"'})
 
 
 @router.get("/api/zones", tags=["zones"])

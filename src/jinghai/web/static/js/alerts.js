@@ -38,11 +38,16 @@
 
   function row(a) {
     var tr = el("tr", { "data-id": String(a.id), "class": "fresh" });
+    var pick = el("td"); pick.appendChild(el("input", { type: "checkbox", name: "ids", value: String(a.id),
+      "aria-label": "选择预警 #" + a.id })); tr.appendChild(pick);
     tr.appendChild(el("td", {}, "#" + a.id));
     var sev = el("td"); sev.appendChild(el("span", { "class": "sev sev-" + a.severity }, SEV[a.severity] || a.severity));
     tr.appendChild(sev);
     tr.appendChild(el("td", {}, a.kind_label));
-    var t = el("td"); t.appendChild(el("a", { href: "/alerts/" + a.id }, a.title)); tr.appendChild(t);
+    var t = el("td"); t.appendChild(el("a", { href: "/alerts/" + a.id }, a.title));
+    if (a.occurrences > 1) t.appendChild(el("span", { "class": "hint" }, "（共 " + a.occurrences + " 次）"));
+    tr.appendChild(t);
+    tr.appendChild(el("td", {}, a.sub_district || (a.lon !== null ? "海上" : "无固定地点")));
     tr.appendChild(el("td", {}, localTime(a.start)));
     tr.appendChild(el("td", {}, a.groups.concat(a.units).join("、")));
     tr.appendChild(el("td", { "class": "state" }, stateText(a)));
@@ -106,7 +111,15 @@
     (data.track || []).forEach(function (p) { (byVessel[p.mmsi] = byVessel[p.mmsi] || []).push(p); });
     var bounds = [];
     var markers = {};
+    var legend = document.getElementById("replay-legend");
+    var names = data.vessel_labels || {};
     Object.keys(byVessel).forEach(function (m, i) {
+      if (legend) {  // which line and dot is which vessel
+        var li = el("li", { "data-mmsi": String(m) });
+        li.appendChild(el("span", { "class": "swatch", style: "display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.35em;background:" + colours[i % colours.length] }));
+        li.appendChild(document.createTextNode(names[m] || String(m)));
+        legend.appendChild(li);
+      }
       var pts = byVessel[m].map(function (p) { return [p.lat, p.lon]; });
       bounds = bounds.concat(pts);
       L.polyline(pts, { color: colours[i % colours.length], weight: 2 }).addTo(map).bindTooltip(el("span", {}, String(m)));
@@ -141,7 +154,16 @@
     show(0);
   }
 
+  function bulkSelect() {
+    var all = document.getElementById("select-all");
+    if (!all) return;
+    all.addEventListener("change", function () {
+      document.querySelectorAll('#alert-table input[name="ids"]').forEach(function (c) { c.checked = all.checked; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    bulkSelect();
     replay();
     if (document.querySelector(".mainnav")) poll();
   });
