@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from jinghai.accounts.models import Role
 from jinghai.accounts.service import add_user
 from jinghai.cli.main import app
+from jinghai.reporting.form import default_form
 from jinghai.db import make_engine, make_session_factory, session_scope
 from jinghai.reporting.service import save_section
 from jinghai.supervision.schemas import ListingIn
@@ -33,8 +34,11 @@ def test_brief_and_remind_commands(tmp_path: Path, fresh_database_url, backend):
         cg = add_user(s, None, username="cg", password="correct-horse-9", role=Role.LIAISON,
                       unit_key="coast_guard")
         office = add_user(s, None, username="o", password="correct-horse-9", role=Role.OFFICE)
-        save_section(s, cg, "coast_guard", "sea_patrol", DAY, {"personnel": 42, "boats": 3},
-                     submit=True)
+        # a submission gives every figure of the section (a blank is not a zero)
+        figures = {f.key: 0 for f in default_form().section("sea_patrol").figures}
+        result = save_section(s, cg, "coast_guard", "sea_patrol", DAY,
+                              figures | {"personnel": 42, "boats": 3}, submit=True)
+        assert result.submitted
         list_for_rectification(s, office, ListingIn(
             target_kind="unit", name="郭巨街道", unit_key="sd_guoju", reason="连续漏报",
             deadline=date(2026, 11, 5)), today=date(2026, 11, 1))

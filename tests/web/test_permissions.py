@@ -21,7 +21,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 #: Open to everyone: signing in and the public tip-off pages.
 PUBLIC = {"/login", "/api/auth/login", "/tip", "/tip/map.js", "/tip/status", "/favicon.ico",
-          "/tip/coastline.geojson", "/tip/places.geojson"}
+          "/tip/coastline.geojson", "/tip/places.geojson",
+          "/patrol/sw.js"}  # the phone page's service worker: code only, no data
 #: Personal actions any signed-in user may take (their own session and notifications).
 PERSONAL = {"/logout", "/api/auth/logout", "/notifications/read"}
 #: Pages behind a per-vessel token (the QR code's status page, the owner's port-report
@@ -52,11 +53,13 @@ READ_POLICY: list[tuple[str, set[str]]] = [
     (r"^/(alerts/settings|alerts/stats|api/alerts/stats)", {"office1"}),
     (r"^/(portcalls|api/portcalls)", {"office1"}),
     (r"^/report/entry", STAFF),
+    (r"^/patrol/m$", {"bs1"}),  # the patrol leader's phone page: units that patrol
+    (r"^/(brief|api/brief)", {"office1", "leader1", "admin1"}),  # the leadership's brief
     (r"^/(report/(board|daily|trends|export)|api/report/daily/)", {"office1", "leader1", "admin1"}),
     (r"^/(clues/new|incidents/new)$", STAFF),
     (r"^/vessels/(new|import|\{vessel_id:int\}/edit)$", {"office1"}),
     (r"^(/api)?/(clues|cases)/\{(clue|case)_id\}", {"office1", "leader1"}),
-    (r"^/(login|tip|tip/map\.js|tip/status|tip/\w+\.geojson|favicon\.ico)$",
+    (r"^/(login|tip|tip/map\.js|tip/status|tip/\w+\.geojson|favicon\.ico|patrol/sw\.js)$",
      SIGNED_IN | {None}),
     (r"^/r/", set()),  # the owner's link: a wrong token is refused to everybody
 ]
@@ -66,7 +69,9 @@ WRITE_POLICY: list[tuple[str, set[str]]] = [
     (r"^/(logout|api/auth/logout|notifications/read)$", SIGNED_IN),
     (r"^/(admin/users|api/users)", {"admin1"}),
     (r"^/(report/(lock|unlock|remind)|api/report/days/)", {"office1"}),
+    (r"^/api/report/entries/.*/(open|review)$", {"office1"}),  # the office reviews, reopens
     (r"^/(report/entry|api/report/entries/)", STAFF),
+    (r"^/(patrol/coverage/notify|supervision/remind)$", {"office1"}),
     (r"^/tipoffs/", {"office1"}),
     (r"^/api/tipoffs/", {"office1"}),
     (r"^/(alerts/settings|api/alerts/detectors)", {"office1"}),
