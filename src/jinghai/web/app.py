@@ -84,6 +84,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.read_session_factory = make_session_factory(engine, read_first=True)
 
     static_dir = resources.files("jinghai.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
