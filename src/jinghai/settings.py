@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     alert_worker_interval_s: float = 30.0
     webhook_max_attempts: int = 6
     webhook_backoff_s: float = 30.0
+    # Batch detection on a Dask cluster (``tcp://host:8786``); empty: in this process
+    dask_scheduler: str = ""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -256,6 +256,35 @@ def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: S
     return RunResult(n, events, len(alerts), time.perf_counter() - t0)
 
 
+def run_partitioned(store_root: Path, start: datetime, end: datetime,
+                    session_scope: SessionScope, settings: Any = None, config: Any = None,
+                    suite: dict[str, Detector] | None = None, *, scheduler: Any = None,
+                    shards: int = 2, tile_deg: float = 0.5,
+                    origin: tuple[float, float] = (0.0, 0.0)) -> RunResult:
+    """:func:`run_batch` cut into partitions (:mod:`jinghai.detect.partition`), run on the
+    Dask cluster ``scheduler`` (an address or a ``distributed.Client``) or, without one,
+    one partition after the other here; the same events, the same alerts."""
+    from jinghai.alerts.service import AlertConfig, record_events
+    from jinghai.detect.partition import make_plan, run_local
+
+    t0 = time.perf_counter()
+    if suite is None:
+        with session_scope() as s:
+            suite = build_suite(s, settings)
+    p = make_plan(store_root, start, end, suite, shards=shards, tile_deg=tile_deg,
+                  origin=origin)
+    if scheduler:
+        from jinghai.detect.distributed import run_dask
+
+        events, n = run_dask(p, scheduler)
+    else:
+        events, n = run_local(p)
+    config = config or (AlertConfig.from_settings(settings) if settings else AlertConfig())
+    with session_scope() as s:
+        alerts = record_events(s, [e for evs in events.values() for e in evs], config=config)
+    return RunResult(n, events, len(alerts), time.perf_counter() - t0)
+
+
 # -- live --------------------------------------------------------------------------------
 class LiveRunner:
     """Feeds every batch of new positions to the suite and records what changed.
@@ -410,8 +439,8 @@ class LiveRunner:
 
 
 __all__ = ["LiveRunner", "RunResult", "StaticHistory", "build_suite", "detector_params",
-           "iter_days", "load_fleet", "refresh_reports", "run_batch", "static_times",
-           "store_days", "with_zone_params"]
+           "iter_days", "load_fleet", "refresh_reports", "run_batch", "run_partitioned",
+           "static_times", "store_days", "with_zone_params"]
 
 
 def main(argv: list[str] | None = None) -> int:
