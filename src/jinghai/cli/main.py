@@ -41,6 +41,9 @@ app.add_typer(ais_app, name="ais")
 from jinghai.cli.zones import app as zones_app  # noqa: E402
 
 app.add_typer(zones_app, name="zones")
+from jinghai.cli.detect import app as detect_app  # noqa: E402
+
+app.add_typer(detect_app, name="detect")
 
 F = TypeVar("F", bound=Callable)
 
