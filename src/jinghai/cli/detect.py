@@ -8,7 +8,7 @@ cluster, with the same events.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -35,6 +35,8 @@ def run(
         "--scheduler", help="Dask 调度器地址，如 tcp://10.0.0.5:8786（默认取 JINGHAI_DASK_SCHEDULER）")] = None,
     shards: Annotated[int, typer.Option("--shards", min=1, help="按船舶分片数（集群上）")] = 4,
     tile_deg: Annotated[float, typer.Option("--tile-deg", min=0.01, help="空间分块边长（度）")] = 0.5,
+    window_min: Annotated[int, typer.Option(
+        "--window-min", min=1, help="单机运行时按此时长（分钟）分段读入，内存随时段而非整天")] = 60,
 ) -> None:
     """运行全部检测器并把发现记录为预警。"""
     from jinghai.db import make_engine, make_session_factory, session_scope
@@ -56,7 +58,8 @@ def run(
                                      scheduler=address, shards=shards, tile_deg=tile_deg)
         else:
             result = run_batch(settings.resolved_ais_store_dir(), t0, t1,
-                               lambda: session_scope(factory), settings)
+                               lambda: session_scope(factory), settings,
+                               window=timedelta(minutes=window_min))
     except JinghaiError as exc:
         typer.echo(f"错误：{exc.message}", err=True)
         raise typer.Exit(1) from None

@@ -27,12 +27,14 @@ plain top-level functions (:func:`start_state`, :func:`feed_day`, :func:`finish`
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -48,6 +50,8 @@ SPATIAL = ("encounter", "loitering", "going_dark")
 #: Drift allowance of the halo: how far a slow pair may move while its encounter lasts
 #: (2 kn for 3 h is 11 km) beyond the encounter distance itself.
 DEFAULT_DRIFT_M = 12_000.0
+#: Each day is fed to the detectors in windows of this length (the same events).
+FEED_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -197,12 +201,23 @@ def read_day(task: DayTask) -> pa.Table:
 
 
 def feed_day(task: DayTask, state: bytes) -> tuple[bytes, int]:
-    """Feed one day of the partition to its detectors; the new state and the positions."""
+    """Feed one day of the partition to its detectors, in windows of ``FEED_WINDOW`` (the
+    detectors' working memory follows what they are fed at once: whole days cost many
+    times more, see ``benchmarks/bench_windows.py``); the new state and the positions."""
     detectors: dict[str, Detector] = pickle.loads(state)  # our own bytes (trusted)
     table = read_day(task)
     if table.num_rows:
-        for det in detectors.values():
-            det.feed(table)
+        ts = table.column("ts").cast(pa.int64()).to_numpy()
+        per_s = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[
+            table.schema.field("ts").type.unit]
+        step = int(FEED_WINDOW.total_seconds() * per_s)
+        cuts = np.searchsorted(ts, np.arange(ts[0] - ts[0] % step + step, ts[-1] + 1, step))
+        bounds = [0, *cuts.tolist(), len(ts)]
+        for lo, hi in pairwise(bounds):
+            if hi > lo:
+                piece = table.slice(lo, hi - lo)
+                for det in detectors.values():
+                    det.feed(piece)
     return pickle.dumps(detectors, protocol=pickle.HIGHEST_PROTOCOL), table.num_rows
 
 
