@@ -27,11 +27,11 @@ plain top-level functions (:func:`start_state`, :func:`feed_day`, :func:`finish`
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
