@@ -6,7 +6,8 @@ Synthetic Beilun traffic (``random_traffic``: vessels on straight courses, 30 % 
 a report every 30 s) from 12:00 UTC over ``--hours`` (so it crosses midnight), written to a
 Parquet store in the AIS layout; then, in one run, every detector over the period:
 
-1. ``run_batch``'s loop in this process (the reference);
+1. ``run_batch``'s loop in this process (the reference), by whole days and by 1-hour
+   windows;
 2. the partitioned plan (:mod:`jinghai.detect.partition`) run in this process;
 3. the same plan on a Dask ``LocalCluster`` of 1 worker process, then of 2 (one thread
    each; worker processes, so that two cores can work).
@@ -30,7 +31,7 @@ import pyarrow.parquet as pq
 
 from jinghai.detect import Fleet, build_detectors
 from jinghai.detect.partition import make_plan, run_local
-from jinghai.detect.runner import iter_days
+from jinghai.detect.runner import iter_days, iter_windows
 from jinghai.detect.synthetic import random_traffic
 from jinghai.geo import ZoneIndex, load_demo_zones
 
@@ -84,6 +85,19 @@ def main() -> None:
               f"({single:.1f} s, {sum(map(len, reference.values()))} events)")
 
         # the tile grid anchored at the traffic's corner (121.70E 29.75N)
+        t = time.perf_counter()
+        ref_w = suite()
+        for table in iter_windows(root, start, end, timedelta(hours=1)):
+            for det in ref_w.values():
+                det.feed(table)
+        for det in ref_w.values():
+            det.flush()
+        windowed = time.perf_counter() - t
+        same = {k: sorted(d.events(), key=lambda e: (e.start, e.id))
+                for k, d in ref_w.items()} == reference
+        print(f"one process, 1-hour windows      {n / windowed:>10,.0f} positions/s  "
+              f"({windowed:.1f} s)  same events: {same}")
+
         p = make_plan(root, start, end, suite(), shards=args.shards, tile_deg=args.tile_deg,
                       origin=(121.70, 29.75))
         kinds = [c[0].part.kind for c in p.chains]
@@ -110,8 +124,9 @@ def main() -> None:
             rates[workers] = n / wall
             print(f"Dask LocalCluster, {workers} worker(s)     {n / wall:>10,.0f} positions/s  "
                   f"({wall:.1f} s)  same events: {events == reference}")
-        print(f"ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x; "
-              f"2 workers / one process: {rates[2] / (n / single):.2f}x")
+        print(f"ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x; 2 workers / one "
+              f"process (whole days): {rates[2] / (n / single):.2f}x; 2 workers / one process "
+              f"(1-hour windows): {rates[2] / (n / windowed):.2f}x")
 
 
 if __name__ == "__main__":
