@@ -82,14 +82,61 @@ def make_engine(url: str, **kwargs) -> Engine:
             # and then wrote failed at once ("database is locked") whenever another
             # connection — the AIS ingestor, the alert worker, another user — had committed
             # in between; busy_timeout cannot help a stale snapshot. Waiting at BEGIN can.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A read-first session (see :func:`make_session_factory`) begins deferred: under
+            # WAL it reads beside a writer, and takes the lock only when it writes.
+            if conn.get_execution_options().get(READ_FIRST):
+                conn.exec_driver_sql("BEGIN")
+                conn.info[_DEFERRED] = True
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.info[_DEFERRED] = False
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+#: Execution option / session info key of read-first sessions.
+READ_FIRST = "jinghai_read_first"
+_DEFERRED = "jinghai_deferred"
+
+
+def make_session_factory(engine: Engine, *, read_first: bool = False) -> sessionmaker[Session]:
+    """Sessions on ``engine``. ``read_first``: on SQLite the transaction begins deferred
+    (no write lock: under WAL any number of readers run beside the one writer) and is
+    turned into a write transaction at its first write (an ORM flush or DML statement):
+    the read snapshot ends and ``BEGIN IMMEDIATE`` waits for the lock there, so the
+    write never fails on a stale snapshot. What was read before that point may since have
+    changed: for requests that only read, or read something not changed by others before
+    they write (a login verifying a password hash, then adding its session row).
+    PostgreSQL readers never wait for writers; the option changes nothing there."""
+    if read_first:
+        return sessionmaker(bind=engine.execution_options(**{READ_FIRST: True}),
+                            expire_on_commit=False, info={READ_FIRST: True})
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _take_write_lock(session: Session) -> None:
+    if not session.info.get(READ_FIRST):
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite" or not conn.info.get(_DEFERRED):
+        return
+    if session.in_nested_transaction():
+        raise RuntimeError("a read-first session must write before any SAVEPOINT")
+    conn.exec_driver_sql("COMMIT")  # end the read snapshot (it wrote nothing)
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.info[_DEFERRED] = False
+
+
+@event.listens_for(Session, "before_flush")
+def _write_lock_before_flush(session: Session, _context, _instances) -> None:
+    _take_write_lock(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_lock_before_dml(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _take_write_lock(state.session)
 
 
 @contextmanager

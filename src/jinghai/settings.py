@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     brief_push_at: str = Field(default="", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^$")
     webhook_max_attempts: int = 6
     webhook_backoff_s: float = 30.0
+    # Batch detection on a Dask cluster (``tcp://host:8786``); empty: in this process
+    dask_scheduler: str = ""
 
     @property
     def cookies_secure(self) -> bool:

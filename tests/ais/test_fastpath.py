@@ -86,3 +86,89 @@ def test_chunk_framing_equals_line_framing(recordings):
         expected = _accepted(fastpath.frame_simple(chunk, parser._tag))
         assert _accepted(fastpath.frame_chunk(chunk, parser._tag)) == expected
     assert len(_accepted(fastpath.frame_chunk(lines, parser._tag))) > 10_000
+
+
+def _buffer_vs_pyais(lines: list[str]):
+    """decode_buffer on the joined lines; every decoded line checked against pyais."""
+    import pyais
+
+    from jinghai.ais.nmea import LineParser
+
+    blob = ("\n".join(lines) + "\n").encode("latin-1")
+    got = fastpath.decode_buffer(blob)
+    framed = fastpath.frame_chunk(lines, LineParser()._tag)
+    mismatches = []
+    for k, j in enumerate(got["line"].tolist()):
+        payload, _fill, ts, source = (x[j] for x in framed)
+        # every line it takes, the line framing takes too, with the same time and source
+        assert payload is not None, lines[j]
+        assert (np.isnan(got["ts"][k]) if ts is None else got["ts"][k] == ts), lines[j]
+        assert (got["sources"][got["source"][k]] if got["source"][k] >= 0 else "") == source
+        msg = pyais.decode(lines[j].rsplit("\\", 1)[-1].split("*")[0] + "*"
+                           + lines[j].rsplit("*", 1)[-1][:2]).asdict()
+        expected = {
+            "msg_type": msg["msg_type"], "mmsi": msg["mmsi"], "lon": msg["lon"],
+            "lat": msg["lat"], "heading": msg["heading"] if msg["heading"] < 360 else 511,
+            "nav_status": 15 if msg["msg_type"] == 18 else msg["status"],
+        }
+        for name, want in expected.items():
+            if got[name][k] != want:
+                mismatches.append((lines[j], name, want, got[name][k]))
+        for name, field, na in (("sog", "speed", 102.3), ("cog", "course", 360.0)):
+            want = msg[field]
+            value = got[name][k]
+            if want >= na:
+                ok = np.isnan(value)
+            else:
+                ok = value == np.float32(want)
+            if not ok:
+                mismatches.append((lines[j], name, want, value))
+    return got, mismatches
+
+
+def test_buffer_decode_equals_pyais_on_every_recording(recordings):
+    """The whole-buffer path: every position report it decodes in every real recording has
+    pyais' fields (msg type, MMSI, lon/lat to 1e-6, speed, course, heading, status) and the
+    line framing's time and source; what it leaves is listed for the line parser."""
+    total = 0
+    for path in recordings:
+        lines = path.read_bytes().decode("latin-1").splitlines()
+        got, mismatches = _buffer_vs_pyais(lines)
+        assert mismatches == [], path
+        decoded = set(got["line"].tolist())
+        assert decoded.isdisjoint(got["rest"].tolist())
+        assert decoded | set(got["rest"].tolist()) == {i for i, ln in enumerate(lines) if ln}
+        total += len(decoded)
+    assert total > 8_000
+
+
+def test_buffer_decode_leaves_damaged_lines_to_the_parser(recordings):
+    """A damaged copy of a position line (checksum, payload byte, fill, CRLF, suffix naming
+    a station) is never decoded with wrong fields: it is decoded correctly or left."""
+    import random
+
+    lines = []
+    for path in recordings:
+        lines += [ln for ln in path.read_bytes().decode("latin-1").splitlines() if ",1,1," in ln]
+    rng = random.Random(11)
+    damaged = []
+    for _ in range(5_000):
+        line = rng.choice(lines)
+        pos = rng.randrange(len(line) + 1)
+        damaged.append(line[:pos] + chr(rng.randrange(33, 127)) + line[pos + 1:])
+    got, mismatches = _buffer_vs_pyais(damaged)
+    assert mismatches == []
+    assert 0 < len(got["line"]) < len(damaged)
+    # CRLF lines decode like LF lines
+    sample = [ln.split("*")[0] + "*" + ln.split("*")[1][:2] for ln in lines
+              if ln.startswith("!") and "*" in ln][:300]
+    lf = fastpath.decode_buffer(("\n".join(sample) + "\n").encode())
+    crlf = fastpath.decode_buffer(("\r\n".join(sample) + "\r\n").encode())
+    assert len(lf["line"]) > 100
+    assert lf["mmsi"].tolist() == crlf["mmsi"].tolist()
+    # fields after the checksum naming a station: left to the line parser
+    tagged = "\\s:x,c:1764000000*40\\" + sample[lf["line"][0]]
+    named = tagged + ",r003669946"
+    got = fastpath.decode_buffer((tagged + "\n" + named + "\n").encode())
+    assert got["line"].tolist() == [0]
+    assert got["rest"].tolist()[-1] == 1

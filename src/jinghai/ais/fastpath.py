@@ -49,7 +49,11 @@ _WORD_BITS = (64, 64, 40)
 def _words(payloads: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Three uint64 words per payload holding bits 0-63, 64-127 and 128-167."""
     blob = "".join([p[:28].ljust(28, "0") for p in payloads]).encode("ascii").translate(_TO_B64)
-    raw = np.frombuffer(b64decode(blob), dtype=np.uint8).reshape(-1, 21)
+    return _raw_words(np.frombuffer(b64decode(blob), dtype=np.uint8).reshape(-1, 21))
+
+
+def _raw_words(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three words of :func:`_words` from 21 bytes (168 bits) per payload."""
     w0 = raw[:, 0:8].copy().view(">u8").ravel().astype(np.uint64)
     w1 = raw[:, 8:16].copy().view(">u8").ravel().astype(np.uint64)
     tail = np.zeros((len(raw), 8), dtype=np.uint8)
@@ -106,12 +110,21 @@ def decode_positions(payloads: list[str]) -> dict[str, np.ndarray]:
     if n == 0:
         return {k: np.empty(0) for k in
                 ("msg_type", "mmsi", "lon", "lat", "sog", "cog", "heading", "nav_status")}
-    words = _words(payloads)
+    return _position_columns(_words(payloads))
+
+
+def _position_columns(words) -> dict[str, np.ndarray]:
     msg_type = _field(words, 0, 6, False)
     b = msg_type == 18
 
+    any_b, all_b = bool(b.any()), bool(b.all())
+
     def pick(name: str) -> np.ndarray:
         a, c = CLASS_A[name], CLASS_B[name]
+        if not any_b:
+            return _field(words, *a)
+        if all_b:
+            return _field(words, *c)
         return np.where(b, _field(words, *c), _field(words, *a))
 
     speed, course, heading = pick("speed"), pick("course"), pick("heading")
@@ -214,35 +227,11 @@ def _hex(text: str) -> int:
         return -1
 
 
-_PAYLOAD_BYTES = np.zeros(256, dtype=bool)
-_PAYLOAD_BYTES[list(b"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw")] = True
-_HEX_BYTES = np.full(256, 4096, dtype=np.int32)
-for _i, _c in enumerate(b"0123456789ABCDEF"):
-    _HEX_BYTES[_c] = _i
-    _HEX_BYTES[bytes([_c]).lower()[0]] = _i
-
-
-def frame_chunk(lines: list[str], tag_of) -> tuple[list[str | None], list[int], list, list]:
-    """:func:`frame_simple` with the per-line work done by numpy over the joined chunk.
-
-    Positions of ``\\``, ``*`` and ``,`` are found once for the chunk; each line's sentence
-    start, checksum star and six field commas come from ``searchsorted`` on them, the
-    checksum from a prefix XOR, the payload check from a prefix count of bad bytes. A line
-    it cannot settle cheaply (trailing blanks, fields after the checksum) is handed to
-    :func:`frame_simple`; the result is the same line for line (a test checks it).
-    """
-    n = len(lines)
-    try:
-        blob = ("\n".join(lines) + "\n").encode("latin-1")
-    except UnicodeEncodeError:
-        return frame_simple(lines, tag_of)
-    a = np.frombuffer(blob, dtype=np.uint8)
-    ends = np.flatnonzero(a == 10)
-    if n == 0 or len(ends) != n:  # a line holding a newline: do it the slow way
-        return frame_simple(lines, tag_of)
-    starts = np.empty(n, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
+def _frame_core(a: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[str, np.ndarray]:
+    """The per-line verdicts of :func:`frame_chunk` over the bytes ``a`` whose lines run
+    from ``starts`` to ``ends`` (exclusive, the newline): ``ok`` (a whole single-part VDM
+    sentence, bare or behind one tag block, payload and checksum good), ``unsure`` (ends in
+    blanks: leave it to :func:`frame_simple`), and the spans of tag block and payload."""
     size = len(a)
     pad = np.concatenate([a, np.zeros(16, dtype=np.uint8)])
     far = size + 16
@@ -255,7 +244,7 @@ def frame_chunk(lines: list[str], tag_of) -> tuple[list[str | None], list[int], 
     backslashes = np.flatnonzero(a == 92)
     stars = np.flatnonzero(a == 42)
     commas = np.flatnonzero(a == 44)
-    first = pad[starts]
+    first = a[starts]
     is_tag = first == 92
     tag_end = next_at(backslashes, starts + 1)
     ss = np.where(is_tag, tag_end + 1, starts)
@@ -293,6 +282,43 @@ def frame_chunk(lines: list[str], tag_of) -> tuple[list[str | None], list[int], 
     want = _HEX_BYTES[pad[np.minimum(st + 1, far - 1)]] * 16 + _HEX_BYTES[pad[np.minimum(st + 2, far - 1)]]
     ok &= (prefix[stc] ^ prefix[s1]).astype(np.int32) == want
 
+    return {"ok": ok, "unsure": unsure, "is_tag": is_tag, "tag_end": tag_end, "p0": p0,
+            "p1": p1, "fill": fill, "suffix": suffix}
+
+
+_PAYLOAD_BYTES = np.zeros(256, dtype=bool)
+_PAYLOAD_BYTES[list(b"0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw")] = True
+_HEX_BYTES = np.full(256, 4096, dtype=np.int32)
+for _i, _c in enumerate(b"0123456789ABCDEF"):
+    _HEX_BYTES[_c] = _i
+    _HEX_BYTES[bytes([_c]).lower()[0]] = _i
+
+
+def frame_chunk(lines: list[str], tag_of) -> tuple[list[str | None], list[int], list, list]:
+    """:func:`frame_simple` with the per-line work done by numpy over the joined chunk.
+
+    Positions of ``\\``, ``*`` and ``,`` are found once for the chunk; each line's sentence
+    start, checksum star and six field commas come from ``searchsorted`` on them, the
+    checksum from a prefix XOR, the payload check from a prefix count of bad bytes. A line
+    it cannot settle cheaply (trailing blanks, fields after the checksum) is handed to
+    :func:`frame_simple`; the result is the same line for line (a test checks it).
+    """
+    n = len(lines)
+    try:
+        blob = ("\n".join(lines) + "\n").encode("latin-1")
+    except UnicodeEncodeError:
+        return frame_simple(lines, tag_of)
+    a = np.frombuffer(blob, dtype=np.uint8)
+    ends = np.flatnonzero(a == 10)
+    if n == 0 or len(ends) != n:  # a line holding a newline: do it the slow way
+        return frame_simple(lines, tag_of)
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    f = _frame_core(a, starts, ends)
+    ok, unsure, is_tag, tag_end = f["ok"], f["unsure"], f["is_tag"], f["tag_end"]
+    p0, p1, fill, suffix = f["p0"], f["p1"], f["fill"], f["suffix"]
+
     payloads: list[str | None] = [None] * n
     fills = [0] * n
     times: list = [None] * n
@@ -317,3 +343,158 @@ def frame_chunk(lines: list[str], tag_of) -> tuple[list[str | None], list[int], 
         p, f, t, src = frame_simple([lines[j]], tag_of)
         payloads[j], fills[j], times[j], sources[j] = p[0], f[0], t[0], src[0]
     return payloads, fills, times, sources
+
+
+# -- a whole buffer at once -----------------------------------------------------------------
+_TO_B64_NP = np.frombuffer(_TO_B64, dtype=np.uint8)
+_ZERO_B64 = _TO_B64[ord("0")]
+_IS_HEX = _HEX_BYTES < 16
+#: Sentence window read per line (``!AIVDM,1,1,s,c,`` + 28-character payload + ``,f*hh`` and
+#: one byte more), and the longest tag block taken on the fast path; other payload lengths
+#: or longer tags go the slow way.
+PAYLOAD_CHARS = 28  # 168 bits: every well-formed position report
+WINDOW = 56  # 13 + 28 + 6 bytes used, rounded up to whole 8-byte words
+MAX_TAG = 64
+_BAD_PAYLOAD = bytes(0 if _PAYLOAD_BYTES[c] else 1 for c in range(256))
+_FAST_FIRST = np.zeros(256, dtype=bool)
+_FAST_FIRST[list(b"123B")] = True
+
+
+def _next(positions: np.ndarray, at: np.ndarray, far: int) -> np.ndarray:
+    i = np.searchsorted(positions, at)
+    return np.append(positions, far)[np.minimum(i, len(positions))]
+
+
+def _rows_at(w: np.ndarray, col: np.ndarray) -> np.ndarray:
+    return np.take_along_axis(w, col[:, None], axis=1)[:, 0]
+
+
+def decode_buffer(blob: bytes, tag_of=None) -> dict:
+    """Frame and decode every position report (types 1-3, 18) of a buffer of lines at once.
+
+    No Python runs per line: each line's sentence is read through a fixed window
+    (``sliding_window_view`` rows, a copy of ``WINDOW`` bytes per line), the NMEA fields
+    are found at the few offsets a single-part sentence allows (a one-character sequence
+    id and channel), payload bytes, fill, checksum (XOR over the window) and line end are
+    checked with array operations, the first 28 payload characters re-mapped to base64
+    and unpacked by ``b64decode``; tag blocks are parsed once per run of equal texts.
+    The acceptance rules are those of :func:`frame_chunk`; anything else (other types,
+    fragments, longer fields, blanks at the end, a station named after the checksum, bad
+    checksums or tag blocks, payloads too short for the fields kept) is listed in
+    ``rest`` for :class:`jinghai.ais.nmea.LineParser`, which says what is wrong with it.
+
+    Returns the columns of :func:`decode_positions` for the decoded lines plus ``line``
+    (index of the line in the buffer), ``ts`` (tag block time, NaN without one),
+    ``source`` (index into ``sources``, -1 without) and ``rest``.
+    """
+    from jinghai.ais.nmea import parse_tag_block
+
+    tag_of = tag_of or parse_tag_block
+    blob_view = bytes(blob)
+    a = np.frombuffer(blob, dtype=np.uint8)
+    if len(a) and a[-1] != 10:
+        blob_view += b"\n"
+        a = np.frombuffer(blob_view, dtype=np.uint8)
+    ends = np.flatnonzero(a == 10)
+    n = len(ends)
+    starts = np.zeros(n, dtype=np.int64)
+    starts[1:] = ends[:-1] + 1
+    size = len(a)
+    a = np.concatenate([a, np.zeros(WINDOW + 2, dtype=np.uint8)])  # windows of the last line
+    if n:  # CRLF: the line ends before the CR
+        ends = ends - ((ends > starts) & (a[np.maximum(ends - 1, 0)] == 13))
+    far = size + 1
+    backslashes = np.flatnonzero(a == 92)
+    first = a[starts]
+    is_tag = first == 92
+    tag_end = _next(backslashes, starts + 1, far)
+    ss = np.where(is_tag, tag_end + 1, starts)
+    cand = ((first == 33) | (is_tag & (tag_end < ends))) & (_next(backslashes, ss, far) >= ends)
+    cand &= (ends - ss >= 13 + PAYLOAD_CHARS + 5) & (~is_tag | (tag_end - starts - 1 <= MAX_TAG))
+    rows = np.flatnonzero(cand)
+    ss_r = ss[rows]
+    # the header ``!xxVDM,1,1,`` and where the payload starts (one-character sequence id
+    # and channel, or none): read straight from the buffer, one byte per line each
+    hdr = np.lib.stride_tricks.sliding_window_view(a, 15)[ss_r]
+    ok = (hdr[:, 0] == 33) & (hdr[:, 3] == 86) & (hdr[:, 4] == 68) & (hdr[:, 5] == 77)
+    ok &= (hdr[:, 6] == 44) & (hdr[:, 7] == 49) & (hdr[:, 8] == 44) & (hdr[:, 9] == 49)
+    ok &= hdr[:, 10] == 44
+    c3 = np.where(hdr[:, 11] == 44, 11, 12)
+    ok &= _rows_at(hdr, c3) == 44
+    c4 = np.where(_rows_at(hdr, c3 + 1) == 44, c3 + 1, c3 + 2)
+    ok &= _rows_at(hdr, np.minimum(c4, 14)) == 44
+    # one window per line aligned so that the payload is at column 13 whatever the header
+    d = c4 - 12
+    w = np.lib.stride_tricks.sliding_window_view(a, WINDOW)[ss_r + d]
+    v, st = 13, 13 + PAYLOAD_CHARS + 2
+    fill = w[:, st - 1].astype(np.int64) - 48
+    ok &= (w[:, st - 2] == 44) & (w[:, st] == 42) & (fill >= 0) & (fill <= 5)
+    ok &= _FAST_FIRST[w[:, v]]
+    chars = np.ascontiguousarray(w[:, v:v + PAYLOAD_CHARS])
+    bad = np.frombuffer(chars.tobytes().translate(_BAD_PAYLOAD), dtype=np.uint32)
+    ok &= np.bitwise_or.reduce(bad.reshape(-1, PAYLOAD_CHARS // 4), axis=1) == 0
+    # checksum: XOR of the window's first 40 bytes eight at a time, then 3 more, corrected
+    # for the window's shift (it holds '!' when d is 0 and misses a header byte when 2)
+    x = np.bitwise_xor.reduce(w.view(np.uint64)[:, :5], axis=1)
+    x ^= x >> np.uint64(32)
+    x ^= x >> np.uint64(16)
+    x ^= x >> np.uint64(8)
+    got = (x & np.uint64(255)).astype(np.uint8) ^ w[:, 40] ^ w[:, 41] ^ w[:, 42]
+    got ^= np.where(d == 0, hdr[:, 0], np.where(d == 2, hdr[:, 1], 0)).astype(np.uint8)
+    h1, h2 = w[:, st + 1], w[:, st + 2]
+    ok &= _IS_HEX[h1] & _IS_HEX[h2] & (_HEX_BYTES[h1] * 16 + _HEX_BYTES[h2] == got)
+    st = st + d
+    # the line ends at the checksum, or (behind a tag block with a time) fields follow that
+    # name no station (the rule of frame_simple)
+    line_end = ends[rows] - ss_r
+    exact = st + 3 == line_end
+    last = a[np.maximum(ends[rows] - 1, 0)]
+    blank_end = (last <= 32) | (last == 0x85) | (last == 0xA0)
+    tagged = is_tag[rows]
+    suffix = tagged & (st + 3 < line_end) & (w[:, 13 + PAYLOAD_CHARS + 5] == 44)
+    if suffix.any():
+        rb = np.flatnonzero((a[:size] | 16) == 114)  # 'b' or 'r' 
+        suffix &= _next(rb, ss_r + st + 3, far) >= ends[rows]
+    ok &= (exact | suffix) & ~blank_end
+    # tag blocks, parsed once per run of equal texts
+    ts = np.full(len(rows), np.nan)
+    source = np.full(len(rows), -1, dtype=np.int64)
+    sources: list[str] = []
+    t_idx = np.flatnonzero(ok & tagged)
+    if len(t_idx):
+        t_rows = rows[t_idx]
+        tlen = tag_end[t_rows] - starts[t_rows] - 1
+        head = np.ones(len(t_rows), dtype=bool)
+        for length in np.unique(tlen).tolist():  # equal texts have equal lengths
+            sel = np.flatnonzero(tlen == length)
+            tw = np.lib.stride_tricks.sliding_window_view(a, length)[starts[t_rows[sel]] + 1]
+            head[sel[1:]] = (tw[1:] != tw[:-1]).any(axis=1)
+        run = np.cumsum(head) - 1
+        h_rows = np.flatnonzero(head)
+        seen: dict = {}
+        names: dict = {}
+        h_ts, h_src, h_ok = [], [], []
+        for r in h_rows.tolist():
+            at = starts[t_rows[r]] + 1
+            text = blob_view[at:at + tlen[r]].decode("latin-1")
+            tag = seen.get(text)
+            if tag is None:
+                tag = seen[text] = tag_of(text)
+            h_ok.append(tag.ok and not tag.group)
+            h_ts.append(np.nan if tag.ts is None else tag.ts)
+            h_src.append(names.setdefault(tag.source, len(names)))
+        sources = list(names)
+        h_ts_a = np.array(h_ts, dtype=np.float64)
+        good = np.array(h_ok, dtype=bool)[run] & ~(np.isnan(h_ts_a[run]) & suffix[t_idx])
+        ok[t_idx] = good
+        ts[t_idx] = h_ts_a[run]
+        source[t_idx] = np.array(h_src, dtype=np.int64)[run]
+    keep = np.flatnonzero(ok)
+    raw = np.frombuffer(b64decode(chars[keep].tobytes().translate(_TO_B64)),
+                        dtype=np.uint8).reshape(-1, 21)
+    out = _position_columns(_raw_words(raw))
+    line = rows[keep]
+    rest = np.ones(n, dtype=bool)
+    rest[line] = False
+    return {**out, "line": line, "ts": ts[keep], "source": source[keep], "sources": sources,
+            "rest": np.flatnonzero(rest & (ends > starts))}

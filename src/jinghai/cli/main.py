@@ -47,6 +47,9 @@ app.add_typer(detect_app, name="detect")
 app.add_typer(patrol_app, name="patrol")
 app.add_typer(supervision_app, name="supervision")
 app.add_typer(zones_app, name="zones")
+from jinghai.cli.detect import app as detect_app  # noqa: E402
+
+app.add_typer(detect_app, name="detect")
 
 F = TypeVar("F", bound=Callable)
 

@@ -212,6 +212,34 @@ def iter_days(store_root: Path, start: datetime, end: datetime) -> Iterator[pa.T
         day += timedelta(days=1)
 
 
+def iter_windows(store_root: Path, start: datetime, end: datetime,
+                 window: timedelta) -> Iterator[pa.Table]:
+    """Positions in ``[start, end)`` one time window at a time (never across a UTC day,
+    so each read touches one day partition), each sorted by time: fed in order to the same
+    detectors, they give the events of :func:`iter_days` while only one window is in
+    memory (the filter is pushed down to the Parquet reader: row groups outside the window
+    are not read)."""
+    if window <= timedelta(0):
+        raise ValueError("window must be positive")
+    dataset = _dataset(store_root)
+    if dataset is None:
+        return
+    ts_type = dataset.schema.field("ts").type
+    t = start.astimezone(UTC)
+    end = end.astimezone(UTC)
+    while t < end:
+        midnight = datetime.combine(t.date() + timedelta(days=1), datetime.min.time(), UTC)
+        hi = min(t + window, midnight, end)
+        flt = ((ds.field("day") == t.date().isoformat())
+               & (ds.field("ts") >= pa.scalar(t, type=ts_type))
+               & (ds.field("ts") < pa.scalar(hi, type=ts_type)))
+        table = dataset.to_table(filter=flt)
+        if table.num_rows:
+            table = table.drop_columns([c for c in ("day",) if c in table.column_names])
+            yield table.take(pc.sort_indices(table, [("ts", "ascending")]))
+        t = hi
+
+
 def store_days(store_root: Path) -> list[date]:
     root = Path(store_root) / "positions"
     if not root.exists():
@@ -234,8 +262,11 @@ class RunResult:
 
 def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: SessionScope,
               settings: Any = None, config: Any = None,
-              suite: dict[str, Detector] | None = None) -> RunResult:
-    """Every detector over ``[start, end)`` of the store; every event into alerts."""
+              suite: dict[str, Detector] | None = None,
+              window: timedelta | None = None) -> RunResult:
+    """Every detector over ``[start, end)`` of the store; every event into alerts.
+    ``window``: read and feed the store in windows of that length instead of whole days
+    (the same events; memory follows the window)."""
     from jinghai.alerts.service import AlertConfig, record_events
 
     t0 = time.perf_counter()
@@ -243,13 +274,44 @@ def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: S
         with session_scope() as s:
             suite = build_suite(s, settings)
     n = 0
-    for table in iter_days(store_root, start, end):
+    tables = iter_windows(store_root, start, end, window) if window else \
+        iter_days(store_root, start, end)
+    for table in tables:
         n += table.num_rows
         for det in suite.values():
             det.feed(table)
     for det in suite.values():
         det.flush()
     events = {name: det.events() for name, det in suite.items()}
+    config = config or (AlertConfig.from_settings(settings) if settings else AlertConfig())
+    with session_scope() as s:
+        alerts = record_events(s, [e for evs in events.values() for e in evs], config=config)
+    return RunResult(n, events, len(alerts), time.perf_counter() - t0)
+
+
+def run_partitioned(store_root: Path, start: datetime, end: datetime,
+                    session_scope: SessionScope, settings: Any = None, config: Any = None,
+                    suite: dict[str, Detector] | None = None, *, scheduler: Any = None,
+                    shards: int = 2, tile_deg: float = 0.5,
+                    origin: tuple[float, float] = (0.0, 0.0)) -> RunResult:
+    """:func:`run_batch` cut into partitions (:mod:`jinghai.detect.partition`), run on the
+    Dask cluster ``scheduler`` (an address or a ``distributed.Client``) or, without one,
+    one partition after the other here; the same events, the same alerts."""
+    from jinghai.alerts.service import AlertConfig, record_events
+    from jinghai.detect.partition import make_plan, run_local
+
+    t0 = time.perf_counter()
+    if suite is None:
+        with session_scope() as s:
+            suite = build_suite(s, settings)
+    p = make_plan(store_root, start, end, suite, shards=shards, tile_deg=tile_deg,
+                  origin=origin)
+    if scheduler:
+        from jinghai.detect.distributed import run_dask
+
+        events, n = run_dask(p, scheduler)
+    else:
+        events, n = run_local(p)
     config = config or (AlertConfig.from_settings(settings) if settings else AlertConfig())
     with session_scope() as s:
         alerts = record_events(s, [e for evs in events.values() for e in evs], config=config)
@@ -410,8 +472,8 @@ class LiveRunner:
 
 
 __all__ = ["LiveRunner", "RunResult", "StaticHistory", "build_suite", "detector_params",
-           "iter_days", "load_fleet", "refresh_reports", "run_batch", "static_times",
-           "store_days", "with_zone_params"]
+           "iter_days", "iter_windows", "load_fleet", "refresh_reports", "run_batch", "run_partitioned",
+           "static_times", "store_days", "with_zone_params"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -107,6 +107,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.read_session_factory = make_session_factory(engine, read_first=True)
 
     static_dir = resources.files("jinghai.web") / "static"
     # Swagger UI 5 (it reads OpenAPI 3.1) as shipped in the fastapi-offline package

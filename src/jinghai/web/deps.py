@@ -26,12 +26,24 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+#: Unsafe requests that read long before they write: a login verifies an argon2 hash
+#: (tens of milliseconds) before it adds its session row; that must not hold the lock.
+READ_FIRST_PATHS = {"/login", "/api/auth/login"}
+
+
 def db_transaction(request: Request) -> Iterator[None]:
     """One session per request, committed when the handler returns without error and
     *before* the response is sent (an app-wide dependency with ``scope="function"``): a
     client that follows a redirect at once must find what it just saved, and a failed
-    commit must not have been answered with success."""
-    session: Session = request.app.state.session_factory()
+    commit must not have been answered with success.
+
+    Reads (GET, HEAD) and logins take a read-first session: on SQLite no write lock until
+    they write (:func:`jinghai.db.make_session_factory`), so they run beside a writer.
+    Other unsafe requests take the write lock at their first statement, as before."""
+    read_first = request.method not in UNSAFE_METHODS or request.url.path in READ_FIRST_PATHS
+    factory = request.app.state.read_session_factory if read_first else \
+        request.app.state.session_factory
+    session: Session = factory()
     request.state.db = session
     try:
         yield

@@ -90,7 +90,7 @@ def unread_count(request: Request, user) -> int:
     current = getattr(request.state, "db", None)
     if current is not None and current.in_transaction():
         return current.scalar(query) or 0
-    session = request.app.state.session_factory()
+    session = request.app.state.read_session_factory()  # a read: no write lock
     try:
         return session.scalar(query) or 0
     finally:

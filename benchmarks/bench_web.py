@@ -1,0 +1,185 @@
+"""The web server under concurrent users, on SQLite and PostgreSQL, beside a static file.
+
+    .venv/bin/python benchmarks/bench_web.py [--clients 50] [--rounds 6] [--backends sqlite,postgresql]
+
+For each backend: a fresh database built by the migrations (an operation and 50 users),
+``jinghai serve`` started as a subprocess on 127.0.0.1 (uvicorn, one process, as deployed),
+then ``--clients`` threads each sign in (``POST /api/auth/login``, an argon2 verification)
+and make ``--rounds`` rounds of: the entry page ``/``, the map JSON
+``/api/map/vessels``, and the static ``/static/css/app.css`` from the same server (the
+baseline: it touches no database). The number of requests is bounded
+(clients x (1 + 3 x rounds)), each with a 60 s timeout, and all traffic goes to
+127.0.0.1. Prints p50 / p95 / max per kind, error counts, and the ratio of the dynamic
+requests' p95 to the static file's p95 (goal: 50 clients, 0 errors, ratio <= 3).
+PostgreSQL: ``JINGHAI_TEST_POSTGRES_URL`` (as the tests), a database created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-horse-9"
+PG_URL = os.environ.get("JINGHAI_TEST_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_site(url: str, users: int) -> None:
+    from jinghai.accounts.models import Role
+    from jinghai.accounts.service import add_user
+    from jinghai.db import make_engine, make_session_factory, session_scope
+    from jinghai.migrate import upgrade
+    from jinghai.org.service import init_operation
+    from jinghai.org.template import load_template
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(make_session_factory(engine)) as s:
+        init_operation(s, load_template())
+        for i in range(users):
+            add_user(s, None, username=f"bench{i}", password=PASSWORD, role=Role.OFFICE)
+    engine.dispose()
+
+
+def _pg_database():
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"jinghai_bench_web_{os.getpid()}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False), drop
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def run_backend(backend: str, clients: int, rounds: int) -> dict:
+    tmp = tempfile.TemporaryDirectory()
+    drop = None
+    if backend == "sqlite":
+        url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
+    else:
+        url, drop = _pg_database()
+    build_site(url, clients)
+    port = _free_port()
+    env = {**os.environ, "JINGHAI_DATABASE_URL": url, "JINGHAI_DATA_DIR": tmp.name,
+           "JINGHAI_AIS_FEEDS": "[]"}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "jinghai"), "serve",
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/static/css/app.css", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"{backend}: server did not start")
+            time.sleep(0.2)
+        times: dict[str, list[float]] = {"login": [], "entry": [], "map": [], "static": []}
+        errors: dict[str, int] = dict.fromkeys(times, 0)
+        lock = threading.Lock()
+        start = threading.Barrier(clients)
+
+        def timed(client: httpx.Client, kind: str, method: str, path: str, **kw) -> None:
+            t = time.perf_counter()
+            try:
+                r = client.request(method, base + path, timeout=60, **kw)
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            dt = time.perf_counter() - t
+            with lock:
+                times[kind].append(dt)
+                if not ok:
+                    errors[kind] += 1
+
+        def user(i: int) -> None:
+            with httpx.Client(follow_redirects=True) as client:
+                start.wait()
+                timed(client, "login", "POST", "/api/auth/login",
+                      json={"username": f"bench{i}", "password": PASSWORD})
+                for _ in range(rounds):
+                    timed(client, "entry", "GET", "/")
+                    timed(client, "map", "GET", "/api/map/vessels")
+                    timed(client, "static", "GET", "/static/css/app.css")
+
+        wall = time.perf_counter()
+        threads = [threading.Thread(target=user, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(600)
+        wall = time.perf_counter() - wall
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if drop:
+            drop()
+        tmp.cleanup()
+    return {"times": times, "errors": errors, "wall": wall}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--backends", default="sqlite,postgresql")
+    args = ap.parse_args()
+    for backend in args.backends.split(","):
+        res = run_backend(backend, args.clients, args.rounds)
+        times, errors = res["times"], res["errors"]
+        n = sum(len(v) for v in times.values())
+        print(f"\n{backend}: {args.clients} clients, {n} requests in {res['wall']:.1f} s wall")
+        for kind, values in times.items():
+            print(f"  {kind:<7} n={len(values):>4}  p50 {_pct(values, .5) * 1000:8.1f} ms  "
+                  f"p95 {_pct(values, .95) * 1000:8.1f} ms  max {max(values) * 1000:8.1f} ms  "
+                  f"errors {errors[kind]}")
+        static_p95 = _pct(times["static"], .95)
+        for label, dynamic in (("login+entry+map", times["login"] + times["entry"] + times["map"]),
+                               ("entry+map", times["entry"] + times["map"])):
+            print(f"  {label:<16} p50 {statistics.median(dynamic) * 1000:8.1f} ms, p95 "
+                  f"{_pct(dynamic, .95) * 1000:8.1f} ms = {_pct(dynamic, .95) / static_p95:.2f}x "
+                  "the static file's p95")
+        print(f"  login p95 = {_pct(times['login'], .95) / static_p95:.2f}x the static p95 "
+              f"(argon2 verification: CPU-bound); errors {sum(errors.values())}")
+
+
+if __name__ == "__main__":
+    main()
