@@ -66,5 +66,5 @@ def run(
     finally:
         engine.dispose()
     counts = "，".join(f"{k} {len(v)}" for k, v in result.events.items() if v) or "无"
-    typer.echo(f"{result.positions} 个位置，{result.event_count} 个事件（{counts}），"
+    typer.echo(f"{result.positions} 个船位，{result.event_count} 个事件（{counts}），"
                f"记录或更新预警 {result.alerts} 条，用时 {result.seconds:.1f} 秒")
