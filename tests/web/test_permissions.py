@@ -50,8 +50,10 @@ READ_POLICY: list[tuple[str, set[str]]] = [
     (r"^/(audit|api/audit)", {"office1", "admin1"}),
     (r"^/(ais/quarantine|api/ais/quarantine)", {"office1", "admin1"}),
     (r"^/(tipoffs|api/tipoffs)", {"office1", "leader1"}),
-    (r"^/(alerts/settings|alerts/stats|api/alerts/stats)", {"office1"}),
-    (r"^/(portcalls|api/portcalls)", {"office1"}),
+    (r"^/alerts/settings", {"office1"}),
+    # the leadership reads everything (and writes nothing)
+    (r"^/(alerts/stats|api/alerts/stats)", {"office1", "leader1"}),
+    (r"^/(portcalls|api/portcalls)", {"office1", "leader1"}),
     (r"^/report/entry", STAFF),
     (r"^/patrol/m$", {"bs1"}),  # the patrol leader's phone page: units that patrol
     (r"^/(brief|api/brief)", {"office1", "leader1", "admin1"}),  # the leadership's brief
@@ -322,3 +324,18 @@ def test_reveals_are_posts_that_only_log(app, client, login, seeded, username):
     assert ("13812345678" in r.text) is allowed
     assert count() == before_rows + (1 if allowed else 0)
     engine.dispose()
+
+
+def test_the_leadership_reads_port_reports_and_detector_statistics_without_forms(
+        app, client, login, seeded):
+    login("leader1")
+    page = client.get("/portcalls/")
+    assert page.status_code == 200
+    assert "进出港报告" in page.text or "暂无报告" in page.text
+    assert 'action="/portcalls/new"' not in page.text  # no entry form for a reader
+    assert client.get("/api/portcalls").status_code == 200
+    assert client.get("/alerts/stats").status_code == 200
+    assert client.get("/api/alerts/stats").status_code == 200
+    client.cookies.clear()
+    login("office1")
+    assert 'action="/portcalls/new"' in client.get("/portcalls/").text

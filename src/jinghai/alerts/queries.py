@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from jinghai.accounts.models import User
+from jinghai.accounts.models import Role, User
 from jinghai.alerts.access import can_act, require_office, visible_clause
 from jinghai.alerts.models import Alert, AlertDisposition, AlertRoute
 
@@ -158,9 +158,17 @@ def _week(d: datetime) -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
-def detector_stats(session: Session, user: User) -> list[DetectorStats]:
-    """Counts by state and all dispositions ever made, per detector (office only)."""
+def require_stats_reader(user: User) -> None:
+    """Detector statistics hold no personal data: the office and the leadership read them."""
+    if user.role == Role.VIEWER and user.active:
+        return
     require_office(user)
+
+
+def detector_stats(session: Session, user: User) -> list[DetectorStats]:
+    """Counts by state and all dispositions ever made, per detector (the office; the
+    leadership reads them too)."""
+    require_stats_reader(user)
     states: dict[str, dict[str, int]] = {}
     for det, state, n in session.execute(
             select(Alert.detector, Alert.state, func.count(Alert.id))
@@ -181,7 +189,7 @@ def precision_by_week(session: Session, user: User, weeks: int = 12,
                       today: date | None = None) -> dict[str, list[dict[str, Any]]]:
     """Per detector, per ISO week (local time): confirmed, false alarms and precision
     confirmed / (confirmed + false alarm); weeks with no judgement have precision None."""
-    require_office(user)
+    require_stats_reader(user)
     today = today or datetime.now(TZ).date()
     start = datetime.combine(today - timedelta(weeks=weeks), datetime.min.time(), TZ)
     rows = session.execute(select(AlertDisposition.detector, AlertDisposition.outcome,

@@ -63,6 +63,13 @@ def require_report_keeper(session: Session, user: User | None) -> None:
         raise PermissionDenied("只有专班办公室和渔业主管部门可以登记和查看进出港报告")
 
 
+def require_report_reader(session: Session, user: User | None) -> None:
+    """The keepers, and the leadership, who reads everything and writes nothing."""
+    if user is not None and user.role == Role.VIEWER and user.active:
+        return
+    require_report_keeper(session, user)
+
+
 def _parse_time(value: datetime | str) -> datetime:
     if isinstance(value, str):
         text = value.strip().replace("/", "-").replace("T", " ")
@@ -274,7 +281,7 @@ def import_port_reports(session: Session, user: User, data: bytes, filename: str
 # -- reads -------------------------------------------------------------------------------
 def list_port_reports(session: Session, user: User, *, limit: int = 200,
                       vessel_id: int | None = None) -> list[PortReport]:
-    require_report_keeper(session, user)
+    require_report_reader(session, user)
     q = select(PortReport).order_by(PortReport.event_time.desc(), PortReport.id.desc())
     if vessel_id is not None:
         q = q.where(PortReport.vessel_id == vessel_id)

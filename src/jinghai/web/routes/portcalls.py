@@ -20,9 +20,10 @@ from jinghai.portcalls.service import (
     import_port_reports,
     issue_owner_link,
     list_port_reports,
-    require_report_keeper,
+    require_report_reader,
     vessel_for_owner_token,
 )
+from jinghai.vessels.access import is_registry_keeper
 from jinghai.vessels.models import FishingVessel
 from jinghai.vessels.qr import qr_png
 from jinghai.web.deps import current_user, get_db
@@ -44,6 +45,7 @@ def _ports(db: Session) -> list[ZoneRecord]:
 
 def _page(request: Request, db: Session, user: User, **extra):
     ctx = {"reports": list_port_reports(db, user), "ports": _ports(db), "values": {},
+           "keeper": is_registry_keeper(db, user),
            "error": None, "imported": None, "link": None, "notice": None}
     ctx.update(extra)
     return render(request, "portcalls/list.html", ctx,
@@ -52,7 +54,7 @@ def _page(request: Request, db: Session, user: User, **extra):
 
 @router.get("/portcalls/", include_in_schema=False)
 def page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
-    require_report_keeper(db, user)
+    require_report_reader(db, user)
     return _page(request, db, user)
 
 
