@@ -48,11 +48,11 @@ class TooManyRequests(JinghaiError):
 
 
 __all__ = [
-    "JinghaiError",
-    "InvalidInput",
-    "NotAuthenticated",
-    "PermissionDenied",
-    "NotFound",
     "Conflict",
+    "InvalidInput",
+    "JinghaiError",
+    "NotAuthenticated",
+    "NotFound",
+    "PermissionDenied",
     "TooManyRequests",
 ]

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
-    import jinghai.accounts.models  # noqa: F401
-    import jinghai.ais.models  # noqa: F401
-    import jinghai.alerts.models  # noqa: F401
-    import jinghai.audit.models  # noqa: F401
-    import jinghai.cases.models  # noqa: F401
-    import jinghai.geo.models  # noqa: F401
-    import jinghai.inbound.models  # noqa: F401
-    import jinghai.incidents.models  # noqa: F401
-    import jinghai.notify.models  # noqa: F401
-    import jinghai.org.models  # noqa: F401
-    import jinghai.outreach.models  # noqa: F401
-    import jinghai.patrol.models  # noqa: F401
-    import jinghai.portcalls.models  # noqa: F401
-    import jinghai.reporting.models  # noqa: F401
-    import jinghai.supervision.models  # noqa: F401
-    import jinghai.tipoffs.models  # noqa: F401
+    import jinghai.accounts.models
+    import jinghai.ais.models
+    import jinghai.alerts.models
+    import jinghai.audit.models
+    import jinghai.cases.models
+    import jinghai.geo.models
+    import jinghai.inbound.models
+    import jinghai.incidents.models
+    import jinghai.notify.models
+    import jinghai.org.models
+    import jinghai.outreach.models
+    import jinghai.patrol.models
+    import jinghai.portcalls.models
+    import jinghai.reporting.models
+    import jinghai.supervision.models
+    import jinghai.tipoffs.models
     import jinghai.vessels.models  # noqa: F401

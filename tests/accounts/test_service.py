@@ -14,7 +14,13 @@ from jinghai.accounts.service import (
     start_session,
 )
 from jinghai.audit.models import AuditEvent
-from jinghai.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyRequests
+from jinghai.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    PermissionDenied,
+    TooManyRequests,
+)
 
 
 def test_passwords_are_argon2_hashes(session, operation):

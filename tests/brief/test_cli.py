@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from jinghai.accounts.models import Role
 from jinghai.accounts.service import add_user
 from jinghai.cli.main import app
-from jinghai.reporting.form import default_form
 from jinghai.db import make_engine, make_session_factory, session_scope
+from jinghai.reporting.form import default_form
 from jinghai.reporting.service import save_section
 from jinghai.supervision.schemas import ListingIn
 from jinghai.supervision.service import list_for_rectification

@@ -11,8 +11,8 @@ from docx import Document
 
 from jinghai.brief.export import brief_docx
 from jinghai.brief.queries import daily_brief
-from jinghai.geo.service import seed_demo_zones
 from jinghai.geo.models import ZoneRecord
+from jinghai.geo.service import seed_demo_zones
 from jinghai.patrol.queries import overdue_landing_points
 from jinghai.patrol.service import check_in
 

@@ -3,6 +3,7 @@ another group's section; office staff compile and lock the day and download the 
 whose figures match what was entered."""
 
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -47,7 +48,7 @@ def test_liaison_submits_office_locks_and_exports(live_server, page, sign_in, si
 
     with page.expect_download() as info:
         page.get_by_role("link", name="下载 Excel").click()
-    data = open(info.value.path(), "rb").read()
+    data = Path(info.value.path()).read_bytes()
     ws = openpyxl.load_workbook(BytesIO(data)).worksheets[0]
     cells = [[c for c in row] for row in ws.iter_rows(values_only=True)]
     labels_row = next(r for r in cells if "查验入境人员（人）" in r)

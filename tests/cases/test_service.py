@@ -265,7 +265,7 @@ def test_attachments_are_typed_by_content_stored_by_hash_and_need_to_know(
         open_attachment(session, customs, c.id, photo.id, tmp_path)
     with pytest.raises(PermissionDenied):
         add_attachment(session, customs, c.id, "x.txt", b"hello", tmp_path)
-    row, path = open_attachment(session, office, c.id, photo.id, tmp_path)
+    _row, path = open_attachment(session, office, c.id, photo.id, tmp_path)
     assert path.read_bytes() == png
     logged = session.scalars(select(AuditEvent).where(
         AuditEvent.entity_type == "clue_attachment", AuditEvent.action == "download")).all()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from jinghai.accounts.models import Role, User
 from jinghai.cases.entities import extract_entities
 from jinghai.errors import PermissionDenied
-from jinghai.masking import SENSITIVE_KINDS, mask_value
+from jinghai.masking import SENSITIVE_KINDS, mask_value  # noqa: F401 - cases.queries imports it from here
 from jinghai.org.models import Unit
 
 

@@ -36,18 +36,18 @@ app.add_typer(users_app, name="users")
 app.add_typer(report_app, name="report")
 
 # Each domain's commands, mounted explicitly after the Typer apps they join.
-from jinghai.cli.ais import app as ais_app  # noqa: E402
-from jinghai.cli.detect import app as detect_app  # noqa: E402
-from jinghai.cli.patrol import app as patrol_app  # noqa: E402
-from jinghai.cli.supervision import app as supervision_app  # noqa: E402
-from jinghai.cli.zones import app as zones_app  # noqa: E402
+from jinghai.cli.ais import app as ais_app
+from jinghai.cli.detect import app as detect_app
+from jinghai.cli.patrol import app as patrol_app
+from jinghai.cli.supervision import app as supervision_app
+from jinghai.cli.zones import app as zones_app
 
 app.add_typer(ais_app, name="ais")
 app.add_typer(detect_app, name="detect")
 app.add_typer(patrol_app, name="patrol")
 app.add_typer(supervision_app, name="supervision")
 app.add_typer(zones_app, name="zones")
-from jinghai.cli.detect import app as detect_app  # noqa: E402
+from jinghai.cli.detect import app as detect_app
 
 app.add_typer(detect_app, name="detect")
 

@@ -46,12 +46,12 @@ def register_counter(code: str) -> Callable[[Counter], Counter]:
 
 def load_counters() -> None:
     """Import every domain's counters (they register on import). Explicit: a typo fails."""
-    import jinghai.alerts.counters  # noqa: F401
-    import jinghai.cases.counters  # noqa: F401
-    import jinghai.inbound.counters  # noqa: F401
-    import jinghai.incidents.counters  # noqa: F401
-    import jinghai.outreach.counters  # noqa: F401
-    import jinghai.patrol.counters  # noqa: F401
+    import jinghai.alerts.counters
+    import jinghai.cases.counters
+    import jinghai.inbound.counters
+    import jinghai.incidents.counters
+    import jinghai.outreach.counters
+    import jinghai.patrol.counters
     import jinghai.vessels.counters  # noqa: F401
 
 

@@ -185,13 +185,12 @@ def _seed_outreach(session: Session, rng: random.Random, days: list[date],
 
 def issue_demo_circulars(session: Session, users: dict[str, User], today: date) -> None:
     """A bulletin for last week and a warning to the unit with the most lapses."""
+    from jinghai.org.service import get_operation
     from jinghai.supervision.records import (
         overdue_listings,
         overdue_problems,
         reporting_lapses,
     )
-
-    from jinghai.org.service import get_operation
 
     office = users["office"]
     began = get_operation(session).start_date  # a short demo has less history than a week

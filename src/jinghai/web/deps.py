@@ -125,11 +125,11 @@ async def verify_csrf(request: Request, auth: Auth = Depends(get_auth)) -> None:
             form = await request.form()
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
-    if request.url.path in JSON_LOGIN_PATHS:
-        # A JSON login cannot be forged by a cross-site form (browsers will not send
-        # application/json cross-origin without a CORS preflight, which we never allow).
-        if request.headers.get("content-type", "").startswith("application/json"):
-            return
+    # A JSON login cannot be forged by a cross-site form (browsers will not send
+    # application/json cross-origin without a CORS preflight, which we never allow).
+    if request.url.path in JSON_LOGIN_PATHS and \
+            request.headers.get("content-type", "").startswith("application/json"):
+        return
     expected = auth.csrf_token
     if auth.user is None and ANON_CSRF_COOKIE not in request.cookies:
         raise PermissionDenied("表单已过期，请刷新页面后重试（CSRF）")

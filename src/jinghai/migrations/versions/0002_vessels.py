@@ -12,7 +12,6 @@ from alembic import op
 
 import jinghai.db
 
-
 revision = '0002_vessels'
 down_revision = "0001_foundation"
 branch_labels = ('vessels',)

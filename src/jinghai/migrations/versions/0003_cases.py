@@ -12,7 +12,6 @@ from alembic import op
 
 import jinghai.db
 
-
 revision = '0003_cases'
 down_revision = '0001_foundation'
 branch_labels = ('cases',)
