@@ -38,6 +38,9 @@ from jinghai.detect.positions import Positions
 from jinghai.geo.coast import Coastline, default_coastline
 from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m
 
+#: Queries per step of the companion join (bounds its memory, not its result).
+COMPANION_CHUNK = 8192
+
 
 @dataclass(frozen=True)
 class LoiteringParams(DetectorParams):
@@ -216,6 +219,21 @@ class LoiteringDetector(Detector):
         key = (pb << (bx + by)) | (px << by) | py
         order = np.argsort(key, kind="stable")
         skey = key[order]
+        # Queries go in chunks: a slow vessel meets its own trail in its cell (a fix every
+        # few seconds), so the candidate pairs of a whole day at once can take gigabytes.
+        for c0 in range(0, len(idx), COMPANION_CHUNK):
+            c = slice(c0, c0 + COMPANION_CHUNK)
+            self._company_in(out[c], idx[c], qx[c], qy[c], qb[c], skey, order, pool, rows,
+                             bx, by, w, d)
+        return out
+
+    @staticmethod
+    def _company_in(out: NDArray[np.bool_], idx: NDArray[np.int64], qx: NDArray[np.int64],
+                    qy: NDArray[np.int64], qb: NDArray[np.int64], skey: NDArray[np.int64],
+                    order: NDArray[np.int64], pool: Positions, rows: Positions, bx: int,
+                    by: int, w: int, d: float) -> None:
+        """Mark in ``out`` (a view) the queries with company in the 3×3 cells and the two
+        time buckets around them."""
         for dt in (0, 1):
             for dx in (-1, 0, 1):
                 for dy in (-1, 0, 1):
@@ -236,7 +254,6 @@ class LoiteringDetector(Detector):
                     near = haversine_m(pool.lon[pj], pool.lat[pj], rows.lon[r],
                                        rows.lat[r]) <= d
                     out[qi[near]] = True
-        return out
 
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
         p = self.params
