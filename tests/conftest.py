@@ -9,6 +9,7 @@ PostgreSQL runs are skipped with the reason, except under ``CI=true``, where the
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,6 +89,30 @@ def fresh_database_url(tmp_path_factory):
     def make(backend: str) -> str:
         if backend == "sqlite":
             return f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'jinghai.db'}"
+        reason = _postgres_reason()
+        if reason:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI=true requires PostgreSQL: {reason}")
+            pytest.skip(reason)
+        url, drop = make_postgres_database()
+        drops.append(drop)
+        return url
+
+    yield make
+    for drop in drops:
+        drop()
+
+
+@pytest.fixture()
+def throwaway_database_url():
+    """Like ``fresh_database_url``, but each database is dropped (WITH FORCE) when the test
+    ends, not when the session does: a test's app may leave a pooled connection behind, and
+    a few hundred such tests would exhaust the server's connection limit."""
+    drops = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{Path(tempfile.mkdtemp(prefix='jinghai-')) / 'jinghai.db'}"
         reason = _postgres_reason()
         if reason:
             if os.environ.get("CI") == "true":

@@ -141,5 +141,8 @@ def test_registry_fishing_vessel_shows_its_record_and_code(map_server, page, sig
         "href", re.compile(r"^/vessels/\d+$"))
     qr = page.get_by_role("img", name="船舶专属码")
     expect(qr).to_have_attribute("src", re.compile(r"^/vessels/\d+/qr\.svg$"))
-    assert page.evaluate("document.getElementById('vp-qr').naturalWidth") > 0
+    # the image loads after its src is set: wait for it (a broken image never gets a width)
+    page.wait_for_function(
+        "() => { const i = document.getElementById('vp-qr'); return i.complete && i.naturalWidth > 0; }",
+        timeout=15_000)
     assert "13805741234" not in page.content()

@@ -35,8 +35,8 @@ def build_site(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def site_url(request, fresh_database_url):
-    url = fresh_database_url(request.param)
+def site_url(request, throwaway_database_url):
+    url = throwaway_database_url(request.param)
     build_site(url)
     return url
 
