@@ -9,7 +9,6 @@ PostgreSQL runs are skipped with the reason, except under ``CI=true``, where the
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,11 +79,9 @@ def db_url(request, tmp_path_factory) -> Iterator[str]:
     drop()
 
 
-@pytest.fixture(scope="session")
-def fresh_database_url(tmp_path_factory):
-    """Make a new, empty database of a backend: ``fresh_database_url("sqlite"|"postgresql")``.
-    For tests whose writes must commit (live servers, CLI runs). Dropped at the end."""
-    drops = []
+def _database_maker(tmp_path_factory, drops: list):
+    """``make(backend)``: a new, empty database of that backend; PostgreSQL ones are dropped
+    by the caller through ``drops``."""
 
     def make(backend: str) -> str:
         if backend == "sqlite":
@@ -98,31 +95,26 @@ def fresh_database_url(tmp_path_factory):
         drops.append(drop)
         return url
 
-    yield make
+    return make
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(tmp_path_factory):
+    """Make a new, empty database of a backend: ``fresh_database_url("sqlite"|"postgresql")``.
+    For tests whose writes must commit (live servers, CLI runs). Dropped at the end."""
+    drops: list = []
+    yield _database_maker(tmp_path_factory, drops)
     for drop in drops:
         drop()
 
 
 @pytest.fixture()
-def throwaway_database_url():
+def throwaway_database_url(tmp_path_factory):
     """Like ``fresh_database_url``, but each database is dropped (WITH FORCE) when the test
     ends, not when the session does: a test's app may leave a pooled connection behind, and
     a few hundred such tests would exhaust the server's connection limit."""
-    drops = []
-
-    def make(backend: str) -> str:
-        if backend == "sqlite":
-            return f"sqlite:///{Path(tempfile.mkdtemp(prefix='jinghai-')) / 'jinghai.db'}"
-        reason = _postgres_reason()
-        if reason:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"CI=true requires PostgreSQL: {reason}")
-            pytest.skip(reason)
-        url, drop = make_postgres_database()
-        drops.append(drop)
-        return url
-
-    yield make
+    drops: list = []
+    yield _database_maker(tmp_path_factory, drops)
     for drop in drops:
         drop()
 
