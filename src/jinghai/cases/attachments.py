@@ -41,6 +41,17 @@ _MAGIC: list[tuple[bytes, str, str]] = [
 ]
 
 
+
+def write_once(target: Path, data: bytes) -> None:
+    """Write a content-addressed file atomically (temp file + rename); an existing file
+    already holds the same bytes, so it is left alone."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+
 def detect_image(data: bytes) -> tuple[str, str] | None:
     """(extension, content type) of a JPEG, PNG or WebP photo, judged by its bytes."""
     for magic, ext, ctype in IMAGE_TYPES:
@@ -103,13 +114,7 @@ def add_attachment(session: Session, user: User, clue_id: int, filename: str, da
     ext, ctype = detect_type(data)
     digest = hashlib.sha256(data).hexdigest()
     relative = f"{FOLDER}/{clue.id}/{digest}.{ext}"
-    target = data_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
+    write_once(data_dir / relative, data)
     row = ClueAttachment(clue_id=clue.id, filename=_clean_name(filename, ext), content_type=ctype,
                          size=len(data), sha256=digest, path=relative, uploaded_by_id=user.id)
     clue.attachments.append(row)

@@ -8,8 +8,6 @@ Who may write: the office (for any unit) and a unit's liaison (for their own uni
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -309,7 +307,7 @@ def end_mission(session: Session, user: User, mission_id: int,
 
 
 def _store_photo(data: bytes, data_dir: Path) -> tuple[str, str]:
-    from jinghai.cases.attachments import detect_type
+    from jinghai.cases.attachments import detect_type, write_once
 
     if len(data) > MAX_PHOTO_BYTES:
         raise InvalidInput(f"照片不能超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
@@ -318,13 +316,7 @@ def _store_photo(data: bytes, data_dir: Path) -> tuple[str, str]:
         raise InvalidInput("照片应为 JPEG 或 PNG 图片")
     digest = hashlib.sha256(data).hexdigest()
     relative = f"{PHOTO_FOLDER}/{digest[:2]}/{digest}.{ext}"
-    target = data_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
+    write_once(data_dir / relative, data)
     return relative, ctype
 
 

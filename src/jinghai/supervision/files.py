@@ -5,15 +5,13 @@ items, each upload and download audited."""
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
-from jinghai.cases.attachments import _clean_name, detect_type
+from jinghai.cases.attachments import _clean_name, detect_type, write_once
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.supervision.access import require_see
 from jinghai.supervision.models import EvidenceFile
@@ -31,13 +29,7 @@ def store_file(session: Session, user: User, unit_id: int, filename: str, data: 
     ext, ctype = detect_type(data)
     digest = hashlib.sha256(data).hexdigest()
     relative = f"{FOLDER}/{digest[:2]}/{digest}.{ext}"
-    target = data_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
+    write_once(data_dir / relative, data)
     row = EvidenceFile(unit_id=unit_id, filename=_clean_name(filename, ext), content_type=ctype,
                        size=len(data), sha256=digest, path=relative, uploaded_by_id=user.id)
     session.add(row)
