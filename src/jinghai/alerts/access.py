@@ -64,6 +64,3 @@ def require_actor(session: Session, user: User, alert: Alert) -> None:
         raise PermissionDenied("无权处理这条预警")
 
 
-def require_office(user: User) -> None:
-    if not user.active or user.role != Role.OFFICE:
-        raise PermissionDenied("只有专班办公室可以查看")

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
-from jinghai.alerts.access import require_office
 from jinghai.alerts.models import DetectorSetting
 from jinghai.audit.service import record
 from jinghai.db import utcnow

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import Role, User
-from jinghai.alerts.access import can_act, require_office, visible_clause
+from jinghai.alerts.access import can_act, visible_clause
 from jinghai.alerts.models import Alert, AlertDisposition, AlertRoute
 
 TZ = ZoneInfo("Asia/Shanghai")

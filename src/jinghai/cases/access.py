@@ -19,10 +19,6 @@ from jinghai.masking import SENSITIVE_KINDS, mask_value  # noqa: F401 - cases.qu
 from jinghai.org.models import Unit
 
 
-def is_office(user: User) -> bool:
-    return user.active and user.role == Role.OFFICE
-
-
 def may_see_unit_data(user: User, unit_id: int) -> bool:
     """Owning unit, office or leadership (read only: every writer also calls
     :func:`require_staff_writer`); one condition per line so a reviewer can check each."""
@@ -50,9 +46,6 @@ def require_staff_writer(user: User) -> None:
         raise PermissionDenied("联络员账号未绑定单位")
 
 
-def require_office(user: User) -> None:
-    if not is_office(user):
-        raise PermissionDenied("只有专班办公室可以进行此操作")
 
 
 def owning_unit_id(session: Session, user: User) -> int:

@@ -30,9 +30,6 @@ def require_section_reader(session: Session, user: User, unit: Unit, section: st
         raise PermissionDenied(f"{unit.name} 不填报该栏目")
 
 
-def require_office(user: User) -> None:
-    if user.role != Role.OFFICE:
-        raise PermissionDenied("只有专班办公室可以进行此操作")
 
 
 def require_district_reader(user: User) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.db import utcnow
@@ -27,7 +28,7 @@ from jinghai.org.service import (
     local_today,
     reporting_slots,
 )
-from jinghai.reporting.access import require_office, require_section_reader, require_section_writer
+from jinghai.reporting.access import require_section_reader, require_section_writer
 from jinghai.reporting.computed import computed_values
 from jinghai.reporting.form import FigureKind, FormDefinition, Section, Severity, default_form
 from jinghai.reporting.models import (

@@ -26,9 +26,6 @@ def may_see_unit_item(user: User, unit_id: int) -> bool:
     return user.unit_id is not None and user.unit_id == unit_id
 
 
-def require_office(user: User) -> None:
-    if not user.active or user.role != Role.OFFICE:
-        raise PermissionDenied("只有专班办公室可以进行此操作")
 
 
 def require_see(user: User, unit_id: int) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
 from jinghai.alerts.webhooks import enqueue_messages, robot_message
 from jinghai.audit.service import record
@@ -22,7 +23,7 @@ from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput, NotFound
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit, WorkGroup
-from jinghai.supervision.access import require_office, require_see, require_unit_actor
+from jinghai.supervision.access import require_see, require_unit_actor
 from jinghai.supervision.files import store_file
 from jinghai.supervision.models import (
     PROBLEM_SOURCES,

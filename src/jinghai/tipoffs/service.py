@@ -20,9 +20,9 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
-from jinghai.cases.access import require_office
 from jinghai.cases.attachments import IMAGE_NAMES, add_attachment, detect_image
 from jinghai.cases.models import Clue
 from jinghai.cases.service import ClueInput, create_clue

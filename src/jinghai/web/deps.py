@@ -6,6 +6,7 @@ import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -153,3 +154,13 @@ def require_roles(*roles: Role):
         return user
 
     return check
+
+
+#: Typed dependencies for route signatures: ``db: DbSession``, ``user: CurrentUser``.
+DbSession = Annotated[Session, Depends(get_db)]
+CurrentAuth = Annotated[Auth, Depends(get_auth)]
+CurrentUser = Annotated[User, Depends(current_user)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+OfficeUser = Annotated[User, Depends(require_roles(Role.OFFICE))]
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+OfficeOrAdminUser = Annotated[User, Depends(require_roles(Role.OFFICE, Role.ADMIN))]

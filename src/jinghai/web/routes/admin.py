@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -12,13 +12,12 @@ from jinghai.accounts.models import ROLE_LABELS, Role, User
 from jinghai.accounts.service import add_user, list_users, set_active, set_password, set_role
 from jinghai.errors import JinghaiError
 from jinghai.org.models import Unit
-from jinghai.web.deps import get_db, require_roles
+from jinghai.web.deps import AdminUser, DbSession
 from jinghai.web.render import render
 from jinghai.web.routes.auth import UserOut
 
 #: Users and roles are the admin's alone; checked before the request body is read, so
 #: nobody else learns anything from validation errors or echoes.
-ADMIN = require_roles(Role.ADMIN)
 
 router = APIRouter()
 
@@ -34,21 +33,22 @@ def _page(request: Request, db: Session, user: User, error: str | None = None, s
 
 
 @router.get("/admin/users", include_in_schema=False)
-def users_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(ADMIN)):
+def users_page(request: Request, db: DbSession,
+               user: AdminUser):
     return _page(request, db, user)
 
 
 @router.post("/admin/users", include_in_schema=False)
 def users_add(
     request: Request,
+    *,
     username: str = Form(...),
     display_name: str = Form(""),
     password: str = Form(...),
     role: str = Form(...),
     unit: str = Form(""),
-    db: Session = Depends(get_db),
-    user: User = Depends(ADMIN),
+    db: DbSession,
+    user: AdminUser,
 ):
     try:
         add_user(db, user, username=username, password=password, role=role,
@@ -64,12 +64,13 @@ def users_add(
 @router.post("/admin/users/{user_id}", include_in_schema=False)
 def users_change(
     user_id: int,
+    *,
     role: str = Form(...),
     unit: str = Form(""),
     active: str = Form("on"),
     password: str = Form(""),
-    db: Session = Depends(get_db),
-    user: User = Depends(ADMIN),
+    db: DbSession,
+    user: AdminUser,
 ):
     set_role(db, user, user_id, role, unit or None)
     target = db.get(User, user_id)
@@ -96,13 +97,13 @@ class UserPatch(BaseModel):
 
 
 @router.get("/api/users", response_model=list[UserOut], tags=["users"])
-def api_users(db: Session = Depends(get_db), user: User = Depends(ADMIN)):
+def api_users(db: DbSession, user: AdminUser):
     return [UserOut.of(u) for u in list_users(db, user)]
 
 
 @router.post("/api/users", response_model=UserOut, status_code=201, tags=["users"])
-def api_add_user(body: UserIn, db: Session = Depends(get_db),
-                 user: User = Depends(ADMIN)):
+def api_add_user(body: UserIn, db: DbSession,
+                 user: AdminUser):
     new = add_user(db, user, username=body.username, password=body.password, role=body.role,
                    display_name=body.display_name, unit_key=body.unit_key)
     db.refresh(new)
@@ -110,8 +111,8 @@ def api_add_user(body: UserIn, db: Session = Depends(get_db),
 
 
 @router.patch("/api/users/{user_id}", response_model=UserOut, tags=["users"])
-def api_change_user(user_id: int, body: UserPatch, db: Session = Depends(get_db),
-                    user: User = Depends(ADMIN)):
+def api_change_user(user_id: int, body: UserPatch, db: DbSession,
+                    user: AdminUser):
     target = db.get(User, user_id)
     if body.role is not None:
         set_role(db, user, user_id, body.role, body.unit_key)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request
 
-from jinghai.accounts.models import Role, User
 from jinghai.ais.quarantine import REASON_LABELS, Reason, quarantine_counts, recent_quarantine
 from jinghai.errors import InvalidInput
-from jinghai.web.deps import get_db, require_roles
+from jinghai.web.deps import DbSession, OfficeOrAdminUser
 from jinghai.web.render import render
 
 router = APIRouter()
-office_only = require_roles(Role.OFFICE, Role.ADMIN)
 
 
 def _reason(value: str | None) -> str | None:
@@ -22,8 +19,8 @@ def _reason(value: str | None) -> str | None:
 
 
 @router.get("/ais/quarantine", include_in_schema=False)
-def quarantine_page(request: Request, reason: str | None = None, db: Session = Depends(get_db),
-                    user: User = Depends(office_only)):
+def quarantine_page(request: Request, *, reason: str | None = None, db: DbSession,
+                    user: OfficeOrAdminUser):
     reason = _reason(reason)
     return render(request, "ais_admin/quarantine.html", {
         "counts": quarantine_counts(db), "labels": {r.value: l for r, l in REASON_LABELS.items()},
@@ -31,8 +28,8 @@ def quarantine_page(request: Request, reason: str | None = None, db: Session = D
 
 
 @router.get("/api/ais/quarantine", tags=["ais"])
-def api_quarantine(reason: str | None = None, limit: int = Query(100, ge=1, le=1000),
-                   db: Session = Depends(get_db), user: User = Depends(office_only)):
+def api_quarantine(*, reason: str | None = None, limit: int = Query(100, ge=1, le=1000),
+                   db: DbSession, user: OfficeOrAdminUser):
     reason = _reason(reason)
     return {"counts": quarantine_counts(db),
             "recent": [{"id": q.id, "at": q.at.isoformat(), "reason": q.reason,

@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
+from jinghai.accounts.access import require_office
 from jinghai.alerts import queries
-from jinghai.alerts.access import get_alert_for, require_office
+from jinghai.alerts.access import get_alert_for
 from jinghai.alerts.detector_settings import settings_rows
 from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STATE_LABELS
 from jinghai.alerts.routing import routing_table
@@ -29,8 +28,7 @@ from jinghai.detect.registry import DETECTOR_LABELS
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZONE_KIND_LABELS
 from jinghai.org.models import WorkGroup
-from jinghai.settings import Settings
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, get_settings
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -73,9 +71,9 @@ def _group_id(value: str) -> int | None:
 
 
 @router.get("/alerts/", include_in_schema=False)
-def inbox(request: Request, state: str = "open", severity: str = "", detector: str = "",
+def inbox(request: Request, *, state: str = "open", severity: str = "", detector: str = "",
           group: str = "", kind: str = "", page: int = Query(1, ge=1),
-          db: Session = Depends(get_db), user: User = Depends(current_user)):
+          db: DbSession, user: CurrentUser):
     filters = {"state": state, "severity": severity, "detector": detector,
                "group_id": _group_id(group), "kind": kind}
     total = queries.count_alerts(db, user, **filters)
@@ -97,8 +95,8 @@ def inbox(request: Request, state: str = "open", severity: str = "", detector: s
 
 
 @router.post("/alerts/bulk", include_in_schema=False)
-async def bulk_form(request: Request, db: Session = Depends(get_db),
-                    user: User = Depends(current_user)):
+async def bulk_form(request: Request, db: DbSession,
+                    user: CurrentUser):
     """Acknowledge, or close with one judgement and reason, the ticked alerts."""
     from urllib.parse import urlencode
 
@@ -123,9 +121,9 @@ async def bulk_form(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/alerts/settings", include_in_schema=False)
-def settings_page(request: Request, db: Session = Depends(get_db),
-                  user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)):
+def settings_page(request: Request, db: DbSession,
+                  user: CurrentUser,
+                  settings: AppSettings):
     require_office(user)
     return render(request, "alerts/settings.html", {
         "dets": settings_rows(db, settings),
@@ -138,8 +136,8 @@ def settings_page(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/alerts/settings/{name}", include_in_schema=False)
-async def settings_save(request: Request, name: str, db: Session = Depends(get_db),
-                        user: User = Depends(current_user)):
+async def settings_save(request: Request, name: str, db: DbSession,
+                        user: CurrentUser):
     """Save the office's values for one detector; ``reset`` goes back to the defaults."""
     from jinghai.alerts.detector_settings import reset_detector_params, save_detector_params
 
@@ -159,16 +157,16 @@ async def settings_save(request: Request, name: str, db: Session = Depends(get_d
 
 
 @router.get("/alerts/stats", include_in_schema=False)
-def stats_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def stats_page(request: Request, db: DbSession,
+               user: CurrentUser):
     stats = queries.detector_stats(db, user)
     return render(request, "alerts/stats.html", {
         "stats": stats, "weekly": queries.precision_by_week(db, user), **_labels()})
 
 
 @router.get("/alerts/{alert_id:int}", include_in_schema=False)
-def detail(request: Request, alert_id: int, db: Session = Depends(get_db),
-           user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+def detail(request: Request, alert_id: int, db: DbSession,
+           user: CurrentUser, settings: AppSettings):
     alert = get_alert_for(db, user, alert_id)
     data = queries.alert_detail(db, user, alert)
     return render(request, "alerts/detail.html", {"a": alert, "data": data,
@@ -177,16 +175,16 @@ def detail(request: Request, alert_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/alerts/{alert_id:int}/ack", include_in_schema=False)
-async def ack_form(request: Request, alert_id: int, db: Session = Depends(get_db),
-                   user: User = Depends(current_user)):
+async def ack_form(request: Request, alert_id: int, db: DbSession,
+                   user: CurrentUser):
     form = await request.form()
     acknowledge_alert(db, user, alert_id, str(form.get("note", "")))
     return RedirectResponse(f"/alerts/{alert_id}?ok=acknowledged", status_code=303)
 
 
 @router.post("/alerts/{alert_id:int}/close", include_in_schema=False)
-async def close_form(request: Request, alert_id: int, db: Session = Depends(get_db),
-                     user: User = Depends(current_user)):
+async def close_form(request: Request, alert_id: int, db: DbSession,
+                     user: CurrentUser):
     form = await request.form()
     alert = close_alert(db, user, alert_id, str(form.get("outcome", "")),
                         str(form.get("reason", "")))
@@ -206,10 +204,10 @@ class CloseIn(BaseModel):
 
 
 @router.get("/api/alerts", tags=["alerts"])
-def api_list(state: str = "", severity: str = "", detector: str = "", group: str = "",
+def api_list(*, state: str = "", severity: str = "", detector: str = "", group: str = "",
              kind: str = "", limit: int = Query(200, ge=1, le=1000),
              offset: int = Query(0, ge=0),
-             db: Session = Depends(get_db), user: User = Depends(current_user)):
+             db: DbSession, user: CurrentUser):
     filters = {"state": state, "severity": severity, "detector": detector,
                "group_id": _group_id(group), "kind": kind}
     rows = queries.list_alerts(db, user, **filters, limit=limit, offset=offset)
@@ -229,7 +227,7 @@ class BulkIn(BaseModel):
 
 
 @router.post("/api/alerts/bulk", tags=["alerts"])
-def api_bulk(body: BulkIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_bulk(body: BulkIn, db: DbSession, user: CurrentUser):
     """Acknowledge, or close with one judgement and reason, many alerts at once; each is
     checked as if handled alone, and the ones left are listed with the reason."""
     if body.action == "acknowledge":
@@ -246,9 +244,9 @@ class DetectorParamsIn(BaseModel):
 
 
 @router.put("/api/alerts/detectors/{name}", tags=["alerts"])
-def api_set_detector(name: str, body: DetectorParamsIn, db: Session = Depends(get_db),
-                     user: User = Depends(current_user),
-                     settings: Settings = Depends(get_settings)) -> dict:
+def api_set_detector(name: str, body: DetectorParamsIn, db: DbSession,
+                     user: CurrentUser,
+                     settings: AppSettings) -> dict:
     """Office: set some of a detector's plain parameters (the rest keep their values);
     they override the server settings and reach live detection within a minute."""
     from jinghai.alerts.detector_settings import save_detector_params, stored_overrides
@@ -259,8 +257,8 @@ def api_set_detector(name: str, body: DetectorParamsIn, db: Session = Depends(ge
 
 
 @router.get("/api/alerts/poll", tags=["alerts"])
-def api_poll(since: str = "", db: Session = Depends(get_db),
-             user: User = Depends(current_user)):
+def api_poll(*, since: str = "", db: DbSession,
+             user: CurrentUser):
     """What changed after ``since`` (the last ``cursor``), and the count of new alerts for
     the nav badge. The inbox polls this every few seconds."""
     if not since:
@@ -273,7 +271,7 @@ def api_poll(since: str = "", db: Session = Depends(get_db),
 
 
 @router.get("/api/alerts/stats", tags=["alerts"])
-def api_stats(db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_stats(db: DbSession, user: CurrentUser):
     stats = queries.detector_stats(db, user)
     return {"detectors": [{"detector": s.detector, "by_state": s.by_state,
                            "confirmed": s.confirmed, "false_alarm": s.false_alarm,
@@ -282,17 +280,17 @@ def api_stats(db: Session = Depends(get_db), user: User = Depends(current_user))
 
 
 @router.get("/api/alerts/{alert_id}", tags=["alerts"])
-def api_detail(alert_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_detail(alert_id: int, db: DbSession, user: CurrentUser):
     return queries.alert_detail(db, user, get_alert_for(db, user, alert_id))
 
 
 @router.post("/api/alerts/{alert_id}/acknowledge", tags=["alerts"])
-def api_ack(alert_id: int, body: AckIn, db: Session = Depends(get_db),
-            user: User = Depends(current_user)):
+def api_ack(alert_id: int, body: AckIn, db: DbSession,
+            user: CurrentUser):
     return queries.alert_row(acknowledge_alert(db, user, alert_id, body.note))
 
 
 @router.post("/api/alerts/{alert_id}/close", tags=["alerts"])
-def api_close(alert_id: int, body: CloseIn, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def api_close(alert_id: int, body: CloseIn, db: DbSession,
+              user: CurrentUser):
     return queries.alert_row(close_alert(db, user, alert_id, body.outcome, body.reason))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request
 
-from jinghai.accounts.models import User
 from jinghai.audit.queries import (
     ACTION_LABELS,
     ENTITY_LABELS,
@@ -17,8 +15,7 @@ from jinghai.audit.queries import (
     list_events,
 )
 from jinghai.errors import InvalidInput
-from jinghai.settings import Settings
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import render
 
 router = APIRouter()
@@ -34,10 +31,10 @@ def _date(value: str | None, label: str) -> date | None:
 
 
 @router.get("/audit", include_in_schema=False)
-def audit_page(request: Request, q: str = "", who: str = "", action: str = "",
+def audit_page(request: Request, *, q: str = "", who: str = "", action: str = "",
                entity_type: str = "", date_from: str = "", date_to: str = "",
-               page: int = Query(1, ge=1, le=1_000_000), db: Session = Depends(get_db),
-               user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+               page: int = Query(1, ge=1, le=1_000_000), db: DbSession,
+               user: CurrentUser, settings: AppSettings):
     flt = AuditFilter(q=q, who=who, action=action, entity_type=entity_type,
                       date_from=_date(date_from, "起始日期"), date_to=_date(date_to, "截止日期"))
     rows, total = list_events(db, user, flt, tz=settings.tz, page=page)
@@ -53,11 +50,11 @@ def audit_page(request: Request, q: str = "", who: str = "", action: str = "",
 
 
 @router.get("/api/audit", tags=["audit"])
-def api_audit(entity: str = Query("", max_length=100), who: str = Query("", max_length=64),
+def api_audit(*, entity: str = Query("", max_length=100), who: str = Query("", max_length=64),
               date_from: date | None = None, date_to: date | None = None,
               page: int = Query(1, ge=1, le=1_000_000), limit: int = Query(200, ge=1, le=500),
-              db: Session = Depends(get_db), user: User = Depends(current_user),
-              settings: Settings = Depends(get_settings)):
+              db: DbSession, user: CurrentUser,
+              settings: AppSettings):
     flt = AuditFilter(q=entity, who=who, date_from=date_from, date_to=date_to)
     rows, _total = list_events(db, user, flt, tz=settings.tz, page=page, page_size=limit)
     out = []

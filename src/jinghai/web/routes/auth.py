@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.accounts.service import (
@@ -15,7 +14,12 @@ from jinghai.accounts.service import (
     start_session,
 )
 from jinghai.errors import NotAuthenticated, TooManyRequests
-from jinghai.web.deps import SESSION_COOKIE, current_user, get_db, get_settings
+from jinghai.web.deps import (
+    SESSION_COOKIE,
+    CurrentUser,
+    DbSession,
+    get_settings,
+)
 from jinghai.web.render import render
 
 router = APIRouter()
@@ -48,10 +52,11 @@ def login_page(request: Request, next: str = "/"):
 @router.post("/login", include_in_schema=False)
 def login_submit(
     request: Request,
+    *,
     username: str = Form(...),
     password: str = Form(...),
     next: str = Form("/"),
-    db: Session = Depends(get_db),
+    db: DbSession,
 ):
     try:
         user = authenticate(db, username.strip(), password, _client_ip(request), _policy(request))
@@ -68,7 +73,7 @@ def login_submit(
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(request: Request, db: Session = Depends(get_db)):
+def logout(request: Request, db: DbSession):
     end_session(db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -99,7 +104,7 @@ class LoginOut(BaseModel):
 
 
 @router.post("/api/auth/login", response_model=LoginOut, tags=["auth"])
-def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db)):
+def api_login(body: LoginIn, request: Request, db: DbSession):
     """Sign in; the session cookie is set, and ``csrf_token`` must be sent as the
     ``X-CSRF-Token`` header on every later write."""
     from fastapi.responses import JSONResponse
@@ -116,12 +121,12 @@ def api_login(body: LoginIn, request: Request, db: Session = Depends(get_db)):
 
 
 @router.post("/api/auth/logout", tags=["auth"])
-def api_logout(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def api_logout(request: Request, db: DbSession,
+               user: CurrentUser):
     end_session(db, request.cookies.get(SESSION_COOKIE))
     return {"ok": True}
 
 
 @router.get("/api/me", response_model=UserOut, tags=["auth"])
-def api_me(user: User = Depends(current_user)):
+def api_me(user: CurrentUser):
     return UserOut.of(user)

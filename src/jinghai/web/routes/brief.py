@@ -6,16 +6,14 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
 from jinghai.brief.export import brief_docx, brief_pdf
 from jinghai.brief.queries import daily_brief
 from jinghai.errors import InvalidInput
 from jinghai.settings import Settings
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -33,9 +31,9 @@ def _day(value: str, settings: Settings) -> date:
 
 
 @router.get("/brief", include_in_schema=False)
-def brief_page(request: Request, date: str = "", db: Session = Depends(get_db),
-               user: User = Depends(current_user),
-               settings: Settings = Depends(get_settings)):
+def brief_page(request: Request, *, date: str = "", db: DbSession,
+               user: CurrentUser,
+               settings: AppSettings):
     day = _day(date, settings)
     return render(request, "brief/page.html", {
         "b": daily_brief(db, user, day), "prev": day - timedelta(days=1),
@@ -43,9 +41,9 @@ def brief_page(request: Request, date: str = "", db: Session = Depends(get_db),
 
 
 @router.get("/brief.{ext}", include_in_schema=False)
-def brief_file(ext: str, date: str = "", db: Session = Depends(get_db),
-               user: User = Depends(current_user),
-               settings: Settings = Depends(get_settings)):
+def brief_file(ext: str, *, date: str = "", db: DbSession,
+               user: CurrentUser,
+               settings: AppSettings):
     day = _day(date, settings)
     b = daily_brief(db, user, day)
     if ext == "docx":
@@ -59,9 +57,9 @@ def brief_file(ext: str, date: str = "", db: Session = Depends(get_db),
 
 
 @router.get("/api/brief")
-def api_brief(date: str = "", db: Session = Depends(get_db),
-              user: User = Depends(current_user),
-              settings: Settings = Depends(get_settings)) -> dict[str, Any]:
+def api_brief(*, date: str = "", db: DbSession,
+              user: CurrentUser,
+              settings: AppSettings) -> dict[str, Any]:
     b = daily_brief(db, user, _day(date, settings))
     out = asdict(b)
     out["day"] = b.day.isoformat()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -45,8 +45,7 @@ from jinghai.cases.service import ClueInput, EntityInput
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.service import get_operation, local_today
-from jinghai.settings import Settings
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
@@ -101,9 +100,9 @@ def _link_rows(links: list[ClueLink]) -> list[dict]:
 
 
 @router.get("/clues/", include_in_schema=False)
-def clues_page(request: Request, status: str = "", q: str = "", source: str = "",
-               page: int = Query(1, ge=1, le=1_000_000), db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def clues_page(request: Request, *, status: str = "", q: str = "", source: str = "",
+               page: int = Query(1, ge=1, le=1_000_000), db: DbSession,
+               user: CurrentUser):
     rows, total = search_clues(db, user, q=q, status=status, source_kind=source, page=page)
     params = {k: v for k, v in (("q", q), ("status", status), ("source", source)) if v}
     return render(request, "cases/clues.html", {
@@ -113,7 +112,7 @@ def clues_page(request: Request, status: str = "", q: str = "", source: str = ""
 
 
 @router.get("/clues/new", include_in_schema=False)
-def new_clue_page(request: Request, user: User = Depends(current_user)):
+def new_clue_page(request: Request, user: CurrentUser):
     require_staff_writer(user)  # the leadership reads; an entry form is not for them
     return render(request, "cases/clue_form.html", {"values": {}, "error": None, **_labels()})
 
@@ -131,9 +130,9 @@ def _entities_from_form(form) -> list[EntityInput]:
 
 
 @router.post("/clues/new", include_in_schema=False)
-async def new_clue_submit(request: Request, db: Session = Depends(get_db),
-                          user: User = Depends(current_user),
-                          settings: Settings = Depends(get_settings)):
+async def new_clue_submit(request: Request, db: DbSession,
+                          user: CurrentUser,
+                          settings: AppSettings):
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "files")}
     uploads = await _uploads(form)
@@ -156,22 +155,22 @@ async def new_clue_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/clues/links", include_in_schema=False)
-def links_page(request: Request, status: str = "proposed", db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def links_page(request: Request, *, status: str = "proposed", db: DbSession,
+               user: CurrentUser):
     return render(request, "cases/links.html", {
         "rows": _link_rows(list_links(db, user, status=status)), "status": status,
         "flash": request.query_params.get("flash", ""), **_labels()})
 
 
 @router.post("/clues/links/propose", include_in_schema=False)
-def propose_page(db: Session = Depends(get_db), user: User = Depends(current_user)):
+def propose_page(db: DbSession, user: CurrentUser):
     new = service.propose_links(db, user)
     return RedirectResponse(f"/clues/links?flash={len(new)}", status_code=303)
 
 
 @router.post("/clues/links/{link_id}/{action}", include_in_schema=False)
 async def decide_page(request: Request, link_id: int, action: str,
-                      db: Session = Depends(get_db), user: User = Depends(current_user)):
+                      db: DbSession, user: CurrentUser):
     _decide(db, user, link_id, action)
     form = await request.form()
     back = str(form.get("next", "/clues/links"))
@@ -188,9 +187,9 @@ def _decide(db: Session, user: User, link_id: int, action: str) -> ClueLink:
 
 
 @router.get("/clues/graph", include_in_schema=False)
-def graph_page(request: Request, field: str = "phone", value: str = "", hops: int = 1,
-               entity: int | None = None, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def graph_page(request: Request, *, field: str = "phone", value: str = "", hops: int = 1,
+               entity: int | None = None, db: DbSession,
+               user: CurrentUser):
     """关系图: the clues, entities and accepted links around one focus, and every network.
     ``entity`` centres on a stored entity; its full number is not put in the form."""
     graph, error = None, ""
@@ -224,9 +223,9 @@ async def _uploads(form) -> list[tuple[str, bytes]]:
 
 
 @router.post("/clues/{clue_id}/attachments", include_in_schema=False)
-async def attachments_submit(request: Request, clue_id: int, db: Session = Depends(get_db),
-                             user: User = Depends(current_user),
-                             settings: Settings = Depends(get_settings)):
+async def attachments_submit(request: Request, clue_id: int, db: DbSession,
+                             user: CurrentUser,
+                             settings: AppSettings):
     form = await request.form()
     uploads = await _uploads(form)
     if not uploads:
@@ -237,9 +236,9 @@ async def attachments_submit(request: Request, clue_id: int, db: Session = Depen
 
 
 @router.get("/clues/{clue_id}/attachments/{attachment_id}", include_in_schema=False)
-def attachment_download(clue_id: int, attachment_id: int, db: Session = Depends(get_db),
-                        user: User = Depends(current_user),
-                        settings: Settings = Depends(get_settings)):
+def attachment_download(clue_id: int, attachment_id: int, db: DbSession,
+                        user: CurrentUser,
+                        settings: AppSettings):
     return _file_response(*clue_files.open_attachment(db, user, clue_id, attachment_id,
                                                       settings.data_dir))
 
@@ -253,14 +252,14 @@ def _file_response(row, path) -> FileResponse:
 
 
 @router.get("/clues/{clue_id}", include_in_schema=False)
-def clue_page(request: Request, clue_id: int, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def clue_page(request: Request, clue_id: int, db: DbSession,
+              user: CurrentUser):
     return _clue_detail(request, db, user, clue_id)
 
 
 @router.post("/clues/{clue_id}/reveal", include_in_schema=False)
-async def clue_reveal(request: Request, clue_id: int, db: Session = Depends(get_db),
-                      user: User = Depends(current_user)):
+async def clue_reveal(request: Request, clue_id: int, db: DbSession,
+                      user: CurrentUser):
     """Showing a full number or the original text is logged, so it is a POST with the
     CSRF token: a link from another site cannot make a "reveal" in someone's name."""
     form = await request.form()
@@ -292,14 +291,14 @@ def _clue_detail(request: Request, db: Session, user: User, clue_id: int,
 
 
 @router.get("/cases/", include_in_schema=False)
-def cases_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def cases_page(request: Request, db: DbSession,
+               user: CurrentUser):
     return render(request, "cases/cases.html", {"rows": list_cases(db, user)})
 
 
 @router.post("/cases/new", include_in_schema=False)
-async def new_case_submit(request: Request, db: Session = Depends(get_db),
-                          user: User = Depends(current_user)):
+async def new_case_submit(request: Request, db: DbSession,
+                          user: CurrentUser):
     form = await request.form()
     ids = [int(v) for v in form.getlist("clue_ids") if str(v).isdigit()]
     case = service.open_case(db, user, str(form.get("title", "")), ids,
@@ -309,16 +308,16 @@ async def new_case_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
-def case_page(request: Request, case_id: int, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def case_page(request: Request, case_id: int, db: DbSession,
+              user: CurrentUser):
     case = get_case_for(db, user, case_id)
     return render(request, "cases/case_detail.html", {
         "case": case, "today": _day(db, "").isoformat(), **_labels()})
 
 
 @router.post("/cases/{case_id}/measures", include_in_schema=False)
-async def measure_submit(request: Request, case_id: int, db: Session = Depends(get_db),
-                         user: User = Depends(current_user)):
+async def measure_submit(request: Request, case_id: int, db: DbSession,
+                         user: CurrentUser):
     form = await request.form()
     service.add_measure(db, user, case_id, str(form.get("person_name", "")),
                         str(form.get("kind", "")), _day(db, str(form.get("day", ""))),
@@ -327,8 +326,8 @@ async def measure_submit(request: Request, case_id: int, db: Session = Depends(g
 
 
 @router.post("/cases/{case_id}/parties", include_in_schema=False)
-async def party_submit(request: Request, case_id: int, db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def party_submit(request: Request, case_id: int, db: DbSession,
+                       user: CurrentUser):
     form = await request.form()
     service.add_party(db, user, case_id, str(form.get("kind", "")), str(form.get("name", "")),
                       _day(db, str(form.get("day", ""))),
@@ -339,8 +338,8 @@ async def party_submit(request: Request, case_id: int, db: Session = Depends(get
 
 
 @router.post("/cases/{case_id}/seizures", include_in_schema=False)
-async def seizure_submit(request: Request, case_id: int, db: Session = Depends(get_db),
-                         user: User = Depends(current_user)):
+async def seizure_submit(request: Request, case_id: int, db: DbSession,
+                         user: CurrentUser):
     form = await request.form()
     qty = str(form.get("quantity", "") or "0").strip()
     if not qty.isdigit():
@@ -480,14 +479,14 @@ class SeizureIn(BaseModel):
 
 
 @router.get("/api/clues")
-def api_clues(status: str = "", db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> list[ClueOut]:
+def api_clues(*, status: str = "", db: DbSession,
+              user: CurrentUser) -> list[ClueOut]:
     return [ClueOut.of(c) for c in list_clues(db, user, status=status)]
 
 
 @router.post("/api/clues", status_code=201)
-def api_create_clue(body: ClueIn, db: Session = Depends(get_db),
-                    user: User = Depends(current_user)) -> ClueOut:
+def api_create_clue(body: ClueIn, db: DbSession,
+                    user: CurrentUser) -> ClueOut:
     data = ClueInput(**{**body.model_dump(exclude={"entities"}),
                         "entities": [EntityInput(e.kind, e.value, e.fields)
                                      for e in body.entities]})
@@ -495,33 +494,33 @@ def api_create_clue(body: ClueIn, db: Session = Depends(get_db),
 
 
 @router.get("/api/clues/links")
-def api_links(status: str = "", db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> list[LinkOut]:
+def api_links(*, status: str = "", db: DbSession,
+              user: CurrentUser) -> list[LinkOut]:
     return [LinkOut.of(lk) for lk in list_links(db, user, status=status)]
 
 
 @router.post("/api/clues/links/propose")
-def api_propose(db: Session = Depends(get_db),
-                user: User = Depends(current_user)) -> list[LinkOut]:
+def api_propose(db: DbSession,
+                user: CurrentUser) -> list[LinkOut]:
     return [LinkOut.of(lk) for lk in service.propose_links(db, user)]
 
 
 @router.post("/api/clues/links/{link_id}/{action}")
-def api_decide(link_id: int, action: str, db: Session = Depends(get_db),
-               user: User = Depends(current_user)) -> LinkOut:
+def api_decide(link_id: int, action: str, db: DbSession,
+               user: CurrentUser) -> LinkOut:
     return LinkOut.of(_decide(db, user, link_id, action))
 
 
 @router.get("/api/clues/graph")
-def api_graph(field: str, value: str, hops: int = 1, db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> dict:
+def api_graph(field: str, value: str, *, hops: int = 1, db: DbSession,
+              user: CurrentUser) -> dict:
     """The graph around a phone, ID number, name, vessel or plate (ECharts nodes/edges);
     identity and phone numbers masked."""
     return clue_graph(db, user, field, value, hops)
 
 
 @router.get("/api/clues/networks")
-def api_networks(db: Session = Depends(get_db), user: User = Depends(current_user)
+def api_networks(db: DbSession, user: CurrentUser
                  ) -> list[dict]:
     """Connected groups of clues (团伙) by accepted links, largest first."""
     return [{"clue_ids": list(n.clue_ids), "titles": [mask_text(t) for t in n.titles]}
@@ -529,9 +528,9 @@ def api_networks(db: Session = Depends(get_db), user: User = Depends(current_use
 
 
 @router.post("/api/clues/{clue_id}/attachments", status_code=201)
-async def api_attach(clue_id: int, file: UploadFile, db: Session = Depends(get_db),
-                     user: User = Depends(current_user),
-                     settings: Settings = Depends(get_settings)) -> dict:
+async def api_attach(clue_id: int, file: UploadFile, db: DbSession,
+                     user: CurrentUser,
+                     settings: AppSettings) -> dict:
     """Attach a file (JPEG, PNG, PDF, .docx, .xlsx or text; at most 10 MB) to a clue."""
     data = await file.read(clue_files.MAX_ATTACHMENT_BYTES + 1)
     row = clue_files.add_attachment(db, user, clue_id, file.filename or "", data,
@@ -541,65 +540,65 @@ async def api_attach(clue_id: int, file: UploadFile, db: Session = Depends(get_d
 
 
 @router.get("/api/clues/{clue_id}/attachments/{attachment_id}")
-def api_attachment(clue_id: int, attachment_id: int, db: Session = Depends(get_db),
-                   user: User = Depends(current_user),
-                   settings: Settings = Depends(get_settings)):
+def api_attachment(clue_id: int, attachment_id: int, db: DbSession,
+                   user: CurrentUser,
+                   settings: AppSettings):
     """The attached file itself; each download is logged."""
     return _file_response(*clue_files.open_attachment(db, user, clue_id, attachment_id,
                                                       settings.data_dir))
 
 
 @router.get("/api/clues/{clue_id}")
-def api_clue(clue_id: int, db: Session = Depends(get_db),
-             user: User = Depends(current_user)) -> ClueOut:
+def api_clue(clue_id: int, db: DbSession,
+             user: CurrentUser) -> ClueOut:
     return ClueOut.of(get_clue_for(db, user, clue_id))
 
 
 @router.post("/api/clues/entities/{entity_id}/unmasked")
-def api_reveal(entity_id: int, db: Session = Depends(get_db),
-               user: User = Depends(current_user)) -> dict:
+def api_reveal(entity_id: int, db: DbSession,
+               user: CurrentUser) -> dict:
     e = reveal_entity(db, user, entity_id)
     return {"id": e.id, "kind": e.kind, "value": e.value, "raw": e.raw}
 
 
 @router.get("/api/cases")
-def api_cases(db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> list[CaseOut]:
+def api_cases(db: DbSession,
+              user: CurrentUser) -> list[CaseOut]:
     return [CaseOut.of(c) for c in list_cases(db, user)]
 
 
 @router.post("/api/cases", status_code=201)
-def api_open_case(body: CaseIn, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)) -> CaseOut:
+def api_open_case(body: CaseIn, db: DbSession,
+                  user: CurrentUser) -> CaseOut:
     return CaseOut.of(service.open_case(db, user, body.title, body.clue_ids, body.summary,
                                         line=body.line))
 
 
 @router.get("/api/cases/{case_id}")
-def api_case(case_id: int, db: Session = Depends(get_db),
-             user: User = Depends(current_user)) -> CaseOut:
+def api_case(case_id: int, db: DbSession,
+             user: CurrentUser) -> CaseOut:
     return CaseOut.of(get_case_for(db, user, case_id))
 
 
 @router.post("/api/cases/{case_id}/measures", status_code=201)
-def api_measure(case_id: int, body: MeasureIn, db: Session = Depends(get_db),
-                user: User = Depends(current_user)) -> dict:
+def api_measure(case_id: int, body: MeasureIn, db: DbSession,
+                user: CurrentUser) -> dict:
     m = service.add_measure(db, user, case_id, body.person_name, body.kind, body.day,
                             id_number=body.id_number)
     return {"id": m.id}
 
 
 @router.post("/api/cases/{case_id}/seizures", status_code=201)
-def api_seizure(case_id: int, body: SeizureIn, db: Session = Depends(get_db),
-                user: User = Depends(current_user)) -> dict:
+def api_seizure(case_id: int, body: SeizureIn, db: DbSession,
+                user: CurrentUser) -> dict:
     s = service.record_seizure(db, user, case_id, body.category, body.day, body.quantity,
                                body.tonnes, body.description)
     return {"id": s.id}
 
 
 @router.post("/api/cases/{case_id}/parties", status_code=201)
-def api_party(case_id: int, body: PartyIn, db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> dict:
+def api_party(case_id: int, body: PartyIn, db: DbSession,
+              user: CurrentUser) -> dict:
     """Record an illegal employer or illegal foreign worker found in the case."""
     p = service.add_party(db, user, case_id, body.kind, body.name, body.day,
                           nationality=body.nationality, document=body.document,

@@ -6,23 +6,22 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from jinghai.accounts.models import User
-from jinghai.web.deps import current_user
+from jinghai.web.deps import CurrentUser
 from jinghai.web.render import templates
 
 router = APIRouter()
 
 
 @router.get("/openapi.json", include_in_schema=False)
-def openapi(request: Request, user: User = Depends(current_user)):
+def openapi(request: Request, user: CurrentUser):
     return JSONResponse(request.app.openapi())
 
 
 @router.get("/docs", include_in_schema=False)
-def docs(request: Request, user: User = Depends(current_user)):
+def docs(request: Request, user: CurrentUser):
     # No inline script (the CSP forbids it): the page loads the bundle and docs.js.
     return templates.TemplateResponse(request, "docs/swagger.html", {})
 

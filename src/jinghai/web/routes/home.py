@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
-from jinghai.accounts.models import Role, User
-from jinghai.web.deps import current_user
+from jinghai.accounts.models import Role
+from jinghai.web.deps import CurrentUser
 
 router = APIRouter()
 
 
 @router.get("/", include_in_schema=False)
-def home(user: User = Depends(current_user)):
+def home(user: CurrentUser):
     if user.role == Role.LIAISON:
         return RedirectResponse("/report/entry", status_code=303)
     if user.role == Role.ADMIN:

@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as FormFile
 
-from jinghai.accounts.models import User
 from jinghai.alerts.service import AlertConfig
 from jinghai.errors import InvalidInput
 from jinghai.inbound.models import HEALTH, InboundShip
@@ -22,11 +21,10 @@ from jinghai.org.service import get_operation
 from jinghai.outreach.models import AUDIENCES
 from jinghai.outreach.schemas import OutreachIn
 from jinghai.outreach.service import list_outreach, record_outreach
-from jinghai.settings import Settings
 from jinghai.supervision.files import MAX_BYTES
 from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import parse
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -68,16 +66,16 @@ async def _values(request: Request) -> tuple[dict[str, str], Any]:
 
 
 @router.get("/inbound/", include_in_schema=False)
-def ships_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def ships_page(request: Request, db: DbSession,
+               user: CurrentUser):
     return render(request, "inbound/list.html", {"rows": list_ships(db, user), "values": {},
                                                  "error": None, "today": local_today(db)})
 
 
 @router.post("/inbound/", include_in_schema=False)
-async def ship_submit(request: Request, db: Session = Depends(get_db),
-                      user: User = Depends(current_user),
-                      settings: Settings = Depends(get_settings)):
+async def ship_submit(request: Request, db: DbSession,
+                      user: CurrentUser,
+                      settings: AppSettings):
     values, _ = await _values(request)
     try:
         data = parse(ShipIn, {**values, "eta": _local(db, values.get("eta", ""), "抵港时间"),
@@ -93,15 +91,15 @@ async def ship_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/inbound/{ship_id}", include_in_schema=False)
-def ship_page(request: Request, ship_id: int, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def ship_page(request: Request, ship_id: int, db: DbSession,
+              user: CurrentUser):
     return render(request, "inbound/detail.html", {"ship": get_ship(db, user, ship_id)})
 
 
 @router.post("/inbound/{ship_id}/departure", include_in_schema=False)
-async def departure_submit(request: Request, ship_id: int, db: Session = Depends(get_db),
-                           user: User = Depends(current_user),
-                           settings: Settings = Depends(get_settings)):
+async def departure_submit(request: Request, ship_id: int, db: DbSession,
+                           user: CurrentUser,
+                           settings: AppSettings):
     values, _ = await _values(request)
     data = parse(DepartureIn, {"departed_at": _local(db, values.get("departed_at", ""),
                                                      "离港时间"),
@@ -111,17 +109,17 @@ async def departure_submit(request: Request, ship_id: int, db: Session = Depends
 
 
 @router.get("/outreach/", include_in_schema=False)
-def outreach_page(request: Request, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def outreach_page(request: Request, db: DbSession,
+                  user: CurrentUser):
     return render(request, "outreach/list.html", {
         "rows": list_outreach(db, user), "audiences": AUDIENCES, "values": {}, "error": None,
         "today": local_today(db)})
 
 
 @router.post("/outreach/", include_in_schema=False)
-async def outreach_submit(request: Request, db: Session = Depends(get_db),
-                          user: User = Depends(current_user),
-                          settings: Settings = Depends(get_settings)):
+async def outreach_submit(request: Request, db: DbSession,
+                          user: CurrentUser,
+                          settings: AppSettings):
     values, form = await _values(request)
     photos = []
     for item in form.getlist("photos"):
@@ -152,37 +150,37 @@ def _ship_json(s: InboundShip) -> dict[str, Any]:
 
 
 @router.get("/api/inbound/ships")
-def api_ships(db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> list[dict[str, Any]]:
+def api_ships(db: DbSession,
+              user: CurrentUser) -> list[dict[str, Any]]:
     return [_ship_json(s) for s in list_ships(db, user)]
 
 
 @router.post("/api/inbound/ships", status_code=201)
-def api_ship(body: dict[str, Any], db: Session = Depends(get_db),
-             user: User = Depends(current_user),
-             settings: Settings = Depends(get_settings)) -> dict[str, Any]:
+def api_ship(body: dict[str, Any], db: DbSession,
+             user: CurrentUser,
+             settings: AppSettings) -> dict[str, Any]:
     return _ship_json(record_ship(db, user, parse(ShipIn, body),
                                   config=AlertConfig.from_settings(settings)))
 
 
 @router.post("/api/inbound/ships/{ship_id}/departure")
-def api_departure(ship_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-                  user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)) -> dict[str, Any]:
+def api_departure(ship_id: int, body: dict[str, Any], db: DbSession,
+                  user: CurrentUser,
+                  settings: AppSettings) -> dict[str, Any]:
     return _ship_json(record_departure(db, user, ship_id, parse(DepartureIn, body),
                                        config=AlertConfig.from_settings(settings)))
 
 
 @router.post("/api/outreach", status_code=201)
-def api_outreach(body: dict[str, Any], db: Session = Depends(get_db),
-                 user: User = Depends(current_user)) -> dict[str, Any]:
+def api_outreach(body: dict[str, Any], db: DbSession,
+                 user: CurrentUser) -> dict[str, Any]:
     v = record_outreach(db, user, parse(OutreachIn, body))
     return {"id": v.id, "day": v.day.isoformat(), "audience": v.audience, "count": v.count}
 
 
 @router.get("/api/outreach")
-def api_outreach_list(db: Session = Depends(get_db),
-                      user: User = Depends(current_user)) -> list[dict[str, Any]]:
+def api_outreach_list(db: DbSession,
+                      user: CurrentUser) -> list[dict[str, Any]]:
     return [{"id": v.id, "day": v.day.isoformat(), "audience": v.audience, "count": v.count,
              "place": v.place, "unit": v.unit.key, "photos": len(v.file_ids or [])}
             for v in list_outreach(db, user)]

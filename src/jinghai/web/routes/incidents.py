@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -18,8 +18,7 @@ from jinghai.errors import InvalidInput
 from jinghai.incidents import service
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS, Incident
 from jinghai.org.service import get_operation
-from jinghai.settings import Settings
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -48,22 +47,22 @@ def _opt_float(value: str, label: str) -> float | None:
 
 
 @router.get("/incidents/", include_in_schema=False)
-def list_page(request: Request, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def list_page(request: Request, db: DbSession,
+              user: CurrentUser):
     return render(request, "incidents/list.html",
                   {"rows": service.list_incidents(db, user), **_labels()})
 
 
 @router.get("/incidents/new", include_in_schema=False)
-def new_page(request: Request, user: User = Depends(current_user)):
+def new_page(request: Request, user: CurrentUser):
     require_staff_writer(user)  # the leadership reads; an entry form is not for them
     return render(request, "incidents/form.html", {"values": {}, "error": None, **_labels()})
 
 
 @router.post("/incidents/new", include_in_schema=False)
-async def new_submit(request: Request, db: Session = Depends(get_db),
-                     user: User = Depends(current_user),
-                     settings: Settings = Depends(get_settings)):
+async def new_submit(request: Request, db: DbSession,
+                     user: CurrentUser,
+                     settings: AppSettings):
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
@@ -86,23 +85,23 @@ async def new_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/incidents/{incident_id}", include_in_schema=False)
-def detail_page(request: Request, incident_id: int, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def detail_page(request: Request, incident_id: int, db: DbSession,
+                user: CurrentUser):
     return render(request, "incidents/detail.html",
                   {"incident": service.get_incident_for(db, user, incident_id), **_labels()})
 
 
 @router.post("/incidents/{incident_id}/steps/{step_id}/{action}", include_in_schema=False)
-def step_submit(incident_id: int, step_id: int, action: str, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def step_submit(incident_id: int, step_id: int, action: str, db: DbSession,
+                user: CurrentUser):
     _step(db, user, step_id, action)
     done = "step_started" if action == "start" else "step_done"
     return RedirectResponse(f"/incidents/{incident_id}?ok={done}", status_code=303)
 
 
 @router.post("/incidents/{incident_id}/void", include_in_schema=False)
-def void_submit(incident_id: int, reason: str = Form(""), db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def void_submit(incident_id: int, *, reason: str = Form(""), db: DbSession,
+                user: CurrentUser):
     service.void_incident(db, user, incident_id, reason)
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
@@ -164,15 +163,15 @@ class IncidentOut(BaseModel):
 
 
 @router.get("/api/incidents")
-def api_list(db: Session = Depends(get_db),
-             user: User = Depends(current_user)) -> list[IncidentOut]:
+def api_list(db: DbSession,
+             user: CurrentUser) -> list[IncidentOut]:
     return [IncidentOut.of(i) for i in service.list_incidents(db, user)]
 
 
 @router.post("/api/incidents", status_code=201)
-def api_open(body: IncidentIn, db: Session = Depends(get_db),
-             user: User = Depends(current_user),
-             settings: Settings = Depends(get_settings)) -> IncidentOut:
+def api_open(body: IncidentIn, db: DbSession,
+             user: CurrentUser,
+             settings: AppSettings) -> IncidentOut:
     if body.occurred_at.tzinfo is None:
         body.occurred_at = body.occurred_at.replace(tzinfo=ZoneInfo(get_operation(db).timezone))
     incident = service.open_incident(db, user, service.IncidentInput(**body.model_dump()),
@@ -181,14 +180,14 @@ def api_open(body: IncidentIn, db: Session = Depends(get_db),
 
 
 @router.get("/api/incidents/{incident_id}")
-def api_get(incident_id: int, db: Session = Depends(get_db),
-            user: User = Depends(current_user)) -> IncidentOut:
+def api_get(incident_id: int, db: DbSession,
+            user: CurrentUser) -> IncidentOut:
     return IncidentOut.of(service.get_incident_for(db, user, incident_id))
 
 
 @router.post("/api/incidents/{incident_id}/steps/{step_id}/{action}")
-def api_step(incident_id: int, step_id: int, action: str, db: Session = Depends(get_db),
-             user: User = Depends(current_user)) -> IncidentOut:
+def api_step(incident_id: int, step_id: int, action: str, db: DbSession,
+             user: CurrentUser) -> IncidentOut:
     _step(db, user, step_id, action)
     return IncidentOut.of(service.get_incident_for(db, user, incident_id))
 
@@ -198,8 +197,8 @@ class VoidIn(BaseModel):
 
 
 @router.post("/api/incidents/{incident_id}/void")
-def api_void(incident_id: int, body: VoidIn, db: Session = Depends(get_db),
-             user: User = Depends(current_user)) -> dict:
+def api_void(incident_id: int, body: VoidIn, db: DbSession,
+             user: CurrentUser) -> dict:
     """作废 an incident with a reason: it stops counting in the daily report."""
     i = service.void_incident(db, user, incident_id, body.reason)
     return {"id": i.id, "voided_at": i.voided_at.isoformat(), "void_reason": i.void_reason}

@@ -13,11 +13,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
 from jinghai.ais.live import KIND_LABELS, VesselState, classify
 from jinghai.ais.runtime import AisRuntime
 from jinghai.errors import InvalidInput, NotFound
@@ -31,7 +30,7 @@ from jinghai.vessels.queries import (
     search_vessels,
     vessel_for_mmsi,
 )
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 
@@ -100,7 +99,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 @router.get("/map", include_in_schema=False)
-def map_page(request: Request, user: User = Depends(current_user)):
+def map_page(request: Request, user: CurrentUser):
     settings = request.app.state.settings
     return render(request, "map.html", {
         "tile_url": settings.map_tile_url,
@@ -113,8 +112,8 @@ def map_page(request: Request, user: User = Depends(current_user)):
 
 
 @router.get("/api/map/vessels", tags=["map"])
-def vessels(request: Request, since: int = Query(0, ge=0),
-            user: User = Depends(current_user)) -> dict:
+def vessels(request: Request, *, since: int = Query(0, ge=0),
+            user: CurrentUser) -> dict:
     """Vessels changed after version ``since`` (0: all). ``full`` tells the client to drop
     what it holds; ``removed`` lists MMSIs that left the live picture."""
     ch = runtime_of(request).tracker.changes(since)
@@ -123,8 +122,8 @@ def vessels(request: Request, since: int = Query(0, ge=0),
 
 
 @router.get("/api/map/vessels/{mmsi}", tags=["map"])
-def vessel_detail(request: Request, mmsi: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)) -> dict:
+def vessel_detail(request: Request, mmsi: int, db: DbSession,
+                  user: CurrentUser) -> dict:
     """Identity (AIS static data), registry record, last message of one MMSI."""
     runtime = runtime_of(request)
     st = runtime.tracker.get(mmsi)
@@ -173,8 +172,8 @@ def _static(db: Session, mmsi: int) -> dict | None:
 
 
 @router.get("/api/map/track/{mmsi}", tags=["map"])
-def track(request: Request, mmsi: int, start: datetime | None = None,
-          end: datetime | None = None, user: User = Depends(current_user)) -> dict:
+def track(request: Request, mmsi: int, *, start: datetime | None = None,
+          end: datetime | None = None, user: CurrentUser) -> dict:
     """Positions of one MMSI from the store, ``[ts_ms, lon, lat, sog, cog]`` in time order
     (last 24 h by default; naive times are Beijing time). Thinned evenly beyond
     MAX_TRACK_POINTS so a month of a busy vessel still draws."""
@@ -204,8 +203,8 @@ def track(request: Request, mmsi: int, start: datetime | None = None,
 
 
 @router.get("/api/map/search", tags=["map"])
-def search(request: Request, q: str = Query("", max_length=60), db: Session = Depends(get_db),
-           user: User = Depends(current_user)) -> dict:
+def search(request: Request, *, q: str = Query("", max_length=60), db: DbSession,
+           user: CurrentUser) -> dict:
     """Vessels by name (AIS or registry), MMSI or registry number: live ones first, then
     registry vessels not heard lately."""
     q = q.strip()
@@ -234,7 +233,7 @@ def search(request: Request, q: str = Query("", max_length=60), db: Session = De
 
 
 @router.get("/api/map/layers", tags=["map"])
-def layers(db: Session = Depends(get_db), user: User = Depends(current_user)) -> dict:
+def layers(db: DbSession, user: CurrentUser) -> dict:
     """The active zones in the database: exactly the geography the detectors use."""
     from jinghai.geo.service import load_zones
 
@@ -243,14 +242,14 @@ def layers(db: Session = Depends(get_db), user: User = Depends(current_user)) ->
 
 
 @router.get("/api/map/places", tags=["map"])
-def places(user: User = Depends(current_user)) -> dict:
+def places(user: CurrentUser) -> dict:
     """Place names (islands, ports, waters) from the shipped gazetteer, as GeoJSON points
     with the least zoom at which each is shown."""
     return place_labels()
 
 
 @router.get("/api/map/coastline.geojson", tags=["map"])
-def coastline(user: User = Depends(current_user)) -> FileResponse:
+def coastline(user: CurrentUser) -> FileResponse:
     """The shipped GSHHS coastline (Ningbo–Zhoushan), drawn when no tile server is set."""
     return FileResponse(COASTLINE_PATH, media_type="application/geo+json",
                         headers={"Cache-Control": "private, max-age=86400"})

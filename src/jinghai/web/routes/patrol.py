@@ -9,7 +9,7 @@ import binascii
 from datetime import date, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,8 +43,7 @@ from jinghai.patrol.service import (
 )
 from jinghai.reporting.computed import computed_values
 from jinghai.reporting.form import default_form
-from jinghai.settings import Settings
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -106,9 +105,9 @@ def day_figures(db: Session, user: User, day: date) -> list[dict[str, Any]]:
 
 
 @router.get("/patrol/", include_in_schema=False)
-def patrol_home(request: Request, start: str | None = None, end: str | None = None,
-                unit: str = "", db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def patrol_home(request: Request, *, start: str | None = None, end: str | None = None,
+                unit: str = "", db: DbSession,
+                user: CurrentUser):
     lo, hi = _period(db, start, end)
     missions = list_missions(db, user, lo, hi, unit or None)
     return render(request, "patrol/list.html", {
@@ -120,8 +119,8 @@ def patrol_home(request: Request, start: str | None = None, end: str | None = No
 
 
 @router.get("/patrol/missions/{mission_id}", include_in_schema=False)
-def mission_page(request: Request, mission_id: int, db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+def mission_page(request: Request, mission_id: int, db: DbSession,
+                 user: CurrentUser):
     mission = get_mission_for(db, user, mission_id)
     inspections = list(db.scalars(select(PatrolInspection)
                                   .where(PatrolInspection.mission_id == mission.id)
@@ -135,9 +134,9 @@ def mission_page(request: Request, mission_id: int, db: Session = Depends(get_db
 
 
 @router.get("/patrol/checkins/{checkin_id}/photo", include_in_schema=False)
-def checkin_photo(checkin_id: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)):
+def checkin_photo(checkin_id: int, db: DbSession,
+                  user: CurrentUser,
+                  settings: AppSettings):
     row = db.get(CheckIn, checkin_id)
     if row is None or not row.photo_path:
         raise NotFound("没有照片")
@@ -152,9 +151,9 @@ def checkin_photo(checkin_id: int, db: Session = Depends(get_db),
 
 
 @router.get("/patrol/coverage", include_in_schema=False)
-def coverage_page(request: Request, start: str | None = None, end: str | None = None,
-                  day: str | None = None, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def coverage_page(request: Request, *, start: str | None = None, end: str | None = None,
+                  day: str | None = None, db: DbSession,
+                  user: CurrentUser):
     lo, hi = _period(db, start, end or day)
     points = landing_point_status(db, hi)
     by_district: dict[str, dict[str, Any]] = {}
@@ -172,9 +171,9 @@ def coverage_page(request: Request, start: str | None = None, end: str | None = 
 
 
 @router.post("/patrol/coverage/notify", include_in_schema=False)
-def coverage_notify(request: Request, db: Session = Depends(get_db),
-                    user: User = Depends(current_user),
-                    settings: Settings = Depends(get_settings)):
+def coverage_notify(request: Request, db: DbSession,
+                    user: CurrentUser,
+                    settings: AppSettings):
     if user.role != Role.OFFICE:
         raise PermissionDenied("只有专班办公室可以发送逾期提醒")
     n = notify_overdue(db, _today(db), targets=webhook_targets(settings))
@@ -182,8 +181,8 @@ def coverage_notify(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/patrol/m", include_in_schema=False)
-def phone_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def phone_page(request: Request, db: DbSession,
+               user: CurrentUser):
     if user.role != Role.LIAISON:
         raise PermissionDenied("手机巡查页面供单位联络员（带队人）使用")
     return render(request, "patrol/phone.html", {
@@ -217,32 +216,32 @@ def _mission_json(m) -> dict[str, Any]:
 
 
 @router.post("/api/patrol/missions")
-def api_start(body: dict[str, Any], db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def api_start(body: dict[str, Any], db: DbSession,
+              user: CurrentUser):
     return _mission_json(start_mission(db, user, body))
 
 
 @router.get("/api/patrol/missions/{mission_id}")
-def api_mission(mission_id: int, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def api_mission(mission_id: int, db: DbSession,
+                user: CurrentUser):
     return _mission_json(get_mission_for(db, user, mission_id))
 
 
 @router.get("/api/patrol/missions/{mission_id}/geojson")
-def api_mission_geojson(mission_id: int, db: Session = Depends(get_db),
-                        user: User = Depends(current_user)):
+def api_mission_geojson(mission_id: int, db: DbSession,
+                        user: CurrentUser):
     return mission_geojson(db, get_mission_for(db, user, mission_id))
 
 
 @router.post("/api/patrol/missions/{mission_id}/track")
-def api_track(mission_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def api_track(mission_id: int, body: dict[str, Any], db: DbSession,
+              user: CurrentUser):
     return {"added": add_track_points(db, user, mission_id, body)}
 
 
 @router.post("/api/patrol/missions/{mission_id}/end")
-def api_end(mission_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-            user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+def api_end(mission_id: int, body: dict[str, Any], db: DbSession,
+            user: CurrentUser, settings: AppSettings):
     """End a mission; the own boats' AIS positions (``own_mmsis``) during it are read from
     the position store and become its track."""
     store = None
@@ -256,9 +255,9 @@ def api_end(mission_id: int, body: dict[str, Any], db: Session = Depends(get_db)
 
 
 @router.post("/api/patrol/checkins")
-def api_checkin(body: dict[str, Any], db: Session = Depends(get_db),
-                user: User = Depends(current_user),
-                settings: Settings = Depends(get_settings)):
+def api_checkin(body: dict[str, Any], db: DbSession,
+                user: CurrentUser,
+                settings: AppSettings):
     """A check-in from the phone, possibly sent late from its offline queue; ``photo_b64``
     is the photo (base64, optionally as a data: URL)."""
     raw = str(body.pop("photo_b64", "") or "")
@@ -276,8 +275,8 @@ def api_checkin(body: dict[str, Any], db: Session = Depends(get_db),
 
 
 @router.post("/api/patrol/inspections")
-def api_inspection(body: dict[str, Any], db: Session = Depends(get_db),
-                   user: User = Depends(current_user)):
+def api_inspection(body: dict[str, Any], db: DbSession,
+                   user: CurrentUser):
     result = record_patrol_inspection(db, user, body)
     i = result.inspection
     return {"id": i.id, "duplicate": result.duplicate, "vessel_id": i.vessel_id,
@@ -285,7 +284,7 @@ def api_inspection(body: dict[str, Any], db: Session = Depends(get_db),
 
 
 @router.get("/api/patrol/landing-points")
-def api_landing_points(db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_landing_points(db: DbSession, user: CurrentUser):
     """Where one may check in (landing points and international anchorages): the phone keeps
     this list so it can check in without signal."""
     rows = db.scalars(select(ZoneRecord).where(
@@ -300,9 +299,9 @@ def api_landing_points(db: Session = Depends(get_db), user: User = Depends(curre
 
 
 @router.get("/api/patrol/coverage")
-def api_coverage(start: str | None = None, end: str | None = None,
-                 db: Session = Depends(get_db), user: User = Depends(current_user),
-                 settings: Settings = Depends(get_settings)):
+def api_coverage(*, start: str | None = None, end: str | None = None,
+                 db: DbSession, user: CurrentUser,
+                 settings: AppSettings):
     lo, hi = _period(db, start, end)
     effort = effort_grid(db, user, lo, hi)
     from jinghai.patrol.queries import local_day_bounds
@@ -335,6 +334,6 @@ def api_coverage(start: str | None = None, end: str | None = None,
 
 
 @router.get("/api/patrol/figures/{day}")
-def api_figures(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_figures(day: date, db: DbSession, user: CurrentUser):
     """The day's patrol figures counted from missions, check-ins and inspections."""
     return {"date": day.isoformat(), "units": day_figures(db, user, day)}

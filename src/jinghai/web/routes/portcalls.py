@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from jinghai.portcalls.service import (
 from jinghai.vessels.access import is_registry_keeper
 from jinghai.vessels.models import FishingVessel
 from jinghai.vessels.qr import qr_png
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -53,14 +53,14 @@ def _page(request: Request, db: Session, user: User, **extra):
 
 
 @router.get("/portcalls/", include_in_schema=False)
-def page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def page(request: Request, db: DbSession, user: CurrentUser):
     require_report_reader(db, user)
     return _page(request, db, user)
 
 
 @router.post("/portcalls/new", include_in_schema=False)
-async def new(request: Request, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+async def new(request: Request, db: DbSession,
+              user: CurrentUser):
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in FIELDS}
     try:
@@ -72,8 +72,8 @@ async def new(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/portcalls/import", include_in_schema=False)
-async def import_file(request: Request, file: UploadFile = File(...),
-                      db: Session = Depends(get_db), user: User = Depends(current_user)):
+async def import_file(request: Request, *, file: UploadFile = File(...),
+                      db: DbSession, user: CurrentUser):
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InvalidInput("文件不能超过 5 MB")
@@ -85,8 +85,8 @@ async def import_file(request: Request, file: UploadFile = File(...),
 
 
 @router.post("/portcalls/links", include_in_schema=False)
-async def issue_link(request: Request, db: Session = Depends(get_db),
-                     user: User = Depends(current_user)):
+async def issue_link(request: Request, db: DbSession,
+                     user: CurrentUser):
     form = await request.form()
     ref = str(form.get("registry_no", "")).strip()
     vessel = db.scalar(select(FishingVessel).where(FishingVessel.registry_no == ref))
@@ -100,14 +100,14 @@ async def issue_link(request: Request, db: Session = Depends(get_db),
 
 # -- the owner's phone page --------------------------------------------------------------
 @router.get("/r/{token}", include_in_schema=False)
-def owner_page(request: Request, token: str, db: Session = Depends(get_db)):
+def owner_page(request: Request, token: str, db: DbSession):
     _, vessel = vessel_for_owner_token(db, token)
     return render(request, "portcalls/owner.html", {"vessel": vessel, "ports": _ports(db),
                                                     "values": {}, "error": None, "done": None})
 
 
 @router.post("/r/{token}", include_in_schema=False)
-async def owner_submit(request: Request, token: str, db: Session = Depends(get_db)):
+async def owner_submit(request: Request, token: str, db: DbSession):
     form = await request.form()
     _, vessel = vessel_for_owner_token(db, token)
     values = {k: str(form.get(k, "")) for k in FIELDS if k != "vessel"}
@@ -142,13 +142,13 @@ def _row(r) -> dict:
 
 
 @router.get("/api/portcalls", tags=["portcalls"])
-def api_list(db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_list(db: DbSession, user: CurrentUser):
     return {"reports": [_row(r) for r in list_port_reports(db, user)]}
 
 
 @router.post("/api/portcalls", tags=["portcalls"], status_code=201)
-def api_file(body: PortReportIn, db: Session = Depends(get_db),
-             user: User = Depends(current_user)):
+def api_file(body: PortReportIn, db: DbSession,
+             user: CurrentUser):
     return _row(file_port_report(db, user, PortReportInput(**body.model_dump())))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import current_user, get_db, require_roles
+from jinghai.web.deps import CurrentUser, DbSession, OfficeUser, require_roles
 from jinghai.web.exports import export_response
 from jinghai.web.render import render
 
@@ -67,11 +67,12 @@ def _my_slots(db: Session, user: User):
 @router.get("/report/entry", include_in_schema=False)
 def entry_page(
     request: Request,
+    *,
     day: str | None = None,
     unit: str | None = None,
     section: str | None = None,
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     today = _today(db)
     the_day = _parse_day(day, today)
@@ -95,12 +96,13 @@ def entry_page(
 @router.post("/report/entry", include_in_schema=False)
 async def entry_submit(
     request: Request,
+    *,
     day: str = Form(...),
     unit: str = Form(...),
     section: str = Form(...),
     action: str = Form("draft"),
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     the_day = _parse_day(day, _today(db))
     form = await request.form()
@@ -137,10 +139,11 @@ async def entry_submit(
 @router.get("/report/board", include_in_schema=False)
 def board_page(
     request: Request,
+    *,
     end: str | None = None,
     days: int = Query(14, ge=1, le=62),
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     today = _today(db)
     end_day = _parse_day(end, today)
@@ -155,16 +158,16 @@ def board_page(
 
 
 @router.post("/report/remind", include_in_schema=False)
-def remind(day: str = Form(...), db: Session = Depends(get_db),
-           user: User = Depends(OFFICE)):
+def remind(*, day: str = Form(...), db: DbSession,
+           user: OfficeUser):
     the_day = _parse_day(day, _today(db))
     count = remind_missing(db, user, the_day)
     return RedirectResponse(f"/report/board?flash=reminded-{count}", status_code=303)
 
 
 @router.get("/report/daily", include_in_schema=False)
-def daily_page(request: Request, day: str | None = None, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def daily_page(request: Request, *, day: str | None = None, db: DbSession,
+               user: CurrentUser):
     the_day = _parse_day(day, _today(db))
     report = compile_daily_report(db, user, the_day)
     blocks = report.form.blocks()
@@ -180,9 +183,9 @@ def daily_page(request: Request, day: str | None = None, db: Session = Depends(g
 
 
 @router.post("/report/review", include_in_schema=False)
-def review(day: str = Form(...), unit: str = Form(...), section: str = Form(...),
-           decision: str = Form(...), reason: str = Form(""), db: Session = Depends(get_db),
-           user: User = Depends(OFFICE)):
+def review(*, day: str = Form(...), unit: str = Form(...), section: str = Form(...),
+           decision: str = Form(...), reason: str = Form(""), db: DbSession,
+           user: OfficeUser):
     """The office accepts a unit's section or returns it (退回) with a reason."""
     the_day = _parse_day(day, _today(db))
     if decision not in ("accept", "return"):
@@ -194,9 +197,9 @@ def review(day: str = Form(...), unit: str = Form(...), section: str = Form(...)
 
 
 @router.post("/report/open-unit", include_in_schema=False)
-def open_unit(day: str = Form(...), unit: str = Form(...), section: str = Form(...),
-              reason: str = Form(""), db: Session = Depends(get_db),
-              user: User = Depends(OFFICE)):
+def open_unit(*, day: str = Form(...), unit: str = Form(...), section: str = Form(...),
+              reason: str = Form(""), db: DbSession,
+              user: OfficeUser):
     """Open a locked day for one unit's section (an exception)."""
     the_day = _parse_day(day, _today(db))
     open_day_for_unit(db, user, the_day, unit, section, reason)
@@ -205,8 +208,8 @@ def open_unit(day: str = Form(...), unit: str = Form(...), section: str = Form(.
 
 
 @router.post("/report/lock", include_in_schema=False)
-def lock(day: str = Form(...), confirm: str = Form(""), db: Session = Depends(get_db),
-         user: User = Depends(OFFICE)):
+def lock(*, day: str = Form(...), confirm: str = Form(""), db: DbSession,
+         user: OfficeUser):
     """Lock; with units outstanding the page first lists them and asks to confirm."""
     the_day = _parse_day(day, _today(db))
     try:
@@ -220,8 +223,8 @@ def lock(day: str = Form(...), confirm: str = Form(""), db: Session = Depends(ge
 
 
 @router.post("/report/unlock", include_in_schema=False)
-def unlock(day: str = Form(...), reason: str = Form(""), db: Session = Depends(get_db),
-           user: User = Depends(OFFICE)):
+def unlock(*, day: str = Form(...), reason: str = Form(""), db: DbSession,
+           user: OfficeUser):
     the_day = _parse_day(day, _today(db))
     unlock_day(db, user, the_day, reason)
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=unlocked",
@@ -229,9 +232,9 @@ def unlock(day: str = Form(...), reason: str = Form(""), db: Session = Depends(g
 
 
 @router.get("/report/export", include_in_schema=False)
-def export(day: str | None = None, end: str | None = None, format: str = "xlsx",
-           period: str = "day", db: Session = Depends(get_db),
-           user: User = Depends(current_user)) -> Response:
+def export(*, day: str | None = None, end: str | None = None, format: str = "xlsx",
+           period: str = "day", db: DbSession,
+           user: CurrentUser) -> Response:
     """One day (xlsx/pdf/csv/json), a range (csv/json), or with ``period=week|month`` the
     周报/月报 containing ``day`` (xlsx/pdf)."""
     the_day = _parse_day(day, _today(db))
@@ -242,10 +245,11 @@ def export(day: str | None = None, end: str | None = None, format: str = "xlsx",
 @router.get("/report/trends", include_in_schema=False)
 def trends_page(
     request: Request,
+    *,
     figure: str = "sea_patrol.personnel",
     period: str = "day",
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     form = default_form()
     fig = form.figure(figure)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import Role, User
 from jinghai.reporting.form import default_form
 from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board
 from jinghai.reporting.service import (
@@ -24,12 +22,11 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import current_user, get_db, require_roles
+from jinghai.web.deps import CurrentUser, DbSession, OfficeUser
 from jinghai.web.exports import export_response
 
 router = APIRouter(prefix="/api/report", tags=["daily report"])
 #: Locking, unlocking and reminders are the office's; refused before the body is read.
-OFFICE = require_roles(Role.OFFICE)
 
 
 def _dec(v: Decimal | None) -> float | None:
@@ -68,7 +65,7 @@ def _view_json(view: EntryView) -> dict:
 
 
 @router.get("/form")
-def api_form(user: User = Depends(current_user)):
+def api_form(user: CurrentUser):
     """The form definition: sections, figures (label, unit, kind) and validation rules."""
     form = default_form()
     return {
@@ -87,8 +84,8 @@ def api_form(user: User = Depends(current_user)):
 
 
 @router.get("/entries/{unit}/{section}/{day}")
-def api_entry(unit: str, section: str, day: date, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def api_entry(unit: str, section: str, day: date, db: DbSession,
+              user: CurrentUser):
     return _view_json(entry_view(db, user, unit, section, day))
 
 
@@ -104,7 +101,7 @@ class EntryIn(BaseModel):
 
 @router.put("/entries/{unit}/{section}/{day}")
 def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
-                   db: Session = Depends(get_db), user: User = Depends(current_user)):
+                   db: DbSession, user: CurrentUser):
     """Save a draft, or submit (``submit: true``). A blank is not a zero: a submission
     with figures missing is refused (422) and ``missing`` names them. A value that is not a
     number is not saved and named in ``unsaved``. Whatever else was sent is kept as a draft;
@@ -128,15 +125,15 @@ def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
 
 
 @router.post("/entries/{unit}/{section}/{day}/nil")
-def api_nil(unit: str, section: str, day: date, db: Session = Depends(get_db),
-            user: User = Depends(current_user)):
+def api_nil(unit: str, section: str, day: date, db: DbSession,
+            user: CurrentUser):
     """无情况报告: nothing happened today (distinct from not reporting)."""
     return _view_json(submit_nil(db, user, unit, section, day))
 
 
 @router.get("/board")
-def api_board(start: date, end: date, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def api_board(start: date, end: date, db: DbSession,
+              user: CurrentUser):
     board = completeness_board(db, user, start, end)
     return {
         "days": [d.isoformat() for d in board.days],
@@ -147,7 +144,7 @@ def api_board(start: date, end: date, db: Session = Depends(get_db),
 
 
 @router.get("/daily/{day}")
-def api_daily(day: date, db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_daily(day: date, db: DbSession, user: CurrentUser):
     r = compile_daily_report(db, user, day)
     return {
         "date": day.isoformat(),
@@ -167,8 +164,8 @@ def api_daily(day: date, db: Session = Depends(get_db), user: User = Depends(cur
 
 
 @router.get("/series")
-def api_series(figure: str, start: date, end: date, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def api_series(figure: str, start: date, end: date, db: DbSession,
+               user: CurrentUser):
     default_form().figure(figure)
     reports = compile_range(db, user, start, end)
     return [{"date": r.report_date.isoformat(), "value": float(r.values[figure]),
@@ -180,8 +177,8 @@ class LockIn(BaseModel):
 
 
 @router.post("/days/{day}/lock")
-def api_lock(day: date, body: LockIn | None = None, db: Session = Depends(get_db),
-             user: User = Depends(OFFICE)):
+def api_lock(day: date, *, body: LockIn | None = None, db: DbSession,
+             user: OfficeUser):
     """Lock the day. With units not reported, in draft or returned it answers 409 naming
     them (``details``) unless ``{"confirm": true}``."""
     lock_day(db, user, day, confirm=bool(body and body.confirm))
@@ -195,7 +192,7 @@ class ReviewIn(BaseModel):
 
 @router.post("/entries/{unit}/{section}/{day}/review")
 def api_review(unit: str, section: str, day: date, body: ReviewIn,
-               db: Session = Depends(get_db), user: User = Depends(OFFICE)):
+               db: DbSession, user: OfficeUser):
     """The office accepts a unit's section, or returns it (退回) with a reason."""
     sub = review_section(db, user, unit, section, day, accept=body.decision == "accept",
                          reason=body.reason)
@@ -209,7 +206,7 @@ class OpenIn(BaseModel):
 
 @router.post("/entries/{unit}/{section}/{day}/open")
 def api_open_unit(unit: str, section: str, day: date, body: OpenIn,
-                  db: Session = Depends(get_db), user: User = Depends(OFFICE)):
+                  db: DbSession, user: OfficeUser):
     """Open a locked day for one unit's section; its next submission re-locks it."""
     open_day_for_unit(db, user, day, unit, section, body.reason)
     return {"unit": unit, "section": section, "date": day.isoformat(), "open": True}
@@ -220,22 +217,22 @@ class UnlockIn(BaseModel):
 
 
 @router.post("/days/{day}/unlock")
-def api_unlock(day: date, body: UnlockIn, db: Session = Depends(get_db),
-               user: User = Depends(OFFICE)):
+def api_unlock(day: date, body: UnlockIn, db: DbSession,
+               user: OfficeUser):
     unlock_day(db, user, day, body.reason)
     return {"date": day.isoformat(), "locked": False}
 
 
 @router.post("/days/{day}/remind")
-def api_remind(day: date, db: Session = Depends(get_db), user: User = Depends(OFFICE)):
+def api_remind(day: date, db: DbSession, user: OfficeUser):
     return {"date": day.isoformat(), "units_reminded": remind_missing(db, user, day)}
 
 
 @router.get("/export")
-def api_export(start: date, end: date | None = None,
+def api_export(start: date, *, end: date | None = None,
                format: str = Query("xlsx", pattern="^(xlsx|pdf|csv|json)$"),
                period: str = Query("day", pattern="^(day|week|month)$"),
-               db: Session = Depends(get_db), user: User = Depends(current_user)) -> Response:
+               db: DbSession, user: CurrentUser) -> Response:
     """A day, a range (csv/json), or the 周报/月报 (``period=week|month``, xlsx/pdf)
     containing ``start``. A future date or one before the operation's start is refused."""
     return export_response(db, user, start, end or start, format, period=period)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +16,6 @@ from jinghai.accounts.models import User
 from jinghai.alerts.webhooks import webhook_targets
 from jinghai.errors import InvalidInput, JinghaiError
 from jinghai.org.models import Unit, WorkGroup
-from jinghai.settings import Settings
 from jinghai.supervision import queries, service
 from jinghai.supervision.circulars import (
     circular_pdf,
@@ -50,7 +49,7 @@ from jinghai.supervision.schemas import (
     VisitIn,
     parse,
 )
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -99,29 +98,29 @@ def _again(request: Request, db: Session, template: str, values: dict, exc: Jing
 
 
 @router.get("/supervision/", include_in_schema=False)
-def home(user: User = Depends(current_user)):
+def home(user: CurrentUser):
     return RedirectResponse("/supervision/problems", status_code=303)
 
 
 # -- responsibility list -------------------------------------------------------------------
 @router.get("/supervision/tasks", include_in_schema=False)
-def tasks_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def tasks_page(request: Request, db: DbSession,
+               user: CurrentUser):
     return render(request, "supervision/tasks.html",
                   {"rows": queries.responsibility_list(db, user), **_labels(db)})
 
 
 @router.post("/supervision/tasks/assign", include_in_schema=False)
-async def tasks_assign(request: Request, db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def tasks_assign(request: Request, db: DbSession,
+                       user: CurrentUser):
     values, _ = await _form(request)
     service.assign_task(db, user, parse(AssignTaskIn, values))
     return RedirectResponse("/supervision/tasks", status_code=303)
 
 
 @router.post("/supervision/tasks/{task_id}", include_in_schema=False)
-async def tasks_update(request: Request, task_id: int, db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def tasks_update(request: Request, task_id: int, db: DbSession,
+                       user: CurrentUser):
     values, _ = await _form(request)
     service.update_task(db, user, task_id, parse(TaskProgressIn, values))
     return RedirectResponse("/supervision/tasks", status_code=303)
@@ -129,9 +128,9 @@ async def tasks_update(request: Request, task_id: int, db: Session = Depends(get
 
 # -- problems ------------------------------------------------------------------------------
 @router.get("/supervision/problems", include_in_schema=False)
-def problems_page(request: Request, kind: str = "", status: str = "active",
-                  overdue: str = "", db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def problems_page(request: Request, *, kind: str = "", status: str = "active",
+                  overdue: str = "", db: DbSession,
+                  user: CurrentUser):
     today = local_today(db)
     rows = queries.list_problems(db, user, kind=kind, status=status,
                                  overdue_on=today if overdue else None)
@@ -141,17 +140,17 @@ def problems_page(request: Request, kind: str = "", status: str = "active",
 
 
 @router.post("/supervision/problems", include_in_schema=False)
-async def problems_new(request: Request, db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def problems_new(request: Request, db: DbSession,
+                       user: CurrentUser):
     values, _ = await _form(request)
     problem = service.add_problem(db, user, parse(ProblemIn, _blank_none(values, "source_id")))
     return RedirectResponse(f"/supervision/problems/{problem.id}", status_code=303)
 
 
 @router.post("/supervision/remind", include_in_schema=False)
-def remind(db: Session = Depends(get_db), user: User = Depends(current_user),
-           settings: Settings = Depends(get_settings)):
-    from jinghai.supervision.access import require_office
+def remind(db: DbSession, user: CurrentUser,
+           settings: AppSettings):
+    from jinghai.accounts.access import require_office
 
     require_office(user)
     done = service.remind_overdue(db, local_today(db), webhook_targets(settings))
@@ -160,16 +159,16 @@ def remind(db: Session = Depends(get_db), user: User = Depends(current_user),
 
 
 @router.get("/supervision/problems/{problem_id}", include_in_schema=False)
-def problem_page(request: Request, problem_id: int, db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+def problem_page(request: Request, problem_id: int, db: DbSession,
+                 user: CurrentUser):
     return render(request, "supervision/problem.html",
                   {"p": service.get_problem(db, user, problem_id), **_labels(db)})
 
 
 @router.post("/supervision/problems/{problem_id}/notes", include_in_schema=False)
-async def problem_note(request: Request, problem_id: int, db: Session = Depends(get_db),
-                       user: User = Depends(current_user),
-                       settings: Settings = Depends(get_settings)):
+async def problem_note(request: Request, problem_id: int, db: DbSession,
+                       user: CurrentUser,
+                       settings: AppSettings):
     values, form = await _form(request)
     service.add_note(db, user, problem_id, parse(NoteIn, values),
                      upload=await _upload(form), data_dir=settings.data_dir,
@@ -178,8 +177,8 @@ async def problem_note(request: Request, problem_id: int, db: Session = Depends(
 
 
 @router.post("/supervision/problems/{problem_id}/sign-off", include_in_schema=False)
-async def problem_sign_off(request: Request, problem_id: int, db: Session = Depends(get_db),
-                           user: User = Depends(current_user)):
+async def problem_sign_off(request: Request, problem_id: int, db: DbSession,
+                           user: CurrentUser):
     values, _ = await _form(request)
     service.sign_off(db, user, problem_id, parse(SignOffIn, {
         "accept": values.get("accept") == "1", "note": values.get("note", "")}))
@@ -187,9 +186,9 @@ async def problem_sign_off(request: Request, problem_id: int, db: Session = Depe
 
 
 @router.get("/supervision/files/{file_id}", include_in_schema=False)
-def file_download(file_id: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)):
+def file_download(file_id: int, db: DbSession,
+                  user: CurrentUser,
+                  settings: AppSettings):
     row, path = open_file(db, user, file_id, settings.data_dir)
     inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
     return FileResponse(path, media_type=row.content_type, filename=row.filename,
@@ -199,15 +198,15 @@ def file_download(file_id: int, db: Session = Depends(get_db),
 
 # -- supervision visits --------------------------------------------------------------------
 @router.get("/supervision/visits", include_in_schema=False)
-def visits_page(request: Request, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def visits_page(request: Request, db: DbSession,
+                user: CurrentUser):
     return render(request, "supervision/visits.html",
                   {"rows": queries.list_visits(db, user), **_labels(db)})
 
 
 @router.get("/supervision/visits/new", include_in_schema=False)
-def visit_form(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def visit_form(request: Request, db: DbSession,
+               user: CurrentUser):
     return render(request, "supervision/visit_form.html",
                   {"values": {}, "error": None, **_labels(db)})
 
@@ -225,8 +224,8 @@ def _visit_in(values: dict[str, str]) -> VisitIn:
 
 
 @router.post("/supervision/visits/new", include_in_schema=False)
-async def visit_submit(request: Request, db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def visit_submit(request: Request, db: DbSession,
+                       user: CurrentUser):
     values, _ = await _form(request)
     try:
         visit = service.record_visit(db, user, _visit_in(values))
@@ -236,8 +235,8 @@ async def visit_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/supervision/visits/{visit_id}", include_in_schema=False)
-def visit_page(request: Request, visit_id: int, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def visit_page(request: Request, visit_id: int, db: DbSession,
+               user: CurrentUser):
     visit = queries.get_visit(db, user, visit_id)
     if visit is None:
         raise InvalidInput("督导记录不存在")
@@ -248,17 +247,17 @@ def visit_page(request: Request, visit_id: int, db: Session = Depends(get_db),
 
 # -- listed rectification ------------------------------------------------------------------
 @router.get("/supervision/listings", include_in_schema=False)
-def listings_page(request: Request, db: Session = Depends(get_db),
-                  user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)):
+def listings_page(request: Request, db: DbSession,
+                  user: CurrentUser,
+                  settings: AppSettings):
     return render(request, "supervision/listings.html", {
         "rows": queries.list_listings(db, user), "values": {}, "error": None,
         "tiles": settings.map_tile_url, **_labels(db)})
 
 
 @router.post("/supervision/listings", include_in_schema=False)
-async def listing_submit(request: Request, db: Session = Depends(get_db),
-                         user: User = Depends(current_user)):
+async def listing_submit(request: Request, db: DbSession,
+                         user: CurrentUser):
     values, _ = await _form(request)
     try:
         listing = service.list_for_rectification(db, user, parse(ListingIn, _blank_none(
@@ -270,16 +269,16 @@ async def listing_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/supervision/listings/{listing_id}", include_in_schema=False)
-def listing_page(request: Request, listing_id: int, db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+def listing_page(request: Request, listing_id: int, db: DbSession,
+                 user: CurrentUser):
     return render(request, "supervision/listing.html",
                   {"x": service.get_listing(db, user, listing_id), **_labels(db)})
 
 
 @router.post("/supervision/listings/{listing_id}/reviews", include_in_schema=False)
-async def listing_review(request: Request, listing_id: int, db: Session = Depends(get_db),
-                         user: User = Depends(current_user),
-                         settings: Settings = Depends(get_settings)):
+async def listing_review(request: Request, listing_id: int, db: DbSession,
+                         user: CurrentUser,
+                         settings: AppSettings):
     values, form = await _form(request)
     service.review_listing(db, user, listing_id, values.get("text", ""),
                            upload=await _upload(form), data_dir=settings.data_dir)
@@ -287,8 +286,8 @@ async def listing_review(request: Request, listing_id: int, db: Session = Depend
 
 
 @router.post("/supervision/listings/{listing_id}/delist", include_in_schema=False)
-async def listing_delist(request: Request, listing_id: int, db: Session = Depends(get_db),
-                         user: User = Depends(current_user)):
+async def listing_delist(request: Request, listing_id: int, db: DbSession,
+                         user: CurrentUser):
     values, _ = await _form(request)
     service.delist(db, user, listing_id, values.get("note", ""))
     return RedirectResponse(f"/supervision/listings/{listing_id}", status_code=303)
@@ -296,15 +295,15 @@ async def listing_delist(request: Request, listing_id: int, db: Session = Depend
 
 # -- circulars -----------------------------------------------------------------------------
 @router.get("/supervision/circulars", include_in_schema=False)
-def circulars_page(request: Request, db: Session = Depends(get_db),
-                   user: User = Depends(current_user)):
+def circulars_page(request: Request, db: DbSession,
+                   user: CurrentUser):
     return render(request, "supervision/circulars.html", {
         "rows": visible_circulars(db, user), "values": {}, "error": None, **_labels(db)})
 
 
 @router.post("/supervision/circulars", include_in_schema=False)
-async def circular_submit(request: Request, db: Session = Depends(get_db),
-                          user: User = Depends(current_user)):
+async def circular_submit(request: Request, db: DbSession,
+                          user: CurrentUser):
     values, _ = await _form(request)
     try:
         circular = issue_circular(db, user, parse(CircularIn, _blank_none(
@@ -316,8 +315,8 @@ async def circular_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/supervision/circulars/{circular_id}", include_in_schema=False)
-def circular_page(request: Request, circular_id: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def circular_page(request: Request, circular_id: int, db: DbSession,
+                  user: CurrentUser):
     import json
 
     c = get_circular(db, user, circular_id)
@@ -326,8 +325,8 @@ def circular_page(request: Request, circular_id: int, db: Session = Depends(get_
 
 
 @router.get("/supervision/circulars/{circular_id}/file.{ext}", include_in_schema=False)
-def circular_file(circular_id: int, ext: str, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def circular_file(circular_id: int, ext: str, db: DbSession,
+                  user: CurrentUser):
     c = get_circular(db, user, circular_id)
     name = f"circular-{c.year}-{c.seq}.{ext}"
     if ext == "docx":
@@ -341,8 +340,8 @@ def circular_file(circular_id: int, ext: str, db: Session = Depends(get_db),
 
 # -- joint meetings ------------------------------------------------------------------------
 @router.get("/supervision/meetings", include_in_schema=False)
-def meetings_page(request: Request, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def meetings_page(request: Request, db: DbSession,
+                  user: CurrentUser):
     return render(request, "supervision/meetings.html", {
         "rows": queries.list_meetings(db, user), "values": {}, "error": None, **_labels(db)})
 
@@ -362,8 +361,8 @@ def _meeting_in(form, values: dict[str, str]) -> MeetingIn:
 
 
 @router.post("/supervision/meetings", include_in_schema=False)
-async def meeting_submit(request: Request, db: Session = Depends(get_db),
-                         user: User = Depends(current_user)):
+async def meeting_submit(request: Request, db: DbSession,
+                         user: CurrentUser):
     values, form = await _form(request)
     try:
         meeting = service.record_meeting(db, user, _meeting_in(form, values))
@@ -381,8 +380,8 @@ def _meeting_for(db: Session, user: User, meeting_id: int) -> Meeting:
 
 
 @router.get("/supervision/meetings/{meeting_id}", include_in_schema=False)
-def meeting_page(request: Request, meeting_id: int, db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+def meeting_page(request: Request, meeting_id: int, db: DbSession,
+                 user: CurrentUser):
     meeting = _meeting_for(db, user, meeting_id)
     return render(request, "supervision/meeting.html", {
         "m": meeting, "attending": queries.meeting_units(db, meeting),
@@ -391,8 +390,8 @@ def meeting_page(request: Request, meeting_id: int, db: Session = Depends(get_db
 
 
 @router.get("/supervision/meetings/{meeting_id}/minutes.docx", include_in_schema=False)
-def meeting_minutes(meeting_id: int, db: Session = Depends(get_db),
-                    user: User = Depends(current_user)):
+def meeting_minutes(meeting_id: int, db: DbSession,
+                    user: CurrentUser):
     meeting = _meeting_for(db, user, meeting_id)
     name = f"minutes-{meeting.year}-{meeting.seq}.docx"
     return Response(minutes_docx(db, user, meeting), media_type=DOCX,
@@ -409,21 +408,21 @@ def _problem_json(p: Problem) -> dict[str, Any]:
 
 
 @router.get("/api/supervision/problems")
-def api_problems(kind: str = "", status: str = "", db: Session = Depends(get_db),
-                 user: User = Depends(current_user)) -> list[dict[str, Any]]:
+def api_problems(*, kind: str = "", status: str = "", db: DbSession,
+                 user: CurrentUser) -> list[dict[str, Any]]:
     return [_problem_json(p) for p in queries.list_problems(db, user, kind=kind,
                                                             status=status)]
 
 
 @router.post("/api/supervision/problems", status_code=201)
-def api_problem_new(body: dict[str, Any], db: Session = Depends(get_db),
-                    user: User = Depends(current_user)) -> dict[str, Any]:
+def api_problem_new(body: dict[str, Any], db: DbSession,
+                    user: CurrentUser) -> dict[str, Any]:
     return _problem_json(service.add_problem(db, user, parse(ProblemIn, body)))
 
 
 @router.post("/api/supervision/problems/{problem_id}/notes", status_code=201)
-def api_problem_note(problem_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-                     user: User = Depends(current_user)) -> dict[str, Any]:
+def api_problem_note(problem_id: int, body: dict[str, Any], db: DbSession,
+                     user: CurrentUser) -> dict[str, Any]:
     service.add_note(db, user, problem_id, parse(NoteIn, body),
                      submit=bool(body.get("submit")))
     return _problem_json(service.get_problem(db, user, problem_id))
@@ -431,36 +430,36 @@ def api_problem_note(problem_id: int, body: dict[str, Any], db: Session = Depend
 
 @router.post("/api/supervision/problems/{problem_id}/sign-off")
 def api_problem_sign_off(problem_id: int, body: dict[str, Any],
-                         db: Session = Depends(get_db),
-                         user: User = Depends(current_user)) -> dict[str, Any]:
+                         db: DbSession,
+                         user: CurrentUser) -> dict[str, Any]:
     return _problem_json(service.sign_off(db, user, problem_id, parse(SignOffIn, body)))
 
 
 @router.post("/api/supervision/visits", status_code=201)
-def api_visit(body: dict[str, Any], db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> dict[str, Any]:
+def api_visit(body: dict[str, Any], db: DbSession,
+              user: CurrentUser) -> dict[str, Any]:
     visit = service.record_visit(db, user, parse(VisitIn, body))
     return {"id": visit.id, "problems": [_problem_json(p) for p in queries.list_problems(
         db, user, source="supervision", source_id=visit.id)]}
 
 
 @router.get("/api/supervision/listings")
-def api_listings(db: Session = Depends(get_db),
-                 user: User = Depends(current_user)) -> dict[str, Any]:
+def api_listings(db: DbSession,
+                 user: CurrentUser) -> dict[str, Any]:
     """Listed places as GeoJSON, for the map."""
     return queries.listings_geojson(db, user)
 
 
 @router.post("/api/supervision/listings", status_code=201)
-def api_listing(body: dict[str, Any], db: Session = Depends(get_db),
-                user: User = Depends(current_user)) -> dict[str, Any]:
+def api_listing(body: dict[str, Any], db: DbSession,
+                user: CurrentUser) -> dict[str, Any]:
     x = service.list_for_rectification(db, user, parse(ListingIn, body))
     return {"id": x.id, "status": x.status, "deadline": x.deadline.isoformat()}
 
 
 @router.post("/api/supervision/meetings", status_code=201)
-def api_meeting(body: dict[str, Any], db: Session = Depends(get_db),
-                user: User = Depends(current_user)) -> dict[str, Any]:
+def api_meeting(body: dict[str, Any], db: DbSession,
+                user: CurrentUser) -> dict[str, Any]:
     m = service.record_meeting(db, user, parse(MeetingIn, body))
     return {"id": m.id, "number": m.number, "actions": [_problem_json(p) for p in
                                                           queries.list_problems(
@@ -469,16 +468,16 @@ def api_meeting(body: dict[str, Any], db: Session = Depends(get_db),
 
 
 @router.post("/api/supervision/circulars", status_code=201)
-def api_circular(body: dict[str, Any], db: Session = Depends(get_db),
-                 user: User = Depends(current_user)) -> dict[str, Any]:
+def api_circular(body: dict[str, Any], db: DbSession,
+                 user: CurrentUser) -> dict[str, Any]:
     c = issue_circular(db, user, parse(CircularIn, body))
     return {"id": c.id, "number": c.number, "title": c.title,
             "docx": f"/supervision/circulars/{c.id}/file.docx"}
 
 
 @router.get("/api/supervision/tasks")
-def api_tasks(db: Session = Depends(get_db),
-              user: User = Depends(current_user)) -> list[dict[str, Any]]:
+def api_tasks(db: DbSession,
+              user: CurrentUser) -> list[dict[str, Any]]:
     return [{"group": r.group.key, "item_no": r.item_no, "text": r.text,
              "unit": r.assignment.unit.key if r.assignment else None,
              "person": r.assignment.person if r.assignment else "",
@@ -490,36 +489,36 @@ def api_tasks(db: Session = Depends(get_db),
 
 
 @router.post("/api/supervision/tasks", status_code=201)
-def api_task_assign(body: dict[str, Any], db: Session = Depends(get_db),
-                    user: User = Depends(current_user)) -> dict[str, Any]:
+def api_task_assign(body: dict[str, Any], db: DbSession,
+                    user: CurrentUser) -> dict[str, Any]:
     t = service.assign_task(db, user, parse(AssignTaskIn, body))
     return {"id": t.id, "unit": t.unit.key, "status": t.status}
 
 
 @router.post("/api/supervision/tasks/{task_id}")
-def api_task_update(task_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-                    user: User = Depends(current_user)) -> dict[str, Any]:
+def api_task_update(task_id: int, body: dict[str, Any], db: DbSession,
+                    user: CurrentUser) -> dict[str, Any]:
     t = service.update_task(db, user, task_id, parse(TaskProgressIn, body))
     return {"id": t.id, "status": t.status, "evidence": t.evidence}
 
 
 @router.post("/api/supervision/listings/{listing_id}/reviews", status_code=201)
-def api_listing_review(listing_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-                       user: User = Depends(current_user)) -> dict[str, Any]:
+def api_listing_review(listing_id: int, body: dict[str, Any], db: DbSession,
+                       user: CurrentUser) -> dict[str, Any]:
     r = service.review_listing(db, user, listing_id, str(body.get("text", "")))
     return {"id": r.id, "text": r.text}
 
 
 @router.post("/api/supervision/listings/{listing_id}/delist")
-def api_listing_delist(listing_id: int, body: dict[str, Any], db: Session = Depends(get_db),
-                       user: User = Depends(current_user)) -> dict[str, Any]:
+def api_listing_delist(listing_id: int, body: dict[str, Any], db: DbSession,
+                       user: CurrentUser) -> dict[str, Any]:
     x = service.delist(db, user, listing_id, str(body.get("note", "")))
     return {"id": x.id, "status": x.status, "delisted_on": x.delisted_on.isoformat()}
 
 
 @router.get("/api/supervision/circulars")
-def api_circulars(db: Session = Depends(get_db),
-                  user: User = Depends(current_user)) -> list[dict[str, Any]]:
+def api_circulars(db: DbSession,
+                  user: CurrentUser) -> list[dict[str, Any]]:
     return [{"id": c.id, "number": c.number, "kind": c.kind, "title": c.title,
              "issued_on": c.issued_on.isoformat(),
              "docx": f"/supervision/circulars/{c.id}/file.docx"}

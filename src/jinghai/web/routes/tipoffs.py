@@ -6,7 +6,7 @@ from datetime import datetime
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from jinghai.org.service import get_operation
 from jinghai.settings import Settings
 from jinghai.tipoffs import service
 from jinghai.tipoffs.models import TIPOFF_STATUS, TipOff
-from jinghai.web.deps import current_user, get_db, get_settings
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
@@ -107,7 +107,7 @@ def _tip_context(settings: Settings) -> dict:
 
 
 @router.get("/tip", include_in_schema=False)
-def tip_page(request: Request, settings: Settings = Depends(get_settings)):
+def tip_page(request: Request, settings: AppSettings):
     return render(request, "tipoffs/public_form.html",
                   {"values": {}, "error": None, **_tip_context(settings)})
 
@@ -132,8 +132,8 @@ def tip_places():
 
 
 @router.post("/tip", include_in_schema=False)
-async def tip_submit(request: Request, db: Session = Depends(get_db),
-                     settings: Settings = Depends(get_settings)):
+async def tip_submit(request: Request, db: DbSession,
+                     settings: AppSettings):
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
@@ -158,7 +158,7 @@ async def tip_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/tip/status", include_in_schema=False)
-def tip_status(request: Request, code: str = "", db: Session = Depends(get_db)):
+def tip_status(request: Request, *, code: str = "", db: DbSession):
     status, error = None, None
     if code.strip():
         try:
@@ -173,22 +173,22 @@ def tip_status(request: Request, code: str = "", db: Session = Depends(get_db)):
 
 
 @router.get("/tipoffs/", include_in_schema=False)
-def inbox(request: Request, status: str = "", db: Session = Depends(get_db),
-          user: User = Depends(current_user)):
+def inbox(request: Request, *, status: str = "", db: DbSession,
+          user: CurrentUser):
     rows = service.list_tipoffs(db, user, status)
     return render(request, "tipoffs/inbox.html",
                   {"rows": rows, "status": status, "statuses": TIPOFF_STATUS})
 
 
 @router.get("/tipoffs/{tipoff_id}", include_in_schema=False)
-def detail(request: Request, tipoff_id: int, db: Session = Depends(get_db),
-           user: User = Depends(current_user)):
+def detail(request: Request, tipoff_id: int, db: DbSession,
+           user: CurrentUser):
     return _detail(request, db, user, tipoff_id, show_identity=False)
 
 
 @router.post("/tipoffs/{tipoff_id}/identity", include_in_schema=False)
-def detail_identity(request: Request, tipoff_id: int, db: Session = Depends(get_db),
-                    user: User = Depends(current_user)):
+def detail_identity(request: Request, tipoff_id: int, db: DbSession,
+                    user: CurrentUser):
     """The tipster's name and phone, logged: a POST with the CSRF token, never a link."""
     return _detail(request, db, user, tipoff_id, show_identity=True)
 
@@ -203,8 +203,8 @@ def _detail(request: Request, db: Session, user: User, tipoff_id: int, show_iden
 
 
 @router.get("/tipoffs/{tipoff_id}/photo", include_in_schema=False)
-def photo(tipoff_id: int, db: Session = Depends(get_db), user: User = Depends(current_user),
-          settings: Settings = Depends(get_settings)):
+def photo(tipoff_id: int, db: DbSession, user: CurrentUser,
+          settings: AppSettings):
     tip = service.get_tipoff_for(db, user, tipoff_id)
     if not tip.photo_path:
         raise NotFound("没有照片")
@@ -215,9 +215,9 @@ def photo(tipoff_id: int, db: Session = Depends(get_db), user: User = Depends(cu
 
 
 @router.post("/tipoffs/{tipoff_id}/convert", include_in_schema=False)
-async def convert(request: Request, tipoff_id: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)):
+async def convert(request: Request, tipoff_id: int, db: DbSession,
+                  user: CurrentUser,
+                  settings: AppSettings):
     form = await request.form()
     clue = service.convert_to_clue(db, user, tipoff_id, unit_key=str(form.get("unit_key", "")),
                                    reliability=str(form.get("reliability", "F")),
@@ -226,8 +226,8 @@ async def convert(request: Request, tipoff_id: int, db: Session = Depends(get_db
 
 
 @router.post("/tipoffs/{tipoff_id}/status", include_in_schema=False)
-async def change_status(request: Request, tipoff_id: int, db: Session = Depends(get_db),
-                        user: User = Depends(current_user)):
+async def change_status(request: Request, tipoff_id: int, db: DbSession,
+                        user: CurrentUser):
     form = await request.form()
     service.set_status(db, user, tipoff_id, str(form.get("status", "")),
                        str(form.get("reply", "")))
@@ -242,8 +242,8 @@ def _form_id(value) -> int:
 
 
 @router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
-async def reward(request: Request, tipoff_id: int, db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+async def reward(request: Request, tipoff_id: int, db: DbSession,
+                 user: CurrentUser):
     form = await request.form()
     action = str(form.get("action", "propose"))
     if action == "propose":
@@ -282,14 +282,14 @@ class TipOffOut(BaseModel):
 
 
 @router.get("/api/tipoffs")
-def api_list(status: str = "", db: Session = Depends(get_db),
-             user: User = Depends(current_user)) -> list[TipOffOut]:
+def api_list(*, status: str = "", db: DbSession,
+             user: CurrentUser) -> list[TipOffOut]:
     return [TipOffOut.of(t) for t in service.list_tipoffs(db, user, status)]
 
 
 @router.get("/api/tipoffs/{tipoff_id}")
-def api_get(tipoff_id: int, db: Session = Depends(get_db),
-            user: User = Depends(current_user)) -> TipOffOut:
+def api_get(tipoff_id: int, db: DbSession,
+            user: CurrentUser) -> TipOffOut:
     return TipOffOut.of(service.get_tipoff_for(db, user, tipoff_id))
 
 
@@ -299,9 +299,9 @@ class ConvertIn(BaseModel):
 
 
 @router.post("/api/tipoffs/{tipoff_id}/convert")
-def api_convert(tipoff_id: int, body: ConvertIn, db: Session = Depends(get_db),
-                user: User = Depends(current_user),
-                settings: Settings = Depends(get_settings)) -> dict:
+def api_convert(tipoff_id: int, body: ConvertIn, db: DbSession,
+                user: CurrentUser,
+                settings: AppSettings) -> dict:
     clue = service.convert_to_clue(db, user, tipoff_id, body.unit_key, body.reliability,
                                    data_dir=settings.data_dir)
     return {"clue_id": clue.id}

@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -45,7 +45,7 @@ from jinghai.vessels.service import (
     record_three_no,
     update_vessel,
 )
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -91,12 +91,13 @@ def _float(value: str | None, label: str) -> float | None:
 @router.get("/vessels/", include_in_schema=False)
 def list_page(
     request: Request,
+    *,
     q: str = "",
     status: str = "",
     port: str = "",
     page: int = Query(1, ge=1),
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     rows, total = search_vessels(db, user, q, status=status, port=port, limit=PAGE_SIZE,
                                  offset=(page - 1) * PAGE_SIZE)
@@ -109,16 +110,16 @@ def list_page(
 
 
 @router.get("/vessels/new", include_in_schema=False)
-def new_page(request: Request, db: Session = Depends(get_db),
-             user: User = Depends(current_user)):
+def new_page(request: Request, db: DbSession,
+             user: CurrentUser):
     require_registry_keeper(db, user)
     return render(request, "vessels/form.html", {"vessel": None, "values": {}, "error": None,
                                                  "statuses": VESSEL_STATUS_LABELS})
 
 
 @router.post("/vessels/new", include_in_schema=False)
-async def new_submit(request: Request, db: Session = Depends(get_db),
-                     user: User = Depends(current_user)):
+async def new_submit(request: Request, db: DbSession,
+                     user: CurrentUser):
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     data: dict[str, object] = {k: values.get(k, "") for k in VESSEL_FORM_FIELDS}
@@ -136,8 +137,8 @@ async def new_submit(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/vessels/export", include_in_schema=False)
-def export_file(fmt: str = "xlsx", db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def export_file(*, fmt: str = "xlsx", db: DbSession,
+                user: CurrentUser):
     body = export_roster(db, user, fmt)
     name = quote(f"渔船名录.{fmt}")
     return Response(body, media_type=MEDIA[fmt],
@@ -145,8 +146,8 @@ def export_file(fmt: str = "xlsx", db: Session = Depends(get_db),
 
 
 @router.get("/vessels/import", include_in_schema=False)
-def import_page(request: Request, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def import_page(request: Request, db: DbSession,
+                user: CurrentUser):
     require_registry_keeper(db, user)
     return render(request, "vessels/import.html", {"report": None, "payload": "",
                                                    "filename": "", "error": None})
@@ -155,12 +156,13 @@ def import_page(request: Request, db: Session = Depends(get_db),
 @router.post("/vessels/import", include_in_schema=False)
 async def import_submit(
     request: Request,
+    *,
     file: UploadFile | None = File(None),
     payload: str = Form(""),
     filename: str = Form(""),
     confirm: str = Form(""),
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     """Upload → dry-run preview; the preview carries the file back (base64) so that
     "confirm" applies exactly the rows that were previewed, with no server-side stash."""
@@ -188,14 +190,14 @@ async def import_submit(
 
 
 @router.get("/vessels/{vessel_id:int}", include_in_schema=False)
-def detail_page(request: Request, vessel_id: int, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def detail_page(request: Request, vessel_id: int, db: DbSession,
+                user: CurrentUser):
     return _detail(request, db, user, vessel_id, reveal=False)
 
 
 @router.post("/vessels/{vessel_id:int}/owner/reveal", include_in_schema=False)
-def detail_reveal(request: Request, vessel_id: int, db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def detail_reveal(request: Request, vessel_id: int, db: DbSession,
+                  user: CurrentUser):
     """The owner's full phone and ID number: a logged act, so a POST with CSRF."""
     return _detail(request, db, user, vessel_id, reveal=True)
 
@@ -212,8 +214,8 @@ def _detail(request: Request, db: Session, user: User, vessel_id: int, reveal: b
 
 
 @router.get("/vessels/{vessel_id:int}/edit", include_in_schema=False)
-def edit_page(request: Request, vessel_id: int, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def edit_page(request: Request, vessel_id: int, db: DbSession,
+              user: CurrentUser):
     require_registry_keeper(db, user)
     vessel = get_vessel_for(db, user, vessel_id)
     values = {k: "" if getattr(vessel, k) is None else str(getattr(vessel, k))
@@ -223,8 +225,8 @@ def edit_page(request: Request, vessel_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/vessels/{vessel_id:int}/edit", include_in_schema=False)
-async def edit_submit(request: Request, vessel_id: int, db: Session = Depends(get_db),
-                      user: User = Depends(current_user)):
+async def edit_submit(request: Request, vessel_id: int, db: DbSession,
+                      user: CurrentUser):
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in VESSEL_FORM_FIELDS}
     try:
@@ -239,32 +241,32 @@ async def edit_submit(request: Request, vessel_id: int, db: Session = Depends(ge
 
 
 @router.post("/vessels/{vessel_id:int}/inspect", include_in_schema=False)
-def inspect_submit(vessel_id: int, place: str = Form(""), note: str = Form(""),
-                   db: Session = Depends(get_db), user: User = Depends(current_user)):
+def inspect_submit(vessel_id: int, *, place: str = Form(""), note: str = Form(""),
+                   db: DbSession, user: CurrentUser):
     vessel = get_vessel_for(db, user, vessel_id)
     record_inspection(db, user, vessel, via="form", place=place, note=note)
     return RedirectResponse(f"/vessels/{vessel_id}?flash=inspected", status_code=303)
 
 
 @router.get("/vessels/{vessel_id:int}/qr.png", include_in_schema=False)
-def qr_png_file(request: Request, vessel_id: int, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def qr_png_file(request: Request, vessel_id: int, db: DbSession,
+                user: CurrentUser):
     vessel = get_vessel_for(db, user, vessel_id)
     return Response(qr_png(_scan_url(request, vessel)), media_type="image/png",
                     headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/vessels/{vessel_id:int}/qr.svg", include_in_schema=False)
-def qr_svg_file(request: Request, vessel_id: int, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def qr_svg_file(request: Request, vessel_id: int, db: DbSession,
+                user: CurrentUser):
     vessel = get_vessel_for(db, user, vessel_id)
     return Response(qr_svg(_scan_url(request, vessel)), media_type="image/svg+xml",
                     headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/vessels/{vessel_id:int}/card", include_in_schema=False)
-def card_page(request: Request, vessel_id: int, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def card_page(request: Request, vessel_id: int, db: DbSession,
+              user: CurrentUser):
     vessel = get_vessel_for(db, user, vessel_id)
     return render(request, "vessels/card.html", {"v": vessel})
 
@@ -273,8 +275,8 @@ def card_page(request: Request, vessel_id: int, db: Session = Depends(get_db),
 
 
 @router.get("/v/{token}", include_in_schema=False)
-def scan_page(request: Request, token: str, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def scan_page(request: Request, token: str, db: DbSession,
+              user: CurrentUser):
     """What a phone opens when it scans the card. Unsigned users are sent to the login
     page by the app's error handler and come back here afterwards."""
     vessel = get_vessel_by_token(db, user, token)
@@ -287,8 +289,8 @@ def scan_page(request: Request, token: str, db: Session = Depends(get_db),
 
 
 @router.post("/v/{token}/inspect", include_in_schema=False)
-def scan_inspect(token: str, place: str = Form(""), lat: str = Form(""), lon: str = Form(""),
-                 db: Session = Depends(get_db), user: User = Depends(current_user)):
+def scan_inspect(token: str, *, place: str = Form(""), lat: str = Form(""), lon: str = Form(""),
+                 db: DbSession, user: CurrentUser):
     vessel = get_vessel_by_token(db, user, token)
     record_inspection(db, user, vessel, via="qr", place=place, lat=_float(lat, "纬度"),
                       lon=_float(lon, "经度"))
@@ -299,8 +301,8 @@ def scan_inspect(token: str, place: str = Form(""), lat: str = Form(""), lon: st
 
 
 @router.get("/vessels/three-no", include_in_schema=False)
-def three_no_page(request: Request, status: str = "", db: Session = Depends(get_db),
-                  user: User = Depends(current_user)):
+def three_no_page(request: Request, *, status: str = "", db: DbSession,
+                  user: CurrentUser):
     return render(request, "vessels/three_no.html", {
         "cases": list_three_no(db, user, status), "status": status,
         "labels": THREE_NO_STATUS_LABELS, "keeper": is_registry_keeper(db, user),
@@ -311,12 +313,13 @@ def three_no_page(request: Request, status: str = "", db: Session = Depends(get_
 @router.post("/vessels/three-no", include_in_schema=False)
 def three_no_submit(
     request: Request,
+    *,
     found_at: str = Form(...),
     place: str = Form(""),
     description: str = Form(""),
     seized: str = Form(""),
-    db: Session = Depends(get_db),
-    user: User = Depends(current_user),
+    db: DbSession,
+    user: CurrentUser,
 ):
     try:
         found = _local_input(db, found_at, "发现时间")
@@ -333,9 +336,9 @@ def three_no_submit(
 
 
 @router.post("/vessels/three-no/{case_id:int}/advance", include_in_schema=False)
-def three_no_advance(case_id: int, status: str = Form(...), at: str = Form(""),
-                     note: str = Form(""), db: Session = Depends(get_db),
-                     user: User = Depends(current_user)):
+def three_no_advance(case_id: int, *, status: str = Form(...), at: str = Form(""),
+                     note: str = Form(""), db: DbSession,
+                     user: CurrentUser):
     advance_three_no(db, user, case_id, status, at=_local_input(db, at, "时间"), note=note)
     return RedirectResponse("/vessels/three-no?flash=advanced", status_code=303)
 
@@ -427,17 +430,17 @@ api = APIRouter(prefix="/api/vessels", tags=["vessels"])
 
 
 @api.get("/")
-def api_list(request: Request, q: str = "", status: str = "", port: str = "",
+def api_list(request: Request, *, q: str = "", status: str = "", port: str = "",
              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-             db: Session = Depends(get_db), user: User = Depends(current_user)):
+             db: DbSession, user: CurrentUser):
     rows, total = search_vessels(db, user, q, status=status, port=port, limit=limit,
                                  offset=offset)
     return {"total": total, "items": [vessel_json(db, user, v, request) for v in rows]}
 
 
 @api.post("/", status_code=201)
-def api_create(request: Request, body: VesselIn, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def api_create(request: Request, body: VesselIn, db: DbSession,
+               user: CurrentUser):
     data = body.model_dump()
     data["owner"] = body.owner.model_dump() if body.owner else None
     vessel = add_vessel(db, user, data)
@@ -445,14 +448,14 @@ def api_create(request: Request, body: VesselIn, db: Session = Depends(get_db),
 
 
 @api.get("/three-no")
-def api_three_no(status: str = "", db: Session = Depends(get_db),
-                 user: User = Depends(current_user)):
+def api_three_no(*, status: str = "", db: DbSession,
+                 user: CurrentUser):
     return {"items": [three_no_json(c) for c in list_three_no(db, user, status)]}
 
 
 @api.post("/three-no", status_code=201)
-def api_three_no_create(body: ThreeNoIn, db: Session = Depends(get_db),
-                        user: User = Depends(current_user)):
+def api_three_no_create(body: ThreeNoIn, db: DbSession,
+                        user: CurrentUser):
     case = record_three_no(db, user, found_at=body.found_at, place=body.place,
                            description=body.description, lat=body.lat, lon=body.lon,
                            seized_at=body.seized_at)
@@ -460,15 +463,15 @@ def api_three_no_create(body: ThreeNoIn, db: Session = Depends(get_db),
 
 
 @api.post("/three-no/{case_id}/advance")
-def api_three_no_advance(case_id: int, body: AdvanceIn, db: Session = Depends(get_db),
-                         user: User = Depends(current_user)):
+def api_three_no_advance(case_id: int, body: AdvanceIn, db: DbSession,
+                         user: CurrentUser):
     return three_no_json(advance_three_no(db, user, case_id, body.status, at=body.at,
                                           note=body.note))
 
 
 @api.post("/import")
-async def api_import(file: UploadFile = File(...), dry_run: bool = True,
-                     db: Session = Depends(get_db), user: User = Depends(current_user)):
+async def api_import(*, file: UploadFile = File(...), dry_run: bool = True,
+                     db: DbSession, user: CurrentUser):
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InvalidInput("文件超过 5 MB")
@@ -481,21 +484,21 @@ async def api_import(file: UploadFile = File(...), dry_run: bool = True,
 
 
 @api.get("/export")
-def api_export(fmt: str = "xlsx", db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def api_export(*, fmt: str = "xlsx", db: DbSession,
+               user: CurrentUser):
     return export_file(fmt, db, user)
 
 
 @api.post("/{vessel_id}/owner/unmasked")
-def api_reveal_owner(vessel_id: int, db: Session = Depends(get_db),
-                     user: User = Depends(current_user)) -> dict:
+def api_reveal_owner(vessel_id: int, db: DbSession,
+                     user: CurrentUser) -> dict:
     owner = reveal_owner(db, user, get_vessel_for(db, user, vessel_id))
     return {"owner": None if owner is None else owner.__dict__}
 
 
 @api.get("/by-mmsi/{mmsi}")
-def api_by_mmsi(request: Request, mmsi: str, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def api_by_mmsi(request: Request, mmsi: str, db: DbSession,
+                user: CurrentUser):
     vessel = vessel_for_mmsi(db, mmsi)
     if vessel is None:
         return {"registry": None}
@@ -503,8 +506,8 @@ def api_by_mmsi(request: Request, mmsi: str, db: Session = Depends(get_db),
 
 
 @api.get("/{vessel_id}")
-def api_get(request: Request, vessel_id: int, db: Session = Depends(get_db),
-            user: User = Depends(current_user)):
+def api_get(request: Request, vessel_id: int, db: DbSession,
+            user: CurrentUser):
     vessel = get_vessel_for(db, user, vessel_id)
     out = vessel_json(db, user, vessel, request)
     out["inspections"] = [
@@ -518,14 +521,14 @@ def api_get(request: Request, vessel_id: int, db: Session = Depends(get_db),
 
 @api.patch("/{vessel_id}")
 def api_update(request: Request, vessel_id: int, body: VesselPatch,
-               db: Session = Depends(get_db), user: User = Depends(current_user)):
+               db: DbSession, user: CurrentUser):
     vessel = update_vessel(db, user, vessel_id, body.model_dump(exclude_unset=True))
     return vessel_json(db, user, vessel, request)
 
 
 @api.post("/{vessel_id}/inspections", status_code=201)
-def api_inspect(vessel_id: int, body: InspectionIn, db: Session = Depends(get_db),
-                user: User = Depends(current_user)):
+def api_inspect(vessel_id: int, body: InspectionIn, db: DbSession,
+                user: CurrentUser):
     """Record an inspection. With ``token`` (a scanned code) it must match the vessel, so a
     client cannot claim a scan of a card it never saw."""
     if body.token is not None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput, PermissionDenied
@@ -19,7 +18,7 @@ from jinghai.geo.service import (
     zone_layers,
 )
 from jinghai.geo.zones import LANDING_SUBTYPES, zones_to_geojson
-from jinghai.web.deps import current_user, get_db
+from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -34,8 +33,8 @@ def _reader(user: User) -> None:
 
 
 @router.get("/zones/", include_in_schema=False)
-def zones_page(request: Request, db: Session = Depends(get_db),
-               user: User = Depends(current_user)):
+def zones_page(request: Request, db: DbSession,
+               user: CurrentUser):
     _reader(user)
     return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": None,
                                                "error": None, "kinds": ZONE_KIND_LABELS,
@@ -45,9 +44,9 @@ def zones_page(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/zones/import", include_in_schema=False)
-async def zones_import(request: Request, file: UploadFile | None = File(None),
-                       geojson: str = Form(""), db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def zones_import(request: Request, *, file: UploadFile | None = File(None),
+                       geojson: str = Form(""), db: DbSession,
+                       user: CurrentUser):
     text = geojson
     if file is not None and file.filename:
         data = await file.read(MAX_UPLOAD + 1)
@@ -70,8 +69,8 @@ async def zones_import(request: Request, file: UploadFile | None = File(None),
 
 
 @router.post("/zones/draw", include_in_schema=False)
-async def zones_draw(request: Request, db: Session = Depends(get_db),
-                     user: User = Depends(current_user)):
+async def zones_draw(request: Request, db: DbSession,
+                     user: CurrentUser):
     """A zone drawn on the map; a mistake shows the page again with the message."""
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in (
@@ -90,16 +89,16 @@ async def zones_draw(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/zones/{zone_id}/active", include_in_schema=False)
-async def zones_active(request: Request, zone_id: str, db: Session = Depends(get_db),
-                       user: User = Depends(current_user)):
+async def zones_active(request: Request, zone_id: str, db: DbSession,
+                       user: CurrentUser):
     form = await request.form()
     set_zone_active(db, user, zone_id, form.get("active") == "1")
     return RedirectResponse("/zones/", status_code=303)
 
 
 @router.post("/zones/layers/{layer}/active", include_in_schema=False)
-async def zones_layer_active(request: Request, layer: str, db: Session = Depends(get_db),
-                             user: User = Depends(current_user)):
+async def zones_layer_active(request: Request, layer: str, db: DbSession,
+                             user: CurrentUser):
     """Switch a whole layer (e.g. the shipped GFW anchorages) off or on."""
     form = await request.form()
     set_layer_active(db, user, layer, form.get("active") == "1")
@@ -107,7 +106,7 @@ async def zones_layer_active(request: Request, layer: str, db: Session = Depends
 
 
 @router.get("/api/zones/export", tags=["zones"])
-def api_zones_export(db: Session = Depends(get_db), user: User = Depends(current_user)):
+def api_zones_export(db: DbSession, user: CurrentUser):
     """Every zone (active or not) as GeoJSON that the import reads back."""
     _reader(user)
     return JSONResponse(export_zones(db), headers={
@@ -115,8 +114,8 @@ def api_zones_export(db: Session = Depends(get_db), user: User = Depends(current
 
 
 @router.get("/api/zones", tags=["zones"])
-def api_zones(all: bool = False, db: Session = Depends(get_db),
-              user: User = Depends(current_user)):
+def api_zones(*, all: bool = False, db: DbSession,
+              user: CurrentUser):
     """The zones as a GeoJSON FeatureCollection (active ones unless ``all``)."""
     _reader(user)
     recs = list_zone_records(db, active_only=not all)
