@@ -4,12 +4,15 @@ an unmasked identity number."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jinghai.accounts.models import User
 from jinghai.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # accounts sits above audit: the relationship names the class by string
+    from jinghai.accounts.models import User
 
 
 class AuditEvent(Base):
@@ -30,4 +33,4 @@ class AuditEvent(Base):
     new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
 
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship("User")

@@ -6,15 +6,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from jinghai.accounts.models import Role, User
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import InvalidInput, PermissionDenied
 
+if TYPE_CHECKING:  # accounts sits above audit; the actor is reached through the relationship
+    from jinghai.accounts.models import User
+
+#: accounts.models.Role.OFFICE and Role.ADMIN (a StrEnum: equal to its value).
+AUDITOR_ROLES = frozenset({"office", "admin"})
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
@@ -78,7 +83,7 @@ class AuditLine:
 
 
 def require_auditor(user: User) -> None:
-    if not user.active or user.role not in (Role.OFFICE, Role.ADMIN):
+    if not user.active or user.role not in AUDITOR_ROLES:
         raise PermissionDenied("只有专班办公室和管理员可以查看审计记录")
 
 
@@ -111,7 +116,7 @@ def list_events(session: Session, user: User, flt: AuditFilter, *, tz: ZoneInfo,
             conds.append(or_(AuditEvent.entity_id.like(like), AuditEvent.entity_type.like(like),
                              AuditEvent.reason.like(like)))
     if flt.who.strip():
-        conds.append(AuditEvent.user.has(User.username == flt.who.strip()))
+        conds.append(AuditEvent.user.has(username=flt.who.strip()))
     if flt.action:
         conds.append(AuditEvent.action == flt.action)
     if flt.entity_type:

@@ -3,11 +3,15 @@ row commits or rolls back with the change it describes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import User
 from jinghai.audit.models import AuditEvent
 from jinghai.masking import PERSONAL_FIELDS, mask_numbers_in_text
+
+if TYPE_CHECKING:
+    from jinghai.accounts.models import User
 
 
 def _text(value: object, field: str = "") -> str | None:
