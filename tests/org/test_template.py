@@ -51,3 +51,16 @@ def test_bad_templates_say_what_is_wrong(change, message):
     text = load_template().text.replace(*change)
     with pytest.raises(InvalidInput, match=message):
         parse_template(text)
+
+
+def test_every_group_of_the_template_has_a_section_on_the_daily_form():
+    from jinghai.reporting.form import default_form
+
+    groups = {g.key for g in load_template().spec.groups}
+    assert groups <= default_form().section_keys
+
+
+def test_a_group_the_form_lacks_is_refused(session):
+    with pytest.raises(InvalidInput, match="工作组 sea_patrol 在日报表中没有对应栏目"):
+        init_operation(session, load_template(), sections={"coastal"})
+    assert session.scalar(select(Unit.id)) is None

@@ -117,6 +117,7 @@ def init(
     from jinghai.geo.service import seed_default_layers
     from jinghai.org.service import init_operation
     from jinghai.org.template import load_template
+    from jinghai.reporting.form import default_form
 
     settings = Settings()
     loaded = load_template(template)  # a bad template fails before the database is touched
@@ -124,7 +125,7 @@ def init(
     try:
         _upgrade(engine)
         with session_scope(make_session_factory(engine)) as session:
-            op = init_operation(session, loaded)
+            op = init_operation(session, loaded, default_form().section_keys)
             name, start = op.name, op.start_date
             zones = seed_default_layers(session)
     finally:

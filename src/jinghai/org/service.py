@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,20 +13,21 @@ from sqlalchemy.orm import Session, selectinload
 from jinghai.errors import Conflict, InvalidInput, NotFound
 from jinghai.org.models import GroupMember, GroupTask, Operation, Unit, WorkGroup
 from jinghai.org.template import LoadedTemplate
-from jinghai.reporting.form import FormDefinition, default_form
 
 
 def init_operation(
-    session: Session, template: LoadedTemplate, form: FormDefinition | None = None
+    session: Session, template: LoadedTemplate, sections: Collection[str] | None = None
 ) -> Operation:
-    """Write the template's operation, units, groups and tasks into an empty database."""
-    form = form or default_form()
+    """Write the template's operation, units, groups and tasks into an empty database.
+
+    ``sections`` are the daily report's section keys (``reporting.form``, which sits above
+    org): each work group reports one, so a template naming a group the form lacks is
+    refused. The entry points (``jinghai init``, the demo) pass them."""
     if session.scalar(select(Operation.id)) is not None:
         raise Conflict("数据库中已有行动，不能重复初始化")
     spec = template.spec
-    sections = {s.key for s in form.sections}
     for g in spec.groups:
-        if g.key not in sections:
+        if sections is not None and g.key not in sections:
             raise InvalidInput(f"工作组 {g.key} 在日报表中没有对应栏目")
     op = Operation(
         key=spec.operation.key,
@@ -110,6 +112,17 @@ def reporting_slots(session: Session) -> list[ReportingSlot]:
 
 def sections_of_unit(session: Session, unit_id: int) -> list[str]:
     return [s.section for s in reporting_slots(session) if s.unit.id == unit_id]
+
+
+def operation_tz(session: Session) -> ZoneInfo:
+    """The operation's time zone: the one source for what "a day" means in its records."""
+    return ZoneInfo(get_operation(session).timezone)
+
+
+def local_day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar day in the operation's time zone, as aware UTC."""
+    start = datetime.combine(day, time(0), operation_tz(session))
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def local_today(op: Operation, now: datetime) -> date:

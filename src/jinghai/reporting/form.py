@@ -97,6 +97,10 @@ class FormDefinition:
     def figures(self) -> tuple[Figure, ...]:
         return tuple(f for s in self.sections for f in s.figures)
 
+    @property
+    def section_keys(self) -> frozenset[str]:
+        return frozenset(s.key for s in self.sections)
+
     def figure(self, code: str) -> Figure:
         try:
             return self._by_code[code]
