@@ -24,6 +24,9 @@ from jinghai.db import make_engine
 from jinghai.migrate import upgrade
 from jinghai.org.service import init_operation
 from jinghai.org.template import load_template
+from jinghai.wiring import load_counters
+
+load_counters()  # as every entry point does at start
 
 # The suite runs the app in development mode: plain-HTTP cookies (the test client and the
 # browser tests speak http://) and the default secret key. Tests of production mode pass

@@ -24,9 +24,11 @@ from sqlalchemy.engine import Engine
 from jinghai.accounts.models import Role, User
 from jinghai.errors import InvalidInput, JinghaiError, NotFound
 from jinghai.settings import Settings
+from jinghai.wiring import load_counters
 
 log = logging.getLogger(__name__)
 
+load_counters()  # every command that reads or writes a report may count figures
 app = typer.Typer(help="净海（Jinghai）平台命令行", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
 users_app = typer.Typer(help="用户管理", no_args_is_help=True)

@@ -7,8 +7,10 @@ beside the typed one; a typed value that differs is an override and needs a reas
     @register_counter("vessel_control.fishing_vessels")
     def count_fishing_vessels(session, unit, day): ...
 
-Counters live in ``jinghai.<domain>.counters`` modules, imported by ``load_counters``
-(one explicit import per domain).
+Counters live in ``jinghai.<domain>.counters`` modules. The domains that count sit above
+reporting, so reporting never imports them: the root module ``jinghai.wiring`` does, once,
+at each entry point (app start, CLI, demo, tests), and then calls :func:`counters_loaded`.
+Asking for a counted value before that is an error, not a silently empty form.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from jinghai.org.models import Unit
 Counter = Callable[[Session, Unit, date], Decimal | int | None]
 
 _COUNTERS: dict[str, Counter] = {}
+_LOADED = False
 #: A count no form column can hold (see ``validation.ABSURD``): a broken record, not a count.
 _ABSURD = Decimal(10) ** 11
 log = logging.getLogger(__name__)
-
 
 
 def register_counter(code: str) -> Callable[[Counter], Counter]:
@@ -44,25 +46,27 @@ def register_counter(code: str) -> Callable[[Counter], Counter]:
     return wrap
 
 
-def load_counters() -> None:
-    """Import every domain's counters (they register on import). Explicit: a typo fails."""
-    import jinghai.alerts.counters
-    import jinghai.cases.counters
-    import jinghai.inbound.counters
-    import jinghai.incidents.counters
-    import jinghai.outreach.counters
-    import jinghai.patrol.counters
-    import jinghai.vessels.counters  # noqa: F401
+def counters_loaded() -> None:
+    """Called by ``jinghai.wiring.load_counters`` once every domain's counters are imported."""
+    global _LOADED
+    _LOADED = True
+
+
+def _require_loaded() -> None:
+    if not _LOADED:
+        raise RuntimeError("counters are not loaded: the entry point must call "
+                           "jinghai.wiring.load_counters() first")
 
 
 def counted_figures() -> set[str]:
-    load_counters()
+    """Codes (``section.key``) of every figure the system counts from records."""
+    _require_loaded()
     return set(_COUNTERS)
 
 
 def computed_values(session: Session, unit: Unit, section: str, day: date) -> dict[str, Decimal]:
     """Values the system counts itself for ``unit``'s ``section`` on ``day``, by figure key."""
-    load_counters()
+    _require_loaded()
     out: dict[str, Decimal] = {}
     prefix = f"{section}."
     for code, fn in _COUNTERS.items():

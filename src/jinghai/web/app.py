@@ -20,6 +20,7 @@ from jinghai.settings import Settings
 from jinghai.web.deps import ANON_CSRF_COOKIE, UNSAFE_METHODS, db_transaction, verify_csrf
 from jinghai.web.limits import BodyLimitMiddleware
 from jinghai.web.render import render
+from jinghai.wiring import load_counters
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
         # The transaction first: every other dependency and the handler run inside it.
         dependencies=[Depends(db_transaction, scope="function"), Depends(verify_csrf)],
     )
+    load_counters()
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
