@@ -318,3 +318,22 @@ class ClueAttachment(Base):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class EvidenceFile(Base):
+    """A file given as evidence or a photo, owned by a unit: rectification evidence
+    (supervision), outreach photos. Its type is judged from its first bytes and the bytes
+    are kept under the data directory by their SHA-256 (``cases.evidence``), like a clue's
+    attachments. Kept here, below the domains that use it, so neither imports the other."""
+
+    __tablename__ = "sv_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(300))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

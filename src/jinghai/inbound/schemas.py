@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from pydantic import Field, field_validator, model_validator
 
-from jinghai.supervision.schemas import _In, _text
+from jinghai.inputs import Input as _In
+from jinghai.inputs import text_field as _text
 
 
 class CrewIn(_In):

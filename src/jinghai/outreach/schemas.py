@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from jinghai.supervision.schemas import _In, _text
+from jinghai.inputs import Input as _In
+from jinghai.inputs import text_field as _text
 
 
 class OutreachIn(_In):

@@ -8,13 +8,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jinghai.accounts.access import may_read_all
 from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
+from jinghai.cases.evidence import store_file
 from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.outreach.models import OutreachVisit
 from jinghai.outreach.schemas import OutreachIn
-from jinghai.supervision.access import may_read_all
-from jinghai.supervision.files import store_file
 
 MAX_PHOTOS = 9
 

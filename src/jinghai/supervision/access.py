@@ -8,24 +8,9 @@
 
 from __future__ import annotations
 
+from jinghai.accounts.access import may_see_unit_item
 from jinghai.accounts.models import Role, User
 from jinghai.errors import PermissionDenied
-
-
-def may_read_all(user: User) -> bool:
-    return user.active and user.role in (Role.OFFICE, Role.VIEWER, Role.ADMIN)
-
-
-def may_see_unit_item(user: User, unit_id: int) -> bool:
-    if not user.active:
-        return False
-    if may_read_all(user):
-        return True
-    if user.role != Role.LIAISON:
-        return False
-    return user.unit_id is not None and user.unit_id == unit_id
-
-
 
 
 def require_see(user: User, unit_id: int) -> None:

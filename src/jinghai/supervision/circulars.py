@@ -14,14 +14,13 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.access import require_office
+from jinghai.accounts.access import may_read_all, require_office
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
 from jinghai.org.service import get_operation
-from jinghai.supervision.access import may_read_all
 from jinghai.supervision.gbt9704 import Block, OfficialDocument, cn_date, render_docx, render_pdf
 from jinghai.supervision.models import Circular
 from jinghai.supervision.records import (

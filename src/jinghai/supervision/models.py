@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jinghai.accounts.models import User
+from jinghai.cases.models import EvidenceFile
 from jinghai.db import Base, UTCDateTime, utcnow
 from jinghai.org.models import Unit, WorkGroup
 
@@ -125,23 +126,6 @@ class ProgressNote(Base):
     problem: Mapped[Problem] = relationship(back_populates="notes")
     file: Mapped[EvidenceFile | None] = relationship()
     user: Mapped[User | None] = relationship()
-
-
-class EvidenceFile(Base):
-    """A file given as evidence or a photo; its type is judged from its first bytes and
-    the bytes are kept under the data directory by their SHA-256."""
-
-    __tablename__ = "sv_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    path: Mapped[str] = mapped_column(String(300))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SupervisionVisit(Base):

@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import false, select, true
 from sqlalchemy.orm import Session
 
+from jinghai.accounts.access import may_read_all
 from jinghai.accounts.models import User
 from jinghai.org.models import Unit, WorkGroup
-from jinghai.supervision.access import may_read_all, require_see
+from jinghai.supervision.access import require_see
 from jinghai.supervision.models import (
     Listing,
     Meeting,

@@ -1,78 +1,18 @@
 """Inputs of the supervision verbs, one pydantic model per verb, shared by the service, the
-JSON API, the forms and the CLI. :func:`parse` turns a validation failure into one Chinese
+JSON API, the forms and the CLI. ``parse`` (from :mod:`jinghai.inputs`, re-exported here for
+the callers that read it from this module) turns a validation failure into one Chinese
 message (``InvalidInput``) that names the field and what to fix."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from jinghai.errors import InvalidInput
-
-M = TypeVar("M", bound=BaseModel)
-
-_MESSAGES = {
-    "missing": "必须填写",
-    "string_too_short": "不能为空",
-    "string_too_long": "太长",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_type": "日期格式应为 YYYY-MM-DD",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "literal_error": "不在可选范围内",
-    "greater_than_equal": "太小",
-    "less_than_equal": "太大",
-    "too_short": "至少填写一项",
-    "too_long": "项数太多",
-    "bool_parsing": "应为是或否",
-    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
-    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
-    "string_pattern_mismatch": "不在可选范围内",
-}
-
-
-def _label(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
-    labels = []
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            labels.append(f"第{part + 1}项")
-            continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            labels.append(str(part))
-            continue
-        labels.append(field.title or str(part))
-        ann = field.annotation
-        inner = getattr(ann, "__args__", None)
-        current = inner[0] if inner else ann
-    return "·".join(labels)
-
-
-def parse(model: type[M], data: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = _MESSAGES.get(err["type"])
-        if msg is None:
-            raw = str(err.get("msg", ""))
-            msg = raw.removeprefix("Value error, ") if err["type"] == "value_error" else "格式有误"
-        raise InvalidInput(f"{_label(model, tuple(err['loc']))}：{msg}") from None
-
-
-def _text(max_length: int, title: str, required: bool = True):
-    if required:
-        return Field(min_length=1, max_length=max_length, title=title)
-    return Field(default="", max_length=max_length, title=title)
-
-
-class _In(BaseModel):
-    model_config = {"str_strip_whitespace": True}
+from jinghai.inputs import Input as _In
+from jinghai.inputs import parse  # noqa: F401 - re-exported: callers read it from here
+from jinghai.inputs import text_field as _text
 
 
 class AssignTaskIn(_In):

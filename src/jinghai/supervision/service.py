@@ -19,12 +19,12 @@ from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
 from jinghai.alerts.webhooks import enqueue_messages, robot_message
 from jinghai.audit.service import record
+from jinghai.cases.evidence import store_file
 from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput, NotFound
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit, WorkGroup
 from jinghai.supervision.access import require_see, require_unit_actor
-from jinghai.supervision.files import store_file
 from jinghai.supervision.models import (
     PROBLEM_SOURCES,
     Listing,

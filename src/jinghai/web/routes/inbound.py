@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as FormFile
 
 from jinghai.alerts.service import AlertConfig
+from jinghai.cases.evidence import MAX_BYTES
 from jinghai.errors import InvalidInput
 from jinghai.inbound.models import HEALTH, InboundShip
 from jinghai.inbound.schemas import DepartureIn, ShipIn
@@ -21,7 +22,6 @@ from jinghai.org.service import get_operation
 from jinghai.outreach.models import AUDIENCES
 from jinghai.outreach.schemas import OutreachIn
 from jinghai.outreach.service import list_outreach, record_outreach
-from jinghai.supervision.files import MAX_BYTES
 from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import parse
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile as FormFile
 
 from jinghai.accounts.models import User
 from jinghai.alerts.webhooks import webhook_targets
+from jinghai.cases.evidence import MAX_BYTES, open_file
 from jinghai.errors import InvalidInput, JinghaiError
 from jinghai.org.models import Unit, WorkGroup
 from jinghai.supervision import queries, service
@@ -23,7 +24,6 @@ from jinghai.supervision.circulars import (
     issue_circular,
     visible_circulars,
 )
-from jinghai.supervision.files import MAX_BYTES, open_file
 from jinghai.supervision.minutes import minutes_docx
 from jinghai.supervision.models import (
     CIRCULAR_KINDS,

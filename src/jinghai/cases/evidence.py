@@ -1,6 +1,7 @@
-"""Evidence files and photos: typed by their first bytes (the clue attachments' rules),
-kept under the data directory by SHA-256, opened only by those who may see their unit's
-items, each upload and download audited."""
+"""Evidence files and photos owned by a unit (supervision's rectification evidence,
+outreach photos): typed by their first bytes (the clue attachments' rules), kept under the
+data directory by SHA-256, opened only by those who may see their unit's items, each upload
+and download audited. Here, below supervision and outreach, because both store them."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from jinghai.accounts.access import may_see_unit_item
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.cases.attachments import _clean_name, detect_type, write_once
-from jinghai.errors import InvalidInput, NotFound
-from jinghai.supervision.access import require_see
-from jinghai.supervision.models import EvidenceFile
+from jinghai.cases.models import EvidenceFile
+from jinghai.errors import InvalidInput, NotFound, PermissionDenied
 
 MAX_BYTES = 10 * 1024 * 1024
 FOLDER = "attachments/supervision"
@@ -43,7 +44,8 @@ def open_file(session: Session, user: User, file_id: int, data_dir: Path
     row = session.get(EvidenceFile, file_id)
     if row is None:
         raise NotFound("文件不存在")
-    require_see(user, row.unit_id)
+    if not may_see_unit_item(user, row.unit_id):
+        raise PermissionDenied("只能查看本单位的事项")
     path = (data_dir / row.path).resolve()
     if not path.is_file() or data_dir.resolve() not in path.parents:
         raise NotFound("文件缺失")
