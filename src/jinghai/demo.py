@@ -17,13 +17,20 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
 from jinghai.accounts.service import add_user
+from jinghai.alerts.demo import seed_alerts
+from jinghai.cases.demo import seed_casework
+from jinghai.inbound.demo import INBOUND_STATION, seed_inbound
+from jinghai.incidents.demo import seed_incidents_of_day
 from jinghai.org.models import Unit
 from jinghai.org.service import init_operation, reporting_slots
 from jinghai.org.template import LoadedTemplate, load_template
+from jinghai.outreach.demo import seed_outreach
 from jinghai.patrol.demo import seed_patrols
-from jinghai.reporting.form import Severity
+from jinghai.reporting.form import Severity, default_form
 from jinghai.reporting.service import entry_view, lock_day, save_section, submit_nil
-from jinghai.supervision.demo import INBOUND_STATION, issue_demo_circulars, seed_operations
+from jinghai.supervision.demo import issue_demo_circulars, seed_operations
+from jinghai.vessels.demo import seed_vessels
+from jinghai.wiring import load_counters
 
 __all__ = ["DemoLogin", "build_demo", "demo_logins"]
 
@@ -182,13 +189,15 @@ def build_demo(
     """Create the operation, its users and ``days`` days of reports ending ``today``."""
     if days < 1:
         raise ValueError("days must be at least 1")
+    load_counters()  # the demo's reports count figures from its records
     rng = random.Random(seed)
     today = today or datetime.now(TZ).date()
     start = today - timedelta(days=days - 1)
     template = template or load_template()
     spec = template.spec.model_copy(deep=True)
     spec.operation.start_date = start
-    init_operation(session, LoadedTemplate(spec=spec, text=template.text))
+    init_operation(session, LoadedTemplate(spec=spec, text=template.text),
+                   default_form().section_keys)
 
     logins = demo_logins(session)
     users: dict[str, User] = {}
@@ -200,9 +209,12 @@ def build_demo(
                 "office" if login.role == Role.OFFICE.value else None),
         )
     _seed_registry(session, rng)
-    _seed_casework(session, rng, [start + timedelta(days=i) for i in range(days)], users)
-    seed_operations(session, rng, [start + timedelta(days=i) for i in range(days)], users)
-    seed_patrols(session, rng, [start + timedelta(days=i) for i in range(days)], users, TZ,
+    month = [start + timedelta(days=i) for i in range(days)]
+    _seed_casework(session, rng, month, users)
+    seed_operations(session, rng, month, users)
+    seed_inbound(session, rng, month, users, TZ)
+    seed_outreach(session, rng, month, users)
+    seed_patrols(session, rng, month, users, TZ,
                  spike_days=SPIKE_DAYS)
 
     slots = reporting_slots(session)
@@ -252,10 +264,6 @@ def _today(session: Session, rng: random.Random, user: User, unit: Unit, section
 
 def _seed_registry(session: Session, rng: random.Random) -> None:
     """The fishing fleet, so the 船舶管控 figures are counted from records as in real use."""
-    try:
-        from jinghai.vessels.demo import seed_vessels
-    except ModuleNotFoundError:  # the vessel registry is optional for the demo
-        return
     if session.scalar(select(Unit.id).where(Unit.key == "agriculture")) is not None:
         seed_vessels(session, rng)
 
@@ -263,18 +271,12 @@ def _seed_registry(session: Session, rng: random.Random) -> None:
 def _seed_casework(session: Session, rng: random.Random, days: list[date],
                    users: dict[str, User]) -> None:
     """Clues, cases and incidents, so the 集中打击/反走私/个案处置 figures are counted."""
-    try:
-        from jinghai.cases.demo import seed_casework
-    except ModuleNotFoundError:  # casework is optional for the demo
-        return
     if {"police", "services", "transport"} <= users.keys():
-        seed_casework(session, rng, days, users, TZ)
+        transport = users["transport"]
+        seed_casework(session, rng, days, users, TZ, each_day=lambda day: seed_incidents_of_day(
+            session, rng, day, transport, TZ))
 
 
 def _seed_alerts(session: Session, rng: random.Random, today: date) -> None:
     """Zones and yesterday's detector findings as alerts, so the inbox has real work."""
-    try:
-        from jinghai.alerts.demo import seed_alerts
-    except ModuleNotFoundError:  # alerts are optional for the demo
-        return
     seed_alerts(session, rng, today)

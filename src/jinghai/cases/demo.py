@@ -1,6 +1,6 @@
-"""A month of casework for the demo: clues, links, cases, measures, seizures and incidents.
+"""A month of casework for the demo: clues, links, cases, measures and seizures.
 
-The 集中打击, 反走私 and 个案处置 figures are counted from these records, so the demo's
+The 集中打击 and 反走私 figures are counted from these records, so the demo's
 daily reports carry them the way real use would: nobody types them. Everything goes through
 the real services; only the record times are set back to the day they stand for, because
 the services stamp "now".
@@ -9,6 +9,7 @@ the services stamp "now".
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,7 +27,6 @@ from jinghai.cases.service import (
     open_case,
     record_seizure,
 )
-from jinghai.incidents.service import IncidentInput, open_incident
 
 PLACES = [
     ("郭巨岙口", 121.93, 29.87), ("梅山港区", 121.97, 29.78), ("峙头岛附近海域", 122.05, 29.90),
@@ -69,10 +69,13 @@ def _at(day: date, tz: ZoneInfo, rng: random.Random) -> datetime:
 
 
 def seed_casework(session: Session, rng: random.Random, days: list[date],
-                  users: dict[str, User], tz: ZoneInfo) -> None:
+                  users: dict[str, User], tz: ZoneInfo,
+                  each_day: Callable[[date], None] | None = None) -> None:
     """Clues every day (some sharing a phone or vessel, so the linker has work), now and
-    then a linked pair, a case with measures and seizures, and rare incidents at sea."""
-    police, services, transport = users["police"], users["services"], users["transport"]
+    then a linked pair, a case with measures and seizures. ``each_day`` runs after each
+    day's casework on the same random stream: the demo passes the incidents at sea
+    (``incidents.demo``), which sit above cases."""
+    police, services = users["police"], users["services"]
     people = [(rng.choice(SURNAMES) + rng.choice(GIVEN), _phone(rng)) for _ in range(12)]
     recent: list[Clue] = []
     for day in days:
@@ -103,14 +106,8 @@ def seed_casework(session: Session, rng: random.Random, days: list[date],
         if rng.random() < 0.15:
             _smuggling(session, rng, day, services,
                        [c for c in todays if c.unit_id == services.unit_id], tz)
-        for kind, p in (("illegal_entry", 0.06), ("sea_rescue", 0.04)):
-            if rng.random() < p:
-                place, lon, lat = rng.choice(PLACES)
-                open_incident(session, transport, IncidentInput(
-                    kind=kind, persons=rng.randint(1, 4), occurred_at=_at(day, tz, rng),
-                    place=place, lon=lon, lat=lat,
-                    nationalities=rng.choice(["越南", "缅甸", "不明"]),
-                    health_state=rng.choice(["well", "unknown", "sick"])))
+        if each_day is not None:
+            each_day(day)
         recent = (recent + todays)[-20:]
     session.flush()
 

@@ -1,24 +1,19 @@
 """A month of the office's working mechanisms for the demo, made through the real services:
 responsibility assignments, supervision visits and their findings worked to sign-off (some
-left overdue), listed places, weekly joint meetings with action items, 梅山边检站's inbound
-ships with crew lists (two crew-change alerts), daily outreach by the fisheries bureau, and
-— once the month's reports exist — a situation bulletin and a warning."""
+left overdue), listed places, weekly joint meetings with action items, and — once the
+month's reports exist — a situation bulletin and a warning. (Inbound ships and outreach,
+which supervision does not own, are seeded by ``inbound.demo`` and ``outreach.demo``.)"""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.inbound.schemas import CrewIn, DepartureIn, ShipIn
-from jinghai.inbound.service import record_departure, record_ship
 from jinghai.org.models import WorkGroup
-from jinghai.outreach.schemas import OutreachIn
-from jinghai.outreach.service import record_outreach
 from jinghai.supervision import service
 from jinghai.supervision.circulars import issue_circular
 from jinghai.supervision.queries import list_problems
@@ -31,10 +26,6 @@ from jinghai.supervision.schemas import (
     SignOffIn,
     VisitIn,
 )
-
-TZ = ZoneInfo("Asia/Shanghai")
-#: The station that keeps its inbound ships here (its two 查验入境 figures are counted).
-INBOUND_STATION = "bs_meishan"
 
 LEADS = {"sea_patrol": "coast_guard", "port_area": "bs_beilun", "coastal": "police",
          "vessel_control": "agriculture", "border_control": "cu_beilun",
@@ -62,24 +53,6 @@ LISTINGS = [
     ("place", "白峰上阳岙口", "sd_baifeng", 122.020188, 29.890130, "警示标识和隔离设施缺失"),
     ("unit", "大榭海关", "cu_daxie", None, None, "连续多日漏报日报表"),
 ]
-FLAGS = [("巴拿马", "PAN"), ("利比里亚", "LBR"), ("马绍尔群岛", "MHL"), ("新加坡", "SGP"),
-         ("中国香港", "HKG"), ("希腊", "GRC")]
-PORTS = ["新加坡", "釜山", "高雄", "巴生港", "胡志明市", "马尼拉", "东京"]
-BERTHS = ["梅山1#泊位", "梅山2#泊位", "梅山3#泊位", "梅山5#泊位"]
-CREW_NAT = ["菲律宾", "缅甸", "印度", "乌克兰", "越南", "印度尼西亚"]
-GIVEN = ["JOSE", "MARIA", "AUNG", "RAJ", "IVAN", "MINH", "BUDI", "KYAW", "ANDRII", "RAMON"]
-FAMILY = ["SANTOS", "REYES", "TUN", "KUMAR", "PETRENKO", "NGUYEN", "SETIAWAN", "LIN", "CRUZ"]
-AUDIENCES = [("shipping_company", 0, 2, "航运公司"), ("shipyard", 0, 1, "修船厂"),
-             ("owner", 3, 20, "渔港码头"), ("worker", 8, 50, "渔业村")]
-
-
-def _crew(rng: random.Random, n: int) -> list[CrewIn]:
-    return [CrewIn(name=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-                   nationality=rng.choice(CREW_NAT),
-                   document=f"P{rng.randrange(10**7, 10**8)}", health="well")
-            for _ in range(n)]
-
-
 def seed_operations(session: Session, rng: random.Random, days: list[date],
                     users: dict[str, User]) -> None:
     office = users["office"]
@@ -137,50 +110,6 @@ def seed_operations(session: Session, rng: random.Random, days: list[date],
                     continue
                 service.add_note(session, liaison, p.id, NoteIn(text="已按期落实"), submit=True)
                 service.sign_off(session, office, p.id, SignOffIn(accept=True))
-    _seed_inbound(session, rng, days, users)
-    _seed_outreach(session, rng, days, users)
-
-
-def _seed_inbound(session: Session, rng: random.Random, days: list[date],
-                  users: dict[str, User]) -> None:
-    station = users.get(INBOUND_STATION)
-    if station is None:
-        return
-    changed = {days[len(days) // 3], days[-2]}
-    for day in days:
-        for n in range(rng.randint(10, 16)):
-            flag, _code = rng.choice(FLAGS)
-            eta = datetime.combine(day, time(rng.randint(0, 22), rng.randrange(60)), tzinfo=TZ)
-            crew = _crew(rng, rng.randint(15, 22))
-            ship = record_ship(session, station, ShipIn(
-                report_date=day, name=f"{rng.choice(['OCEAN', 'PACIFIC', 'GOLDEN', 'STAR', 'BLUE'])} "
-                                      f"{rng.choice(['GLORY', 'HARMONY', 'PIONEER', 'FORTUNE'])} {n + 1}",
-                imo=str(rng.randrange(9_100_000, 9_999_999)),
-                mmsi=str(rng.choice([353, 636, 538, 563, 477, 241]) * 10**6 + rng.randrange(10**6)),
-                flag=flag, eta=eta, berth=rng.choice(BERTHS), last_port=rng.choice(PORTS),
-                crew_change_requested=(day in changed and n == 0), crew=crew),
-                now=eta.astimezone(UTC))
-            if day < days[-1] and n % 3 == 0:
-                leave = list(crew)
-                if day in changed and n == 3:
-                    leave = leave[1:]  # one crew member missing at departure
-                record_departure(session, station, ship.id, DepartureIn(
-                    departed_at=eta + timedelta(hours=rng.randint(20, 40)), crew=leave),
-                    now=(eta + timedelta(hours=40)).astimezone(UTC))
-
-
-def _seed_outreach(session: Session, rng: random.Random, days: list[date],
-                   users: dict[str, User]) -> None:
-    agri = users.get("agriculture")
-    if agri is None:
-        return
-    for day in days:
-        for audience, low, high, place in AUDIENCES:
-            count = rng.randint(low, high)
-            if count:
-                record_outreach(session, agri, OutreachIn(
-                    day=day, audience=audience, count=count, place=f"{place}（{rng.choice(['郭巨', '白峰', '梅山', '春晓'])}）",
-                    materials="《致船东船员的一封信》、防范非法入境宣传册"))
 
 
 def issue_demo_circulars(session: Session, users: dict[str, User], today: date) -> None:
