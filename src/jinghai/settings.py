@@ -64,8 +64,9 @@ class Settings(BaseSettings):
     alert_webhooks: list[WebhookTarget] = Field(default_factory=list)
     alert_worker: bool = True
     alert_worker_interval_s: float = 30.0
-    # The office's daily work (jinghai.supervision.worker): overdue reminders from this local
-    # time; the leader's brief of the day before pushed to the webhooks at this time ("" = off)
+    # The office's daily work: overdue reminders from this local time (supervision.worker);
+    # the leader's brief of the day before pushed to the webhooks at this time (brief.push;
+    # "" = off)
     supervision_remind_at: str = Field(default="08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^$")
     brief_push_at: str = Field(default="", pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^$")
     webhook_max_attempts: int = 6

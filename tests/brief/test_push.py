@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from jinghai.alerts.models import WebhookOutbox
+from jinghai.brief.push import push_brief
 from jinghai.settings import Settings
-from jinghai.supervision.worker import push_brief
 
 
 def test_brief_is_pushed_once_a_day(session, operation):

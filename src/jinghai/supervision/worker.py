@@ -1,85 +1,41 @@
 """The office's daily background work inside the web app: remind units of overdue items
-(each once a day) from ``supervision_remind_at`` local time, and — when
-``brief_push_at`` is set — push the leader's brief of the day before to the configured
-webhooks once a day. Both are safe to run every round: reminders keep the day they were
-sent on each item, and a pushed brief leaves an audit row that the next round finds."""
+(each once a day) from ``supervision_remind_at`` local time. Safe to run every round:
+reminders keep the day they were sent on each item. (The leader's brief is pushed by
+``jinghai.brief.push``, which sits above supervision.)"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from jinghai.accounts.models import Role, User
-from jinghai.alerts.webhooks import enqueue_messages, robot_message, webhook_targets
-from jinghai.audit.models import AuditEvent
-from jinghai.audit.service import record
-from jinghai.db import session_scope
-from jinghai.supervision.records import fmt
+from jinghai.alerts.webhooks import webhook_targets
+from jinghai.db import session_scope, utcnow
 from jinghai.supervision.service import remind_overdue
 
 log = logging.getLogger(__name__)
 
 
-def _at(value: str) -> time | None:
+def local_time_of(value: str) -> time | None:
+    """A setting's "HH:MM" as a time of day; empty means the work is switched off."""
     if not value:
         return None
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
 
 
-def brief_message(brief, fmt_name: str) -> dict[str, Any]:
-    title = f"【净海领导日报】{brief.day:%Y-%m-%d}"
-    lines = [f"- {f.label}：{fmt(f.today)}{f.unit}（前一日 {fmt(f.yesterday)}）"
-             for f in brief.figures[:8]]
-    lines += [f"- 报送完成率：{brief.completeness}",
-              f"- 未关闭红色预警：{len(brief.red_alerts)} 条",
-              f"- 新增线索 {brief.new_clues} 条，立案 {brief.new_cases} 起，个案 {brief.incidents} 起",
-              f"- 逾期整改：{len(brief.overdue)} 项"]
-    if fmt_name == "json":
-        return {"type": "brief", "day": brief.day.isoformat(), "title": title, "lines": lines}
-    return robot_message(fmt_name, title, "\n".join([f"### {title}", *lines]))
-
-
-def push_brief(session: Session, settings: Any, now: datetime) -> bool:
-    """Push yesterday's brief once; True when it was queued this time."""
-    from jinghai.brief.queries import daily_brief
-
-    day = now.astimezone(settings.tz).date() - timedelta(days=1)
-    if session.scalar(select(AuditEvent.id).where(
-            AuditEvent.action == "push", AuditEvent.entity_type == "brief",
-            AuditEvent.entity_id == day.isoformat())) is not None:
-        return False
-    targets = webhook_targets(settings)
-    if not targets:
-        return False
-    reader = User(username="system", display_name="系统", role=Role.OFFICE.value,
-                  password_hash="!")
-    brief = daily_brief(session, reader, day)
-    enqueue_messages(session, targets, lambda f: brief_message(brief, f), now=now)
-    record(session, None, "push", "brief", day.isoformat(), new=f"{len(targets)} targets")
-    return True
-
-
 def run_once(factory: sessionmaker[Session], settings: Any, now: datetime) -> None:
     local = now.astimezone(settings.tz)
-    remind_at = _at(settings.supervision_remind_at)
+    remind_at = local_time_of(settings.supervision_remind_at)
     if remind_at is not None and local.time() >= remind_at:
         with session_scope(factory) as s:
             remind_overdue(s, local.date(), webhook_targets(settings), now=now)
-    push_at = _at(settings.brief_push_at)
-    if push_at is not None and local.time() >= push_at:
-        with session_scope(factory) as s:
-            push_brief(s, settings, now)
 
 
 async def supervision_worker(factory: sessionmaker[Session], settings: Any) -> None:
-    from jinghai.db import utcnow
-
     while True:
         await asyncio.sleep(settings.alert_worker_interval_s)
         try:

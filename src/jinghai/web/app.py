@@ -71,6 +71,9 @@ async def _lifespan(app: FastAPI):
 
         tasks.append(asyncio.create_task(supervision_worker(app.state.session_factory,
                                                             settings)))
+        from jinghai.brief.push import brief_worker
+
+        tasks.append(asyncio.create_task(brief_worker(app.state.session_factory, settings)))
     live = None
     if settings.ais_feeds:
         from jinghai.alerts.worker import start_live_detection
