@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from jinghai.accounts.models import User
 from jinghai.accounts.service import authenticate
 from jinghai.cases.models import Case, Clue
-from jinghai.cases.queries import local_day_bounds
 from jinghai.demo import build_demo
-from jinghai.org.service import get_operation, reporting_slots
+from jinghai.org.service import get_operation, local_day_bounds, reporting_slots
 from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board
 
 TODAY = date(2026, 11, 28)

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.alerts.models import Alert
-from jinghai.cases.queries import local_day_bounds
 from jinghai.org.models import Unit
-from jinghai.org.service import sections_of_unit
+from jinghai.org.service import local_day_bounds, sections_of_unit
 from jinghai.reporting.computed import register_counter
 from jinghai.vessels.models import FishingVessel
 

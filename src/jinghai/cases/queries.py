@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,14 +19,6 @@ from jinghai.cases.access import (
 from jinghai.cases.linking import Evidence
 from jinghai.cases.models import Case, Clue, ClueEntity, ClueLink
 from jinghai.errors import InvalidInput, NotFound, PermissionDenied
-from jinghai.org.service import get_operation
-
-
-def local_day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar day in the operation's time zone, as aware UTC."""
-    tz = ZoneInfo(get_operation(session).timezone)
-    start = datetime.combine(day, time(0), tz)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def _visible(user: User, unit_col):

@@ -10,10 +10,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jinghai.cases.queries import local_day_bounds
 from jinghai.incidents.models import Incident
 from jinghai.org.models import Unit
-from jinghai.org.service import sections_of_unit
+from jinghai.org.service import local_day_bounds, sections_of_unit
 from jinghai.reporting.computed import register_counter
 
 

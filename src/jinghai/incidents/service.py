@@ -41,10 +41,9 @@ from jinghai.incidents.models import (
 )
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
+from jinghai.org.service import operation_tz
 
 log = logging.getLogger(__name__)
-
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -73,11 +72,12 @@ def _validate(data: IncidentInput) -> None:
         raise InvalidInput("经度和纬度须同时填写")
 
 
-def incident_message(incident: Incident, fmt: str) -> dict[str, Any]:
-    """The webhook body in ``fmt``: our JSON, or a DingTalk/WeCom robot markdown message."""
+def incident_message(incident: Incident, fmt: str, tz: ZoneInfo) -> dict[str, Any]:
+    """The webhook body in ``fmt``: our JSON, or a DingTalk/WeCom robot markdown message
+    with the time in ``tz``, the operation's time zone."""
     if fmt == "json":
         return incident_payload(incident)
-    when = incident.occurred_at.astimezone(TZ).strftime("%m-%d %H:%M")
+    when = incident.occurred_at.astimezone(tz).strftime("%m-%d %H:%M")
     title = f"【第一时间上报】{incident.kind_label} {incident.persons}人"
     text = "\n".join([
         f"### {title}", f"- 时间：{when}（北京时间）", f"- 地点：{incident.place or '待报'}",
@@ -89,7 +89,8 @@ def incident_message(incident: Incident, fmt: str) -> dict[str, Any]:
 def enqueue_webhooks(session: Session, incident: Incident,
                      targets: Sequence[tuple[str, str]]) -> list[WebhookOutbox]:
     """The intake's message to every target, in the shared outbox; the worker delivers."""
-    rows = enqueue_messages(session, targets, lambda fmt: incident_message(incident, fmt))
+    tz = operation_tz(session)
+    rows = enqueue_messages(session, targets, lambda fmt: incident_message(incident, fmt, tz))
     session.flush()
     return rows
 

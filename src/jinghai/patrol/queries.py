@@ -5,7 +5,7 @@ leaders and admins see all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from jinghai.accounts.models import Role, User
 from jinghai.errors import NotFound, PermissionDenied
 from jinghai.geo.models import ZoneRecord
 from jinghai.org.models import GroupMember, Unit, WorkGroup
-from jinghai.org.service import get_operation
+from jinghai.org.service import get_operation, local_day_bounds
 from jinghai.patrol.coverage import CELL_DEG, effort_cells
 from jinghai.patrol.models import CheckIn, PatrolMission, TrackPoint
 
@@ -31,12 +31,6 @@ REQUIRED_INTERVAL_DAYS: dict[str, int] = {
     "港口": 1, "码头": 1, "岙口": 2, "临时停靠点": 2, "无人岛": 7,
 }
 DEFAULT_INTERVAL_DAYS = 2
-
-
-def local_day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(get_operation(session).timezone)
-    start = datetime.combine(day, time(0), tz)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def work_section(session: Session, unit_id: int | None) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jinghai.org.models import Unit
-from jinghai.org.service import sections_of_unit
+from jinghai.org.service import local_day_bounds, sections_of_unit
 from jinghai.reporting.computed import register_counter
 from jinghai.vessels.access import SECTION
 from jinghai.vessels.models import (
@@ -21,7 +21,6 @@ from jinghai.vessels.models import (
     ThreeNoVessel,
     VesselOwner,
 )
-from jinghai.vessels.queries import local_day_bounds
 
 
 def _reports(session: Session, unit: Unit) -> bool:

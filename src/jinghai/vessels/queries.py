@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -12,7 +10,6 @@ from sqlalchemy.orm import Session, selectinload
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.errors import NotFound, PermissionDenied
-from jinghai.org.service import get_operation
 from jinghai.vessels.access import can_see_contacts, require_reader
 from jinghai.vessels.masking import mask_id, mask_phone
 from jinghai.vessels.models import (
@@ -22,13 +19,6 @@ from jinghai.vessels.models import (
     VesselInspection,
     VesselOwner,
 )
-
-
-def local_day_bounds(session: Session, day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar day in the operation's time zone, as aware UTC."""
-    tz = ZoneInfo(get_operation(session).timezone)
-    start = datetime.combine(day, time(0), tz)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 @dataclass(frozen=True)
