@@ -227,11 +227,15 @@ def _build_view(
     pending: dict[str, Decimal | None] | None = None,
     issues: list[Issue] | None = None,
     raw: dict[str, str] | None = None,
+    computed: dict[str, Decimal] | None = None,
 ) -> EntryView:
+    """``computed``: the counted values when the caller has them already (a save counts
+    once); else they are counted here."""
     op = get_operation(session)
     sub = _submission(session, unit, section.key, day)
     previous = _previous_values(session, unit, section.key, day)
-    computed = computed_values(session, unit, section.key, day)
+    if computed is None:
+        computed = computed_values(session, unit, section.key, day)
     raw = raw or {}
     fields = []
     for fig in section.typed_figures:
@@ -308,6 +312,91 @@ def _same(a: Decimal | None, b: Decimal | None) -> bool:
     return Decimal(a) == Decimal(b)
 
 
+@dataclass
+class _Parsed:
+    """The figures of one save as read from what was typed (the parse step)."""
+
+    values: dict[str, Decimal | None]  # figure key -> number, None for a blank
+    unsaved: dict[str, str]  # figure key -> text that is not a number (not saved)
+    issues: list[Issue]  # what the reading found, before any rule is checked
+    missing: list[str]  # figures left blank
+
+
+def _writable_section(
+    session: Session, user: User, unit_key: str, section_key: str, day: date, now: datetime,
+    form: FormDefinition | None,
+) -> tuple[FormDefinition, Unit, Section]:
+    """The unit and section a save or a nil report writes, once the user may write them
+    and the day is open."""
+    form = form or default_form()
+    unit = get_unit(session, unit_key)
+    section = form.section(section_key)
+    require_section_writer(session, user, unit, section_key)
+    _check_editable(session, day, now, unit, section_key)
+    return form, unit, section
+
+
+def _parse_figures(section: Section, values: dict[str, object]) -> _Parsed:
+    unknown = set(values) - {f.key for f in section.typed_figures}
+    if unknown:
+        raise InvalidInput(f"该栏目没有这些指标: {', '.join(sorted(unknown))}")
+    parsed: dict[str, Decimal | None] = {}
+    unsaved: dict[str, str] = {}
+    issues: list[Issue] = []
+    for fig in section.typed_figures:
+        value, problem = parse_value(fig, values.get(fig.key))
+        if problem and value is None:
+            unsaved[fig.key] = str(values.get(fig.key))
+        if problem:
+            issues.append(problem)
+        parsed[fig.key] = value
+    missing = [f.key for f in section.typed_figures
+               if parsed[f.key] is None and f.key not in unsaved]
+    return _Parsed(parsed, unsaved, issues, missing)
+
+
+def _unsaved_problems(form: FormDefinition, section: Section, parsed: _Parsed) -> list[str]:
+    return [
+        f"“{form.figure(f'{section.key}.{k}').short}”的“{text[:40]}”不是有效数字，未保存"
+        for k, text in parsed.unsaved.items()
+    ]
+
+
+def _submission_problems(
+    form: FormDefinition, section: Section, sub: Submission | None, parsed: _Parsed,
+    issues: list[Issue], computed: dict[str, Decimal], comments: dict[str, str],
+    reasons: dict[str, str], correction_reason: str,
+) -> list[str]:
+    """Why a submission cannot be accepted (the check step): blanks, errors, warnings
+    without a comment, overrides of a counted figure without a reason, and a correction of
+    a submitted section without one."""
+    problems: list[str] = []
+    if parsed.missing:
+        names = "、".join(form.figure(f"{section.key}.{k}").short for k in parsed.missing)
+        problems.append(f"以下指标未填写：{names}。没有发生请填 0，或整栏作“无情况报告”")
+    problems += [i.message for i in issues
+                 if i.severity == Severity.ERROR and i.figure_key not in parsed.unsaved]
+    for i in issues:
+        if i.severity == Severity.WARNING and not comments.get(i.figure_key, "").strip():
+            fig = form.figure(f"{section.key}.{i.figure_key}")
+            problems.append(f"“{fig.short}”有提醒：{i.message}。请填写说明后再报送")
+    for key, counted in computed.items():
+        value = parsed.values.get(key)
+        if value is not None and value != counted and not reasons.get(key, "").strip():
+            fig = form.figure(f"{section.key}.{key}")
+            problems.append(
+                f"“{fig.short}”与系统统计值 {counted.normalize():f} 不一致，请填写修改原因"
+            )
+    if sub is not None and sub.status in COUNTED_STATUSES and not correction_reason.strip():
+        changed = [f for f in section.typed_figures
+                   if sub.entry(f.key) is not None
+                   and not _same(sub.entry(f.key).value, parsed.values[f.key])]
+        if changed:
+            problems.append("本栏已报送，更正后重新报送须填写更正原因（"
+                            + "、".join(f.short for f in changed) + "）")
+    return problems
+
+
 def save_section(
     session: Session,
     user: User,
@@ -332,104 +421,63 @@ def save_section(
     of a counted figure has a reason, and a correction of a submitted section has one.
     A draft never touches the submitted figures, which keep counting until replaced.
     """
-    form = form or default_form()
     now = now or utcnow()
     comments = comments or {}
     reasons = reasons or {}
-    unit = get_unit(session, unit_key)
-    section = form.section(section_key)
-    require_section_writer(session, user, unit, section_key)
-    _check_editable(session, day, now, unit, section_key)
-    unknown = set(values) - {f.key for f in section.typed_figures}
-    if unknown:
-        raise InvalidInput(f"该栏目没有这些指标: {', '.join(sorted(unknown))}")
-
-    parsed: dict[str, Decimal | None] = {}
-    unsaved: dict[str, str] = {}
-    issues: list[Issue] = []
-    for fig in section.typed_figures:
-        value, problem = parse_value(fig, values.get(fig.key))
-        if problem and value is None:
-            unsaved[fig.key] = str(values.get(fig.key))
-        if problem:
-            issues.append(problem)
-        parsed[fig.key] = value
-
-    computed = computed_values(session, unit, section_key, day)
-    missing = [f.key for f in section.typed_figures
-               if parsed[f.key] is None and f.key not in unsaved]
-    issues += check_rules(section, parsed, _history(session, unit, section_key, day))
-
+    form, unit, section = _writable_section(session, user, unit_key, section_key, day, now,
+                                            form)
+    parsed = _parse_figures(section, values)
+    computed = computed_values(session, unit, section_key, day)  # once per save
+    issues = parsed.issues + check_rules(section, parsed.values,
+                                         _history(session, unit, section_key, day))
     sub = _submission(session, unit, section_key, day)
-    problems: list[str] = []
-    if unsaved:
-        problems += [
-            f"“{form.figure(f'{section_key}.{k}').short}”的“{text[:40]}”不是有效数字，未保存"
-            for k, text in unsaved.items()
-        ]
+    problems = _unsaved_problems(form, section, parsed)
     if submit:
-        if missing:
-            names = "、".join(form.figure(f"{section_key}.{k}").short for k in missing)
-            problems.append(f"以下指标未填写：{names}。没有发生请填 0，或整栏作“无情况报告”")
-        problems += [i.message for i in issues
-                     if i.severity == Severity.ERROR and i.figure_key not in unsaved]
-        for i in issues:
-            if i.severity == Severity.WARNING and not comments.get(i.figure_key, "").strip():
-                fig = form.figure(f"{section_key}.{i.figure_key}")
-                problems.append(f"“{fig.short}”有提醒：{i.message}。请填写说明后再报送")
-        for key, counted in computed.items():
-            value = parsed.get(key)
-            if value is not None and value != counted and not reasons.get(key, "").strip():
-                fig = form.figure(f"{section_key}.{key}")
-                problems.append(
-                    f"“{fig.short}”与系统统计值 {counted.normalize():f} 不一致，请填写修改原因"
-                )
-        if sub is not None and sub.status in COUNTED_STATUSES and not correction_reason.strip():
-            changed = [f for f in section.typed_figures
-                       if sub.entry(f.key) is not None
-                       and not _same(sub.entry(f.key).value, parsed[f.key])]
-            if changed:
-                problems.append("本栏已报送，更正后重新报送须填写更正原因（"
-                                + "、".join(f.short for f in changed) + "）")
-
+        problems += _submission_problems(form, section, sub, parsed, issues, computed,
+                                         comments, reasons, correction_reason)
     accepted = submit and not problems
-    if not accepted and not _changes(sub, section, parsed, unsaved, comments, reasons):
-        # nothing to save (e.g. only values that are not numbers): the records stay as
-        # they were, not even an empty draft is created
-        return SaveResult(
-            view=_build_view(session, unit, section, day, pending=parsed, issues=issues,
-                             raw=unsaved),
-            submitted=False, problems=problems, unsaved=unsaved, missing=missing,
-            saved=False)
-    if sub is None:
-        sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
-        session.add(sub)
-        session.flush()
-    entity = _entity(unit, section_key, day)
+    saved = accepted or _changes(sub, section, parsed.values, parsed.unsaved, comments,
+                                 reasons)
+    if saved:
+        _persist_section(session, user, unit, section, day, sub, parsed, issues, computed,
+                         comments=comments, reasons=reasons,
+                         correction_reason=correction_reason, accepted=accepted, now=now)
+    # else nothing to save (e.g. only values that are not numbers): the records stay as
+    # they were, not even an empty draft is created
+    return SaveResult(
+        view=_build_view(session, unit, section, day, pending=parsed.values, issues=issues,
+                         raw=parsed.unsaved, computed=computed),
+        submitted=accepted,
+        problems=problems,
+        unsaved=parsed.unsaved,
+        missing=parsed.missing,
+        saved=saved,
+    )
+
+
+def _persist_section(
+    session: Session, user: User, unit: Unit, section: Section, day: date,
+    sub: Submission | None, parsed: _Parsed, issues: list[Issue],
+    computed: dict[str, Decimal], *, comments: dict[str, str], reasons: dict[str, str],
+    correction_reason: str, accepted: bool, now: datetime,
+) -> None:
+    """Write a save (the persist step): the figures as submitted, or as a draft beside
+    what was submitted; each change audited."""
+    sub = sub or _new_submission(session, unit, section.key, day)
+    entity = _entity(unit, section.key, day)
     for fig in section.typed_figures:
-        entry = sub.entry(fig.key)
-        if entry is None:
-            entry = FigureEntry(figure_key=fig.key)
-            sub.entries.append(entry)
+        entry = _entry(sub, fig.key)
         entry.comment = comments.get(fig.key, entry.comment or "").strip()[:2000]
         entry.override_reason = reasons.get(fig.key, entry.override_reason or "").strip()[:2000]
-        if fig.key in unsaved:
+        if fig.key in parsed.unsaved:
             continue  # not a number: what was saved before stays
-        new = parsed[fig.key]
+        new = parsed.values[fig.key]
         if accepted:
-            old = entry.value
-            if not _same(old, new):
-                reason = reasons.get(fig.key, "").strip() if new != computed.get(fig.key) \
-                    else ""
-                record(session, user, "figure.set", "report_section", entity, field=fig.key,
-                       old=old, new=new,
-                       reason="；".join(r for r in (correction_reason.strip(), reason) if r))
-            entry.value = new
-            entry.draft_value = None
-            entry.computed_value = computed.get(fig.key)
-            entry.warnings = "\n".join(
-                i.message for i in issues
-                if i.figure_key == fig.key and i.severity == Severity.WARNING)
+            reason = reasons.get(fig.key, "").strip() if new != computed.get(fig.key) else ""
+            warnings = "\n".join(i.message for i in issues
+                                 if i.figure_key == fig.key and i.severity == Severity.WARNING)
+            _set_figure(session, user, entity, entry, new, computed.get(fig.key), warnings,
+                        reason="；".join(r for r in (correction_reason.strip(), reason) if r))
         else:
             old = _shown_value(sub, entry)
             if not _same(old, new):
@@ -438,14 +486,12 @@ def save_section(
             entry.draft_value = new
     old_status = sub.status
     if accepted:
-        _mark_submitted(session, sub, SubmissionStatus.SUBMITTED, user, now)
-        sub.draft = False
-        _close_exception(session, user, unit, section_key, day, now)
+        _accept(session, user, unit, sub, SubmissionStatus.SUBMITTED, now)
     else:
         if not sub.draft and sub.status != SubmissionStatus.DRAFT.value:
             # the first unsubmitted change over a submitted section: start the draft from it
             for entry in sub.entries:
-                if entry.figure_key in unsaved:
+                if entry.figure_key in parsed.unsaved:
                     entry.draft_value = entry.value
         sub.draft = True
     sub.updated_at = now
@@ -453,14 +499,43 @@ def save_section(
         record(session, user, "section.status", "report_section", entity, field="status",
                old=old_status, new=sub.status, reason=correction_reason.strip())
     session.flush()
-    return SaveResult(
-        view=_build_view(session, unit, section, day, pending=parsed, issues=issues,
-                         raw=unsaved),
-        submitted=accepted,
-        problems=problems,
-        unsaved=unsaved,
-        missing=missing,
-    )
+
+
+def _new_submission(session: Session, unit: Unit, section_key: str, day: date) -> Submission:
+    sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
+    session.add(sub)
+    session.flush()
+    return sub
+
+
+def _entry(sub: Submission, key: str) -> FigureEntry:
+    entry = sub.entry(key)
+    if entry is None:
+        entry = FigureEntry(figure_key=key)
+        sub.entries.append(entry)
+    return entry
+
+
+def _set_figure(session: Session, user: User, entity: str, entry: FigureEntry,
+                value: Decimal | None, counted: Decimal | None, warnings: str,
+                reason: str) -> None:
+    """A figure as submitted (saved or nil): what counts from now on, audited if changed."""
+    if not _same(entry.value, value):
+        record(session, user, "figure.set", "report_section", entity, field=entry.figure_key,
+               old=entry.value, new=value, reason=reason)
+    entry.value = value
+    entry.draft_value = None
+    entry.computed_value = counted
+    entry.warnings = warnings
+
+
+def _accept(session: Session, user: User, unit: Unit, sub: Submission,
+            status: SubmissionStatus, now: datetime) -> None:
+    """A submission (figures or nil) that counts: stamped, the draft folded in, and a day
+    opened for this unit locked again."""
+    _mark_submitted(session, sub, status, user, now)
+    sub.draft = False
+    _close_exception(session, user, unit, sub.section, sub.report_date, now)
 
 
 def _changes(sub: Submission | None, section: Section, parsed: dict[str, Decimal | None],
@@ -513,44 +588,27 @@ def submit_nil(
     form: FormDefinition | None = None,
 ) -> EntryView:
     """无情况报告: nothing happened today. Flows are zero; stocks carry their last value."""
-    form = form or default_form()
     now = now or utcnow()
-    unit = get_unit(session, unit_key)
-    section = form.section(section_key)
-    require_section_writer(session, user, unit, section_key)
-    _check_editable(session, day, now, unit, section_key)
+    _form, unit, section = _writable_section(session, user, unit_key, section_key, day, now,
+                                             form)
     previous = _previous_values(session, unit, section_key, day)
     computed = computed_values(session, unit, section_key, day)
-    sub = _submission(session, unit, section_key, day)
-    if sub is None:
-        sub = Submission(unit_id=unit.id, section=section_key, report_date=day)
-        session.add(sub)
-        session.flush()
+    sub = _submission(session, unit, section_key, day) or _new_submission(
+        session, unit, section_key, day)
     entity = _entity(unit, section_key, day)
     for fig in section.typed_figures:
         value = Decimal(0)
         if fig.kind == FigureKind.STOCK:
             value = computed.get(fig.key, previous.get(fig.key, Decimal(0)))
-        entry = sub.entry(fig.key)
-        if entry is None:
-            entry = FigureEntry(figure_key=fig.key)
-            sub.entries.append(entry)
-        if entry.value is None or Decimal(entry.value) != value:
-            record(session, user, "figure.set", "report_section", entity, field=fig.key,
-                   old=entry.value, new=value, reason="无情况报告")
-        entry.value = value
-        entry.draft_value = None
-        entry.computed_value = computed.get(fig.key)
-        entry.warnings = ""
+        _set_figure(session, user, entity, _entry(sub, fig.key), value, computed.get(fig.key),
+                    "", reason="无情况报告")
     old_status = sub.status
-    _mark_submitted(session, sub, SubmissionStatus.NIL, user, now)
-    sub.draft = False
     sub.updated_at = now
-    _close_exception(session, user, unit, section_key, day, now)
+    _accept(session, user, unit, sub, SubmissionStatus.NIL, now)
     record(session, user, "section.status", "report_section", entity, field="status",
            old=old_status, new=sub.status)
     session.flush()
-    return _build_view(session, unit, section, day)
+    return _build_view(session, unit, section, day, computed=computed)
 
 
 def review_section(
