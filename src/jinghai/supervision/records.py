@@ -7,13 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.org.service import get_operation
+from jinghai.org.service import operation_tz
 from jinghai.reporting.form import FigureKind, default_form
 from jinghai.reporting.queries import compile_range, completeness_board
 from jinghai.supervision.models import Listing, Problem, SupervisionVisit
@@ -110,11 +109,11 @@ def findings(session: Session, start: date, end: date, unit_id: int | None = Non
 
 def local_today(session: Session) -> date:
     """Today in the operation's time zone (deadlines are local days)."""
-    return datetime.now(ZoneInfo(get_operation(session).timezone)).date()
+    return datetime.now(operation_tz(session)).date()
 
 
 def local_bounds(session: Session, start: date, end: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(get_operation(session).timezone)
+    tz = operation_tz(session)
     return (datetime.combine(start, time(0), tzinfo=tz),
             datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz))
 
