@@ -1,15 +1,16 @@
 """The web server under concurrent users, on SQLite and PostgreSQL, beside a static file.
 
-    .venv/bin/python benchmarks/bench_web.py [--clients 50] [--rounds 6] [--backends sqlite,postgresql]
+    .venv/bin/python benchmarks/bench_web.py [--clients 50] [--rounds 6] [--db sqlite|postgresql]
 
-For each backend: a fresh database built by the migrations (an operation and 50 users),
-``jinghai serve`` started as a subprocess on 127.0.0.1 (uvicorn, one process, as deployed),
-then ``--clients`` threads each sign in (``POST /api/auth/login``, an argon2 verification)
-and make ``--rounds`` rounds of: the entry page ``/``, the map JSON
-``/api/map/vessels``, and the static ``/static/css/app.css`` from the same server (the
-baseline: it touches no database). The number of requests is bounded
-(clients x (1 + 3 x rounds)), each with a 60 s timeout, and all traffic goes to
-127.0.0.1. Prints p50 / p95 / max per kind, error counts, and the ratio of the dynamic
+For each backend: a fresh database built by the migrations (an operation and one office
+user per client), ``jinghai serve`` started as a subprocess on 127.0.0.1 (uvicorn, one
+process, as deployed), then ``--clients`` threads each do what a user of the platform does
+in a working session: sign in once (``POST /api/auth/login``, an argon2 verification), then
+``--rounds`` rounds of: the entry page ``/``, the map JSON ``/api/map/vessels``, a report
+entry draft save (``PUT /api/report/entries/<unit>/<section>/<today>``, a write), and the
+static ``/static/css/app.css`` from the same server (the baseline: it touches no database).
+The number of requests is bounded (clients x (1 + 4 x rounds)), each with a 60 s timeout,
+and all traffic goes to 127.0.0.1. Prints p50 / p95 / max per kind, error counts, and the ratio of the dynamic
 requests' p95 to the static file's p95 (goal: 50 clients, 0 errors, ratio <= 3).
 PostgreSQL: ``JINGHAI_TEST_POSTGRES_URL`` (as the tests), a database created and dropped.
 """
@@ -25,14 +26,19 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-horse-9"
 PG_URL = os.environ.get("JINGHAI_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+#: The report sections the clients save drafts of (office users may enter any unit's).
+ENTRIES = [("bs_beilun", "port_area", "anchorage_patrols"),
+           ("coast_guard", "sea_patrol", "personnel")]
 
 
 def _free_port() -> int:
@@ -92,11 +98,15 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
         url, drop = _pg_database()
     build_site(url, clients)
     port = _free_port()
+    # a file, not a pipe: a server that logs more than a pipe holds must not block on it
+    log = open(Path(tmp.name) / "server.log", "w+b")  # noqa: SIM115 - closed below
     env = {**os.environ, "JINGHAI_DATABASE_URL": url, "JINGHAI_DATA_DIR": tmp.name,
-           "JINGHAI_AIS_FEEDS": "[]"}
+           "JINGHAI_AIS_FEEDS": "[]", "JINGHAI_SECRET_KEY": "bench-web-" + "k" * 32,
+           # plain HTTP on 127.0.0.1: the session cookie must not be marked Secure
+           "JINGHAI_SECURE_COOKIES": "false"}
     server = subprocess.Popen([str(Path(sys.executable).parent / "jinghai"), "serve",
                                "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -107,18 +117,24 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"{backend}: server did not start")
+                server.kill()
+                raise SystemExit(f"{backend}: server did not start: "
+                                 f"{(Path(tmp.name) / 'server.log').read_text()[-2000:]}")
             time.sleep(0.2)
-        times: dict[str, list[float]] = {"login": [], "entry": [], "map": [], "static": []}
+        times: dict[str, list[float]] = {"login": [], "entry": [], "map": [], "save": [],
+                                         "static": []}
         errors: dict[str, int] = dict.fromkeys(times, 0)
         lock = threading.Lock()
         start = threading.Barrier(clients)
 
-        def timed(client: httpx.Client, kind: str, method: str, path: str, **kw) -> None:
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+        def timed(client: httpx.Client, kind: str, method: str, path: str, **kw):
             t = time.perf_counter()
+            r = None
             try:
                 r = client.request(method, base + path, timeout=60, **kw)
-                ok = r.status_code == 200
+                ok = r.status_code == 200 and not r.history  # a redirect to /login is no page
             except httpx.HTTPError:
                 ok = False
             dt = time.perf_counter() - t
@@ -126,15 +142,23 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
                 times[kind].append(dt)
                 if not ok:
                     errors[kind] += 1
+                    if r is not None and errors[kind] <= 3:
+                        print(f"  {kind}: HTTP {r.status_code} {r.text[:200]}", file=sys.stderr)
+            return r
 
         def user(i: int) -> None:
             with httpx.Client(follow_redirects=True) as client:
                 start.wait()
-                timed(client, "login", "POST", "/api/auth/login",
-                      json={"username": f"bench{i}", "password": PASSWORD})
-                for _ in range(rounds):
+                r = timed(client, "login", "POST", "/api/auth/login",
+                          json={"username": f"bench{i}", "password": PASSWORD})
+                csrf = r.json().get("csrf_token", "") if r is not None and r.is_success else ""
+                unit, section, figure = ENTRIES[i % len(ENTRIES)]
+                for k in range(rounds):
                     timed(client, "entry", "GET", "/")
                     timed(client, "map", "GET", "/api/map/vessels")
+                    timed(client, "save", "PUT", f"/api/report/entries/{unit}/{section}/{today}",
+                          headers={"X-CSRF-Token": csrf},
+                          json={"values": {figure: str(i * rounds + k)}})
                     timed(client, "static", "GET", "/static/css/app.css")
 
         wall = time.perf_counter()
@@ -152,6 +176,7 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
             server.kill()
         if drop:
             drop()
+        log.close()
         tmp.cleanup()
     return {"times": times, "errors": errors, "wall": wall}
 
@@ -160,8 +185,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--db", "--backends", dest="backends", default="sqlite,postgresql",
+                    help="sqlite, postgresql or both, comma-separated")
     args = ap.parse_args()
+    print("mix per client: 1 login, then per round: entry page, map JSON, report entry "
+          "draft save, static file")
     for backend in args.backends.split(","):
         res = run_backend(backend, args.clients, args.rounds)
         times, errors = res["times"], res["errors"]
@@ -172,8 +200,9 @@ def main() -> None:
                   f"p95 {_pct(values, .95) * 1000:8.1f} ms  max {max(values) * 1000:8.1f} ms  "
                   f"errors {errors[kind]}")
         static_p95 = _pct(times["static"], .95)
-        for label, dynamic in (("login+entry+map", times["login"] + times["entry"] + times["map"]),
-                               ("entry+map", times["entry"] + times["map"])):
+        for label, dynamic in (
+                ("all dynamic", times["login"] + times["entry"] + times["map"] + times["save"]),
+                ("entry+map+save", times["entry"] + times["map"] + times["save"])):
             print(f"  {label:<16} p50 {statistics.median(dynamic) * 1000:8.1f} ms, p95 "
                   f"{_pct(dynamic, .95) * 1000:8.1f} ms = {_pct(dynamic, .95) / static_p95:.2f}x "
                   "the static file's p95")
