@@ -5,7 +5,8 @@
 For each backend: a fresh database built by the migrations (an operation and one office
 user per client), ``jinghai serve`` started as a subprocess on 127.0.0.1 (uvicorn, one
 process, as deployed), then ``--clients`` threads each do what a user of the platform does
-in a working session: sign in once (``POST /api/auth/login``, an argon2 verification), then
+in a working session, pausing between requests (``--think``, mean seconds; 0 sends the next
+request at once, a saturation test rather than a day's work): sign in once (``POST /api/auth/login``, an argon2 verification), then
 ``--rounds`` rounds of: the entry page ``/``, the map JSON ``/api/map/vessels``, a report
 entry draft save (``PUT /api/report/entries/<unit>/<section>/<today>``, a write), and the
 static ``/static/css/app.css`` from the same server (the baseline: it touches no database).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -89,7 +91,7 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def run_backend(backend: str, clients: int, rounds: int) -> dict:
+def run_backend(backend: str, clients: int, rounds: int, think: float) -> dict:
     tmp = tempfile.TemporaryDirectory()
     drop = None
     if backend == "sqlite":
@@ -134,7 +136,7 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
             r = None
             try:
                 r = client.request(method, base + path, timeout=60, **kw)
-                ok = r.status_code == 200 and not r.history  # a redirect to /login is no page
+                ok = r.status_code == 200 and r.url.path != "/login"  # signed out: no page
             except httpx.HTTPError:
                 ok = False
             dt = time.perf_counter() - t
@@ -147,6 +149,7 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
             return r
 
         def user(i: int) -> None:
+            rng = random.Random(i)
             with httpx.Client(follow_redirects=True) as client:
                 start.wait()
                 r = timed(client, "login", "POST", "/api/auth/login",
@@ -154,11 +157,15 @@ def run_backend(backend: str, clients: int, rounds: int) -> dict:
                 csrf = r.json().get("csrf_token", "") if r is not None and r.is_success else ""
                 unit, section, figure = ENTRIES[i % len(ENTRIES)]
                 for k in range(rounds):
+                    time.sleep(rng.uniform(0, 2 * think))
                     timed(client, "entry", "GET", "/")
+                    time.sleep(rng.uniform(0, 2 * think))
                     timed(client, "map", "GET", "/api/map/vessels")
+                    time.sleep(rng.uniform(0, 2 * think))
                     timed(client, "save", "PUT", f"/api/report/entries/{unit}/{section}/{today}",
                           headers={"X-CSRF-Token": csrf},
                           json={"values": {figure: str(i * rounds + k)}})
+                    time.sleep(rng.uniform(0, 2 * think))
                     timed(client, "static", "GET", "/static/css/app.css")
 
         wall = time.perf_counter()
@@ -185,13 +192,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=6)
+    ap.add_argument("--think", type=float, default=1.0,
+                    help="mean seconds a user pauses between requests (uniform 0..2x); 0: "
+                         "every client sends its next request at once (saturation)")
     ap.add_argument("--db", "--backends", dest="backends", default="sqlite,postgresql",
                     help="sqlite, postgresql or both, comma-separated")
     args = ap.parse_args()
-    print("mix per client: 1 login, then per round: entry page, map JSON, report entry "
-          "draft save, static file")
+    print("mix per client: 1 login (all clients at once), then per round: entry page, map "
+          "JSON, report entry draft save, static file; a pause of uniform(0, "
+          f"{2 * args.think:g}) s before each request")
     for backend in args.backends.split(","):
-        res = run_backend(backend, args.clients, args.rounds)
+        res = run_backend(backend, args.clients, args.rounds, args.think)
         times, errors = res["times"], res["errors"]
         n = sum(len(v) for v in times.values())
         print(f"\n{backend}: {args.clients} clients, {n} requests in {res['wall']:.1f} s wall")
