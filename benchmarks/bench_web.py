@@ -84,6 +84,13 @@ def _pg_database():
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False), drop
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc): what the server spent,
+    whatever else the shared machine was doing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -168,6 +175,7 @@ def run_backend(backend: str, clients: int, rounds: int, think: float) -> dict:
                     time.sleep(rng.uniform(0, 2 * think))
                     timed(client, "static", "GET", "/static/css/app.css")
 
+        cpu = _cpu_seconds(server.pid)
         wall = time.perf_counter()
         threads = [threading.Thread(target=user, args=(i,)) for i in range(clients)]
         for t in threads:
@@ -175,6 +183,7 @@ def run_backend(backend: str, clients: int, rounds: int, think: float) -> dict:
         for t in threads:
             t.join(600)
         wall = time.perf_counter() - wall
+        cpu = _cpu_seconds(server.pid) - cpu
     finally:
         server.terminate()
         try:
@@ -185,7 +194,7 @@ def run_backend(backend: str, clients: int, rounds: int, think: float) -> dict:
             drop()
         log.close()
         tmp.cleanup()
-    return {"times": times, "errors": errors, "wall": wall}
+    return {"times": times, "errors": errors, "wall": wall, "cpu": cpu}
 
 
 def main() -> None:
@@ -205,7 +214,8 @@ def main() -> None:
         res = run_backend(backend, args.clients, args.rounds, args.think)
         times, errors = res["times"], res["errors"]
         n = sum(len(v) for v in times.values())
-        print(f"\n{backend}: {args.clients} clients, {n} requests in {res['wall']:.1f} s wall")
+        print(f"\n{backend}: {args.clients} clients, {n} requests in {res['wall']:.1f} s wall; "
+              f"server CPU {res['cpu']:.1f} s = {res['cpu'] / n * 1000:.1f} ms per request")
         for kind, values in times.items():
             print(f"  {kind:<7} n={len(values):>4}  p50 {_pct(values, .5) * 1000:8.1f} ms  "
                   f"p95 {_pct(values, .95) * 1000:8.1f} ms  max {max(values) * 1000:8.1f} ms  "

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
 from jinghai.accounts.models import LoginAttempt, Role, User, UserSession
@@ -259,7 +259,10 @@ def start_session(session: Session, user: User, hours: int = 12) -> NewSession:
 def resolve_session(session: Session, token: str | None) -> UserSession | None:
     if not token:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    # one query for the session, its user and the user's unit: every signed-in request asks
+    row = session.scalar(select(UserSession)
+                         .options(joinedload(UserSession.user).joinedload(User.unit))
+                         .where(UserSession.token_hash == _token_hash(token)))
     if row is None or row.expires_at < utcnow() or not row.user.active:
         return None
     return row
