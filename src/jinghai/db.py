@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -193,6 +193,17 @@ def _write_lock_before_flush(session: Session, _context, _instances) -> None:
 def _write_lock_before_dml(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         _take_write_lock(state.session)
+
+
+def serialize_on(session: Session, key: str) -> None:
+    """Make concurrent transactions about ``key`` (one report section of one day, say) run
+    one after the other, from here to their commit, so that a read-then-write (find the
+    row, create it if missing) never races another. On PostgreSQL a transaction-scoped
+    advisory lock; SQLite needs nothing: a writing transaction there holds the database's
+    one write lock from its start."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": key})
 
 
 @contextmanager
