@@ -38,10 +38,11 @@ import logging
 import os
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -762,15 +763,9 @@ def _fast_columns(batch: _Batch) -> dict[str, np.ndarray]:
 
 
 def _chunks(lines, skip: int, size: int):
-    chunk: list[str] = []
-    for n, line in enumerate(lines):
-        if n < skip:
-            continue
-        chunk.append(line)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
+    it = iter(lines)
+    deque(islice(it, skip), maxlen=0)  # the lines before ``skip``, read and dropped
+    while chunk := list(islice(it, size)):
         yield chunk
 
 
