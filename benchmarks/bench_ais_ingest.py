@@ -11,7 +11,10 @@ Then, each phase in its own process (so peak memory is per phase):
 2. pyais stream: ``for msg in pyais.FileReaderStream(file): msg.decode()`` (assembles
    multi-part messages, the fairer baseline for a whole file);
 3. full ingest: ``Ingestor.ingest_file`` - file to de-duplicated Parquet positions in the
-   store (checksums, tag blocks, assembly, de-dup, static decoding, Parquet writes);
+   store (checksums, tag blocks, assembly, de-dup, static decoding, Parquet writes), as
+   ``jinghai ais ingest`` runs it: position reports through ``fastpath.decode_buffer``;
+   and the same with ``Ingestor(fast=False)``, every line through the line parser and
+   pyais (the path the fast one is tested against; it stores the same rows);
 4. fast path on the position reports (types 1-3, 18): framing + vectorised decode, vs
    ``pyais.decode(line)`` on the same lines.
 """
@@ -112,14 +115,14 @@ def phase(name: str, path: Path) -> dict:
                 except Exception:  # noqa: BLE001
                     errors += 1
         return {**_rates(len(lines), clock), "messages": decoded, "errors": errors}
-    if name == "ingest":
+    if name in ("ingest", "ingest_pyais"):
         from jinghai.ais.ingest import Ingestor
         from jinghai.ais.store import PositionStore
 
         with open(path, "rb") as fh:
             n = sum(1 for _ in fh)
         with tempfile.TemporaryDirectory() as store_dir:
-            ingestor = Ingestor(PositionStore(store_dir))
+            ingestor = Ingestor(PositionStore(store_dir), fast=name == "ingest")
             clock = Clock()
             stats = ingestor.ingest_file(path)
             result = _rates(n, clock)
@@ -179,7 +182,7 @@ def main() -> None:
         print(f"file: {n:,} sentences, {path.stat().st_size / 1e6:.1f} MB "
               "(rates per CPU second of each phase's process; wall-clock rates in brackets)")
         results = {}
-        for name in ("pyais_loop", "pyais_stream", "ingest", "fastpath"):
+        for name in ("pyais_loop", "pyais_stream", "ingest", "ingest_pyais", "fastpath"):
             out = subprocess.run([sys.executable, __file__, "--phase", name, "--file", str(path)],
                                  capture_output=True, text=True, check=True)
             results[name] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -190,13 +193,19 @@ def main() -> None:
         print(f"pyais stream         {stream['rate']:>12,.0f} sentences/s "
               f"[{stream['wall_rate']:,.0f}]  ({stream['messages']:,} messages)  "
               f"peak {stream['peak_mb']:.0f} MB")
+        slow = results["ingest_pyais"]
         print(f"full ingest          {ing['rate']:>12,.0f} sentences/s [{ing['wall_rate']:,.0f}]"
               f"  ({ing['positions']:,} positions stored)  peak {ing['peak_mb']:.0f} MB")
+        print(f"full ingest, pyais   {slow['rate']:>12,.0f} sentences/s "
+              f"[{slow['wall_rate']:,.0f}]  ({slow['positions']:,} positions stored)  "
+              f"peak {slow['peak_mb']:.0f} MB")
         print(f"fast path (frame+decode, {fast['lines']:,} position lines) "
               f"{fast['rate_framing_and_decode']:>12,.0f} /s; decode only "
               f"{fast['rate_decode_only']:,.0f} /s; pyais.decode on the same lines "
               f"{fast['pyais_rate']:,.0f} /s  peak {fast['peak_mb']:.0f} MB  wall {fast['wall']}")
         print(f"ratio full ingest / plain pyais loop  {ing['rate'] / loop['rate']:.2f}x")
+        print(f"ratio full ingest, fast path / pyais path (Ingestor(fast=False))  "
+              f"{ing['rate'] / slow['rate']:.2f}x")
         print(f"ratio full ingest / pyais stream      {ing['rate'] / stream['rate']:.2f}x")
         print(f"ratio fast path (frame+decode) / plain pyais loop over the file  "
               f"{fast['rate_framing_and_decode'] / loop['rate']:.2f}x")

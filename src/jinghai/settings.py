@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     own_mmsis: list[int] = Field(default_factory=list)
     # `jinghai demo`: TCP port of the simulated AIS feed (0 = any free port)
     demo_feed_port: int = 0
+    # Threads for the web server's synchronous handlers (anyio's default is 40). A request
+    # waiting for SQLite's write lock holds one, and the writer it waits for needs one at
+    # each step (dependency, handler, commit): with fewer threads than people writing at
+    # once the writer starved until the waiters timed out (30 s). Idle threads cost nothing.
+    web_threads: int = Field(default=128, ge=8)
     # Live feeds: seconds between ingest batches (each writes a Parquet part and moves the
     # live map); shorter is livelier but makes more files and database writes
     ais_flush_seconds: float = Field(default=5.0, gt=0)

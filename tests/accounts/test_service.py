@@ -77,3 +77,22 @@ def test_deactivating_ends_sessions(session, admin, make_liaison):
     set_active(session, admin, liaison.id, False)
     assert session.scalars(select(UserSession).where(UserSession.user_id == liaison.id)).all() == []
     assert resolve_session(session, new.token) is None
+
+
+def test_old_hashes_are_rehashed_at_owasp_parameters_on_login(session, operation):
+    """argon2id at OWASP's minimum (m=19 MiB, t=2, p=1); a hash made with argon2-cffi's
+    heavier defaults still signs in, and is replaced by one at these parameters."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import VerifyMismatchError
+
+    user = add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    assert "$m=19456,t=2,p=1$" in user.password_hash
+    user.password_hash = PasswordHasher().hash("long-password-1")  # m=65536,t=3,p=4
+    session.flush()
+    assert authenticate(session, "u1", "long-password-1").id == user.id
+    session.flush()
+    session.refresh(user)
+    assert "$m=19456,t=2,p=1$" in user.password_hash
+    assert PasswordHasher().verify(user.password_hash, "long-password-1")
+    with pytest.raises(VerifyMismatchError):
+        PasswordHasher().verify(user.password_hash, "long-password-2")

@@ -70,3 +70,35 @@ def test_reads_are_not_blocked_by_a_writer_holding_the_lock(app, site_url):
     writer.dispose()
     assert finished_under_lock and still_locked
     assert [s for _, s in statuses] == [200, 200, 200, 200], statuses
+
+
+def test_writers_of_one_engine_queue_and_an_ended_writer_lets_the_next_in(tmp_path):
+    """SQLite writers of one process queue on the engine's lock before BEGIN IMMEDIATE:
+    a second writer waits while the first holds it, and starts once the first ends, by
+    rollback as by closing its session without a commit (the lock must never leak)."""
+    from jinghai.db import make_session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'writers.db'}")
+    factory = make_session_factory(engine)
+    with factory() as s:
+        s.execute(text("CREATE TABLE t (x INTEGER)"))
+        s.commit()
+    for end in ("rollback", "close"):
+        first = factory()
+        first.execute(text("INSERT INTO t VALUES (1)"))  # holds the write lock
+        second_done = threading.Event()
+
+        def second(done: threading.Event) -> None:
+            with factory() as s:
+                s.execute(text("INSERT INTO t VALUES (2)"))
+                s.commit()
+            done.set()
+
+        threading.Thread(target=second, args=(second_done,), daemon=True).start()
+        waited = not second_done.wait(1.0)
+        getattr(first, end)()
+        assert second_done.wait(10), end
+        assert waited, end
+    with factory() as s:
+        assert s.execute(text("SELECT x FROM t")).scalars().all() == [2, 2]
+    engine.dispose()

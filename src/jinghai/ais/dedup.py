@@ -35,6 +35,28 @@ class Deduper:
             self.prune()
         return True
 
+    def first_times(self, keys: list[str], times: list[float]) -> list[bool]:
+        """:meth:`first_time` for each key in order (the same answers and state), in one
+        tight loop: the ingestor's runs of position reports."""
+        seen, window, latest = self._seen, self.window, self._latest
+        out: list[bool] = []
+        append = out.append
+        for key, ts in zip(keys, times, strict=True):
+            if ts > latest:  # noqa: PLR1730 - max() costs a call per message here
+                latest = ts
+            before = seen.get(key)
+            if before is not None and abs(ts - before) <= window:
+                append(False)
+                continue
+            seen[key] = ts
+            append(True)
+            if len(seen) >= self._next_prune:
+                self._latest = latest
+                self.prune()
+                seen = self._seen
+        self._latest = latest
+        return out
+
     def prune(self) -> None:
         cutoff = self._latest - self.window
         self._seen = {k: t for k, t in self._seen.items() if t >= cutoff}

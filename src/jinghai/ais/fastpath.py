@@ -385,7 +385,8 @@ def decode_buffer(blob: bytes, tag_of=None) -> dict:
 
     Returns the columns of :func:`decode_positions` for the decoded lines plus ``line``
     (index of the line in the buffer), ``ts`` (tag block time, NaN without one),
-    ``source`` (index into ``sources``, -1 without) and ``rest``.
+    ``source`` (index into ``sources``, -1 without), ``payload`` (the payload characters,
+    one row of ``PAYLOAD_CHARS`` bytes per decoded line) and ``rest``.
     """
     from jinghai.ais.nmea import parse_tag_block
 
@@ -497,4 +498,4 @@ def decode_buffer(blob: bytes, tag_of=None) -> dict:
     rest = np.ones(n, dtype=bool)
     rest[line] = False
     return {**out, "line": line, "ts": ts[keep], "source": source[keep], "sources": sources,
-            "rest": np.flatnonzero(rest & (ends > starts))}
+            "payload": chars[keep], "rest": np.flatnonzero(rest & (ends > starts))}

@@ -1,13 +1,16 @@
 """The ingestor: lines in, de-duplicated positions in the store, static data and quarantine
 in the database, listeners told after each durable batch.
 
-Speed comes from doing little per line in Python: a file is read in chunks whose plain
-single-part sentences are framed and checksummed by numpy (:func:`fastpath.frame_chunk`);
-other lines take the careful :class:`~jinghai.ais.nmea.LineParser`. Lines are still handled
-in order (assembly, de-dup: a few dict operations), and decoding of position reports waits
-for the batch and is vectorised (:mod:`jinghai.ais.fastpath`). Static types go through
-pyais (:mod:`jinghai.ais.decode`) once per distinct report; types we keep nothing of are
-counted, not decoded.
+Speed comes from doing little per line in Python: a file (or a burst of a feed) is read in
+chunks whose position reports (types 1-3 and 18, single-part, the bulk of any feed) are
+framed, checksummed and decoded at once by :func:`fastpath.decode_buffer`; every line it
+leaves (other types, fragments, odd framing, bad checksums) takes the lean lane of
+:func:`fastpath.frame_chunk` or the careful :class:`~jinghai.ais.nmea.LineParser`, and
+pyais decodes what they carry. Lines are still handled in order (assembly, de-dup: a few
+dict operations). Static types go through pyais (:mod:`jinghai.ais.decode`) once per
+distinct report; types we keep nothing of are counted, not decoded. ``Ingestor(...,
+fast=False)`` sends every line through the line parser and every message through pyais:
+the reference the fast path is tested against (it stores the same rows).
 
 De-dup merges the receivers of copies that arrive while the first copy's batch is still
 pending; a copy arriving after that batch was written is counted as a duplicate but cannot
@@ -35,10 +38,11 @@ import logging
 import os
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +122,13 @@ class _Batch:
         self.fast_receivers: list[str] = []  # comma-joined
         self.fast_sentences: list[int] = []
         self.fast_raws: list[tuple[list[str], int]] = []  # raws, first line
+        # decoded already (decode_buffer): row in the concatenated ``pre_parts``; -1: the
+        # payload is decoded when the batch is written
+        self.fast_pre: list[int] = []
+        self.pre_parts: list[dict[str, np.ndarray]] = []
+        self.pre_rows = 0
+        self.pre_last: dict | None = None
+        self.pre_base = 0
         self.slow_rows: list[dict[str, Any]] = []
         self.index: dict[str, tuple[bool, int]] = {}  # payload -> (fast?, row)
         self.quarantine: list[tuple[str, str, str, int | None, float]] = []
@@ -135,8 +146,9 @@ class Ingestor:
     def __init__(self, store: PositionStore, session_factory: Callable | None = None, *,
                  checkpoint: Path | str | None = None, batch_rows: int = 50_000,
                  max_delay: float | None = None, dedup_window: float = 30.0,
-                 fragment_gap: int = 100) -> None:
+                 fragment_gap: int = 100, fast: bool = True) -> None:
         self.store = store
+        self.fast = fast
         self.session_factory = session_factory
         self.checkpoint = Path(checkpoint) if checkpoint else None
         self.batch_rows = batch_rows
@@ -194,15 +206,96 @@ class Ingestor:
 
     def _feed_chunk(self, lines: list[str], arrived: float, source: str, first: int,
                     line_clock: float | None = None) -> None:
-        """Plain single-part sentences take a lean lane (framed for the whole chunk by
-        :func:`fastpath.frame_simple`); every other line goes through :meth:`_feed`. Lines
-        are still handled in order, so de-dup and assembly see the same sequence.
+        """Position reports are framed and decoded for the whole chunk by
+        :func:`fastpath.decode_buffer`; the other plain single-part sentences take a lean
+        lane (framed by :func:`fastpath.frame_chunk`); every other line goes through
+        :meth:`_feed`. Lines are still handled in order, so de-dup and assembly see the
+        same sequence.
 
         ``line_clock`` (files): a line without a receiver time "arrived" at
         ``line_clock + line number × LINE_SECONDS`` instead of the wall clock, so that
         de-dup and the stored times do not depend on how fast, in how many batches or in
         how many runs (kill -9, resume) the file was read."""
-        payloads, fills, times, sources = fastpath.frame_chunk(lines, self.parser._tag)
+        if not self.fast:
+            for j, line in enumerate(lines):
+                n = first + j
+                self._feed(line, arrived if line_clock is None else line_clock + n * LINE_SECONDS,
+                           source, n)
+            return
+        blob = _chunk_bytes(lines)
+        if blob is None:  # a line that is not latin-1 or holds a newline: no buffer decode
+            self._feed_framed(lines, *fastpath.frame_simple(lines, self.parser._tag),
+                              arrived, source, first, line_clock)
+            return
+        d = fastpath.decode_buffer(blob, self.parser._tag)
+        done = d["line"]
+        row_of = np.full(len(lines), -1, dtype=np.int64)
+        row_of[done] = np.arange(len(done))
+        others = np.flatnonzero(row_of < 0).tolist()
+        payloads: list[str | None] = [None] * len(lines)
+        fills = [0] * len(lines)
+        times: list = [None] * len(lines)
+        sources: list = [""] * len(lines)
+        if others:
+            framed = fastpath.frame_chunk([lines[j] for j in others], self.parser._tag)
+            for k, j in enumerate(others):
+                payloads[j], fills[j] = framed[0][k], framed[1][k]
+                times[j], sources[j] = framed[2][k], framed[3][k]
+        width = fastpath.PAYLOAD_CHARS
+        text = d["payload"].tobytes().decode("ascii")
+        fast_payloads = [text[i:i + width] for i in range(0, len(text), width)]
+        # message time: the tag block's, else the line's arrival (as for any other line)
+        tag_ts = d["ts"]
+        if line_clock is None:
+            fast_ts = np.where(np.isnan(tag_ts), arrived, tag_ts).tolist()
+        else:
+            clock = line_clock + (first + done) * LINE_SECONDS
+            fast_ts = np.where(np.isnan(tag_ts), clock, tag_ts).tolist()
+        names = [name or source for name in d["sources"]]
+        fast_rx = [names[i] if i >= 0 else source for i in d["source"].tolist()]
+        parser, stats, committed = self.parser, self.stats, self._committed
+        rows = row_of.tolist()
+        j, total = 0, len(lines)
+        while j < total:
+            n = first + j
+            row = rows[j]
+            if row >= 0 and parser._pghp is None and n >= committed:
+                # a run of decoded lines: handled together, up to the next flush
+                end = j + 1
+                while end < total and rows[end] >= 0:
+                    end += 1
+                room = self.batch_rows - len(self._batch)
+                end = min(end, j + max(room, 1))
+                self._decoded_run(fast_payloads[row:row + end - j], fast_ts[row:row + end - j],
+                                  fast_rx[row:row + end - j], lines[j:end], n, d, row)
+                j = end
+                n = first + end - 1
+            else:
+                # another line, a line a $PGHP time applies to, or one already ingested
+                line = lines[j]
+                j += 1
+                if line_clock is not None:
+                    arrived = line_clock + n * LINE_SECONDS
+                payload = payloads[j - 1] if row < 0 else line
+                if payload is None or parser._pghp is not None:
+                    self._feed(line, arrived, source, n)
+                    continue
+                if n < committed:
+                    continue
+                stats.lines += 1
+                stats.sentences += 1
+                ts = times[j - 1]
+                self._message(Message(payload, fills[j - 1], arrived if ts is None else ts,
+                                      sources[j - 1] or source, [line], n, n), arrived)
+            batch = self._batch
+            if len(batch.fast_payloads) + len(batch.slow_rows) >= self.batch_rows or \
+                    len(batch.quarantine) >= self.max_quarantine:
+                self._flush(n + 1)
+
+    def _feed_framed(self, lines: list[str], payloads: list[str | None], fills: list[int],
+                     times: list, sources: list, arrived: float, source: str, first: int,
+                     line_clock: float | None) -> None:
+        """The lean lane for lines framed by :func:`fastpath.frame_simple`."""
         parser, stats, committed = self.parser, self.stats, self._committed
         for j, payload in enumerate(payloads):
             n = first + j
@@ -261,25 +354,18 @@ class Ingestor:
         if not batch.started:
             batch.started = time.monotonic()
         if not self.dedup.first_time(payload, ts):
-            self.stats.outcomes["duplicate"] += n
-            where = batch.index.get(payload)
-            if where is not None and msg.source:
-                fast, row = where
-                if fast:
-                    rx = batch.fast_receivers[row]
-                    if msg.source not in rx.split(","):
-                        batch.fast_receivers[row] = f"{rx},{msg.source}" if rx else msg.source
-                elif msg.source not in batch.slow_rows[row]["rx"]:
-                    batch.slow_rows[row]["rx"].append(msg.source)
+            self._duplicate(payload, msg.source, n)
             return
         first = payload[0]
-        if first in fastpath.FAST_FIRST_CHARS and len(payload) * 6 - msg.fill >= fastpath.NEEDED_BITS:
+        if self.fast and first in fastpath.FAST_FIRST_CHARS and \
+                len(payload) * 6 - msg.fill >= fastpath.NEEDED_BITS:
             batch.index[payload] = (True, len(batch.fast_payloads))
             batch.fast_payloads.append(payload)
             batch.fast_ts.append(ts)
             batch.fast_receivers.append(msg.source)
             batch.fast_sentences.append(n)
             batch.fast_raws.append((msg.raws, msg.first_line))
+            batch.fast_pre.append(-1)
             return
         mt = message_type(payload)
         if mt not in USED_TYPES and 1 <= mt <= 27:
@@ -308,6 +394,63 @@ class Ingestor:
             self._slow_position(decoded, msg, ts, payload)
             return
         self.stats.outcomes["other"] += n
+
+    def _decoded_run(self, payloads: list[str], times: list[float], receivers: list[str],
+                     lines: list[str], n: int, part: dict[str, np.ndarray], row: int) -> None:
+        """Consecutive one-line position reports decoded by :func:`fastpath.decode_buffer`
+        (rows ``row``... of ``part``, file lines ``n``...): what :meth:`_message` does with
+        each, in order, without decoding; the caller keeps the run within one batch."""
+        batch = self._batch
+        m = len(payloads)
+        if not m:
+            return
+        self.stats.lines += m
+        self.stats.sentences += m
+        if not batch.started:
+            batch.started = time.monotonic()
+        if batch.pre_last is not part:
+            batch.pre_parts.append(part)
+            batch.pre_last, batch.pre_base = part, batch.pre_rows
+            batch.pre_rows += len(part["mmsi"])
+        first_row = batch.pre_base + row
+        new = self.dedup.first_times(payloads, times)
+        at = len(batch.fast_payloads)
+        if all(new):
+            batch.index.update(zip(payloads, [(True, i) for i in range(at, at + m)],
+                                   strict=True))
+            batch.fast_payloads.extend(payloads)
+            batch.fast_ts.extend(times)
+            batch.fast_receivers.extend(receivers)
+            batch.fast_sentences.extend([1] * m)
+            batch.fast_raws.extend([([line], n + k) for k, line in enumerate(lines)])
+            batch.fast_pre.extend(range(first_row, first_row + m))
+            return
+        for k, is_new in enumerate(new):
+            payload = payloads[k]
+            if not is_new:
+                self._duplicate(payload, receivers[k], 1)
+                continue
+            batch.index[payload] = (True, len(batch.fast_payloads))
+            batch.fast_payloads.append(payload)
+            batch.fast_ts.append(times[k])
+            batch.fast_receivers.append(receivers[k])
+            batch.fast_sentences.append(1)
+            batch.fast_raws.append(([lines[k]], n + k))
+            batch.fast_pre.append(first_row + k)
+
+    def _duplicate(self, payload: str, source: str, n: int) -> None:
+        """A copy within the de-dup window: counted; its receiver joins the pending row."""
+        self.stats.outcomes["duplicate"] += n
+        batch = self._batch
+        where = batch.index.get(payload)
+        if where is not None and source:
+            fast, row = where
+            if fast:
+                rx = batch.fast_receivers[row]
+                if source not in rx.split(","):
+                    batch.fast_receivers[row] = f"{rx},{source}" if rx else source
+            elif source not in batch.slow_rows[row]["rx"]:
+                batch.slow_rows[row]["rx"].append(source)
 
     def _slow_position(self, decoded: Decoded, msg: Message, ts: float, payload: str) -> None:
         n = len(msg.raws)
@@ -384,12 +527,13 @@ class Ingestor:
 
     def _positions_table(self, batch: _Batch) -> pa.Table:
         cols: dict[str, list | np.ndarray] = {}
-        d = fastpath.decode_positions(batch.fast_payloads)
+        d = _fast_columns(batch)
         n_fast = len(batch.fast_payloads)
         keep = np.ones(n_fast, dtype=bool)
         if n_fast:
             lon, lat, mmsi = d["lon"], d["lat"], d["mmsi"]
-            unavailable = (lat == 91) & (lon == 181)
+            # the rules of decode.position_problem: no MMSI first, then "not available"
+            unavailable = (mmsi > 0) & (lat == 91) & (lon == 181)
             impossible = ~unavailable & ((mmsi <= 0) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
             sentences = np.asarray(batch.fast_sentences)
             self.stats.outcomes["other"] += int(sentences[unavailable].sum())
@@ -588,16 +732,40 @@ def touch_last_seen(session, table: pa.Table) -> None:
         session.execute(update(AisVessel), rows)
 
 
+def _chunk_bytes(lines: list[str]) -> bytes | None:
+    """The chunk as one buffer of lines for :func:`fastpath.decode_buffer`, or None when a
+    line cannot be written as latin-1 or holds a newline of its own."""
+    try:
+        blob = ("\n".join(lines) + "\n").encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return blob if blob.count(b"\n") == len(lines) else None
+
+
+def _fast_columns(batch: _Batch) -> dict[str, np.ndarray]:
+    """The position columns of the batch's fast rows, in their order: rows decoded by
+    :func:`fastpath.decode_buffer` taken from its output, the others decoded here."""
+    pre = np.asarray(batch.fast_pre, dtype=np.int64)
+    if not batch.pre_parts:
+        return fastpath.decode_positions(batch.fast_payloads)
+    parts = batch.pre_parts
+    later = np.flatnonzero(pre < 0)
+    cols = {}
+    for name in ("msg_type", "mmsi", "lon", "lat", "sog", "cog", "heading", "nav_status"):
+        column = parts[0][name] if len(parts) == 1 else \
+            np.concatenate([p[name] for p in parts])
+        cols[name] = column[np.maximum(pre, 0)]
+    if len(later):
+        decoded = fastpath.decode_positions([batch.fast_payloads[i] for i in later.tolist()])
+        for name, column in cols.items():
+            column[later] = decoded[name]
+    return cols
+
+
 def _chunks(lines, skip: int, size: int):
-    chunk: list[str] = []
-    for n, line in enumerate(lines):
-        if n < skip:
-            continue
-        chunk.append(line)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
+    it = iter(lines)
+    deque(islice(it, skip), maxlen=0)  # the lines before ``skip``, read and dropped
+    while chunk := list(islice(it, size)):
         yield chunk
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from jinghai.errors import Conflict, InvalidInput, NotFound
@@ -99,7 +99,16 @@ class ReportingSlot:
     group_name: str
 
 
+_SLOTS = "jinghai_reporting_slots"
+
+
 def reporting_slots(session: Session) -> list[ReportingSlot]:
+    """Who reports which section. Asked several times by one report request (access
+    checks, the view, computed figures): read once per transaction, and again after any
+    flush of it (which may have changed the groups)."""
+    cached = session.info.get(_SLOTS)
+    if cached is not None:
+        return list(cached)
     rows = session.execute(
         select(GroupMember, WorkGroup)
         .join(WorkGroup, GroupMember.group_id == WorkGroup.id)
@@ -107,7 +116,19 @@ def reporting_slots(session: Session) -> list[ReportingSlot]:
         .options(selectinload(GroupMember.unit))
         .order_by(WorkGroup.number, GroupMember.id)
     ).all()
-    return [ReportingSlot(unit=m.unit, section=g.key, group_name=g.name) for m, g in rows]
+    slots = [ReportingSlot(unit=m.unit, section=g.key, group_name=g.name) for m, g in rows]
+    session.info[_SLOTS] = slots
+    return list(slots)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_slots_after_flush(session: Session, _context) -> None:
+    session.info.pop(_SLOTS, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_slots_after_transaction(session: Session, _transaction) -> None:
+    session.info.pop(_SLOTS, None)
 
 
 def sections_of_unit(session: Session, unit_id: int) -> list[str]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
-from jinghai.db import utcnow
+from jinghai.db import serialize_on, utcnow
 from jinghai.errors import Conflict, InvalidInput
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
@@ -332,6 +332,9 @@ def _writable_section(
     unit = get_unit(session, unit_key)
     section = form.section(section_key)
     require_section_writer(session, user, unit, section_key)
+    # two people saving the same section at once: one after the other, or both would
+    # find no submission and both create it (PostgreSQL refuses the second: a 500)
+    serialize_on(session, f"report-section:{unit.id}:{section_key}:{day.isoformat()}")
     _check_editable(session, day, now, unit, section_key)
     return form, unit, section
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from urllib.parse import quote, urlsplit
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -62,6 +63,8 @@ async def _lifespan(app: FastAPI):
     """Background work for the app's lifetime: the alerts worker (escalation, webhook
     outbox) and live detection when AIS feeds are configured."""
     settings: Settings = app.state.settings
+    # one limiter for the process's worker threads: set once the event loop runs
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
     tasks = []
     if settings.alert_worker:
         from jinghai.alerts.worker import alert_worker
