@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from jinghai.alerts.models import WebhookOutbox
+from jinghai.notify.models import WebhookOutbox
 from jinghai.settings import Settings
 from jinghai.supervision.worker import push_brief
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinghai.accounts.models import Role, User
-from jinghai.alerts.webhooks import enqueue_messages, robot_message, webhook_targets
 from jinghai.audit.models import AuditEvent
 from jinghai.audit.service import record
 from jinghai.db import session_scope
+from jinghai.notify.webhooks import enqueue_messages, robot_message, webhook_targets
 from jinghai.supervision.records import fmt
 from jinghai.supervision.service import remind_overdue
 

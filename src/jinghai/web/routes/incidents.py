@@ -12,11 +12,11 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.cases.access import require_staff_writer
 from jinghai.errors import InvalidInput
 from jinghai.incidents import service
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS, Incident
+from jinghai.notify.webhooks import webhook_targets
 from jinghai.org.service import get_operation
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
