@@ -260,6 +260,14 @@ def end_session(session: Session, token: str | None) -> None:
         session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
 
 
+def get_user(session: Session, actor: User | None, user_id: int) -> User:
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户")
+    return user
+
+
 def list_users(session: Session, actor: User) -> list[User]:
     require_admin(actor)
     return list(session.scalars(select(User).order_by(User.id)))

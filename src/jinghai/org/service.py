@@ -77,6 +77,10 @@ def get_unit(session: Session, key: str) -> Unit:
     return unit
 
 
+def list_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.id)))
+
+
 def list_groups(session: Session) -> list[WorkGroup]:
     return list(
         session.scalars(

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from jinghai.accounts.access import require_office
 from jinghai.alerts import queries
@@ -27,7 +26,7 @@ from jinghai.db import utcnow
 from jinghai.detect.registry import DETECTOR_LABELS
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZONE_KIND_LABELS
-from jinghai.org.models import WorkGroup
+from jinghai.org.service import list_groups
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession, get_settings
 from jinghai.web.render import register_nav, render
 
@@ -81,7 +80,7 @@ def inbox(request: Request, *, state: str = "open", severity: str = "", detector
     page = min(page, pages)
     rows = queries.list_alerts(db, user, **filters, limit=PER_PAGE,
                                offset=(page - 1) * PER_PAGE)
-    groups = list(db.scalars(select(WorkGroup).order_by(WorkGroup.number)))
+    groups = list_groups(db)
     cursor = _fresh_cursor()
     query = {k: v for k, v in {"state": state, "severity": severity, "detector": detector,
                                "group": group, "kind": kind}.items() if v}
@@ -127,7 +126,7 @@ def settings_page(request: Request, db: DbSession,
     require_office(user)
     return render(request, "alerts/settings.html", {
         "dets": settings_rows(db, settings),
-        "routing": routing_table({g.key: g.name for g in db.scalars(select(WorkGroup))},
+        "routing": routing_table({g.key: g.name for g in list_groups(db)},
                                  ZONE_KIND_LABELS),
         "flash": request.query_params.get("saved", ""),
         "escalation_minutes": settings.alert_escalation_minutes,

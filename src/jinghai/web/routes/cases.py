@@ -45,7 +45,7 @@ from jinghai.cases.service import ClueInput, EntityInput
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.service import get_operation, local_today
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
@@ -148,7 +148,7 @@ async def new_clue_submit(request: Request, db: DbSession,
         for name, data in uploads:
             clue_files.add_attachment(db, user, clue.id, name, data, settings.data_dir)
     except InvalidInput as exc:
-        db.rollback()  # neither the clue nor any of its files: the form is shown again
+        discard_writes(request)  # neither the clue nor any of its files: the form again
         return render(request, "cases/clue_form.html",
                       {"values": values, "error": exc.message, **_labels()}, status_code=422)
     return RedirectResponse(f"/clues/{clue.id}", status_code=303)

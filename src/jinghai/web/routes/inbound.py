@@ -24,7 +24,7 @@ from jinghai.outreach.service import list_outreach, record_outreach
 from jinghai.supervision.files import MAX_BYTES
 from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import parse
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -83,7 +83,7 @@ async def ship_submit(request: Request, db: DbSession,
                               "crew": parse_crew(values.get("crew", ""))})
         ship = record_ship(db, user, data, config=AlertConfig.from_settings(settings))
     except InvalidInput as exc:
-        db.rollback()
+        discard_writes(request)
         return render(request, "inbound/list.html", {
             "rows": list_ships(db, user), "values": values, "error": exc.message,
             "today": local_today(db)}, status_code=422)
@@ -131,7 +131,7 @@ async def outreach_submit(request: Request, db: DbSession,
         record_outreach(db, user, parse(OutreachIn, values), photos=photos,
                         data_dir=settings.data_dir)
     except InvalidInput as exc:
-        db.rollback()
+        discard_writes(request)
         return render(request, "outreach/list.html", {
             "rows": list_outreach(db, user), "audiences": AUDIENCES, "values": values,
             "error": exc.message, "today": local_today(db)}, status_code=422)

@@ -11,26 +11,27 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.errors import InvalidInput, NotFound, PermissionDenied
-from jinghai.geo.models import ZoneRecord
+from jinghai.geo.queries import active_zones_of_kind, zones_by_id
+from jinghai.notify.webhooks import webhook_targets
 from jinghai.org.service import get_operation, local_today, reporting_slots
 from jinghai.patrol.coverage import SWEEP_WIDTHS
-from jinghai.patrol.models import MISSION_KIND_LABELS, CheckIn, PatrolInspection
+from jinghai.patrol.models import MISSION_KIND_LABELS
 from jinghai.patrol.queries import (
     REQUIRED_INTERVAL_DAYS,
     active_missions,
     ais_density,
     blind_spots,
     effort_grid,
+    get_checkin_photo_for,
     get_mission_for,
     landing_point_status,
     list_missions,
     mission_geojson,
+    mission_inspections,
     work_section,
 )
 from jinghai.patrol.service import (
@@ -122,11 +123,8 @@ def patrol_home(request: Request, *, start: str | None = None, end: str | None =
 def mission_page(request: Request, mission_id: int, db: DbSession,
                  user: CurrentUser):
     mission = get_mission_for(db, user, mission_id)
-    inspections = list(db.scalars(select(PatrolInspection)
-                                  .where(PatrolInspection.mission_id == mission.id)
-                                  .order_by(PatrolInspection.at)))
-    zones = {z.id: z for z in db.scalars(select(ZoneRecord).where(
-        ZoneRecord.id.in_([c.zone_id for c in mission.checkins])))}
+    inspections = mission_inspections(db, mission)
+    zones = zones_by_id(db, (c.zone_id for c in mission.checkins))
     return render(request, "patrol/detail.html", {
         "m": mission, "inspections": inspections, "zones": zones,
         "widths": SWEEP_WIDTHS,
@@ -137,13 +135,7 @@ def mission_page(request: Request, mission_id: int, db: DbSession,
 def checkin_photo(checkin_id: int, db: DbSession,
                   user: CurrentUser,
                   settings: AppSettings):
-    row = db.get(CheckIn, checkin_id)
-    if row is None or not row.photo_path:
-        raise NotFound("没有照片")
-    if row.mission_id is not None:
-        get_mission_for(db, user, row.mission_id)
-    elif user.role == Role.LIAISON and row.unit_id != user.unit_id:
-        raise NotFound("没有照片")
+    row = get_checkin_photo_for(db, user, checkin_id)
     path = (settings.data_dir / row.photo_path).resolve()
     if not path.is_file() or settings.data_dir.resolve() not in path.parents:
         raise NotFound("照片文件缺失")
@@ -287,9 +279,7 @@ def api_inspection(body: dict[str, Any], db: DbSession,
 def api_landing_points(db: DbSession, user: CurrentUser):
     """Where one may check in (landing points and international anchorages): the phone keeps
     this list so it can check in without signal."""
-    rows = db.scalars(select(ZoneRecord).where(
-        ZoneRecord.kind.in_(("landing_point", "international_anchorage")),
-        ZoneRecord.active.is_(True)).order_by(ZoneRecord.sub_district, ZoneRecord.id))
+    rows = active_zones_of_kind(db, "landing_point", "international_anchorage")
     out = []
     for z in rows:
         c = z.to_zone().geometry.centroid

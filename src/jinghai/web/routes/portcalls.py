@@ -7,12 +7,12 @@ import base64
 
 from fastapi import APIRouter, File, Request, UploadFile
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZoneRecord
+from jinghai.geo.queries import active_zones_of_kind
 from jinghai.portcalls.service import (
     PortReportInput,
     file_owner_report,
@@ -24,8 +24,8 @@ from jinghai.portcalls.service import (
     vessel_for_owner_token,
 )
 from jinghai.vessels.access import is_registry_keeper
-from jinghai.vessels.models import FishingVessel
 from jinghai.vessels.qr import qr_png
+from jinghai.vessels.queries import vessel_by_registry_no
 from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
@@ -38,9 +38,7 @@ FIELDS = ("vessel", "direction", "port", "event_time", "crew_count", "reporter_n
 
 
 def _ports(db: Session) -> list[ZoneRecord]:
-    return list(db.scalars(select(ZoneRecord).where(ZoneRecord.kind == "port",
-                                                    ZoneRecord.active.is_(True))
-                           .order_by(ZoneRecord.name)))
+    return active_zones_of_kind(db, "port", by_name=True)
 
 
 def _page(request: Request, db: Session, user: User, **extra):
@@ -89,7 +87,7 @@ async def issue_link(request: Request, db: DbSession,
                      user: CurrentUser):
     form = await request.form()
     ref = str(form.get("registry_no", "")).strip()
-    vessel = db.scalar(select(FishingVessel).where(FishingVessel.registry_no == ref))
+    vessel = vessel_by_registry_no(db, ref)
     if vessel is None:
         return _page(request, db, user, error=f"名录中没有渔船“{ref}”")
     _, token = issue_owner_link(db, user, vessel.id)

@@ -8,14 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as FormFile
 
 from jinghai.accounts.models import User
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.errors import InvalidInput, JinghaiError
-from jinghai.org.models import Unit, WorkGroup
+from jinghai.notify.webhooks import webhook_targets
+from jinghai.org.service import list_groups, list_units
 from jinghai.supervision import queries, service
 from jinghai.supervision.circulars import (
     circular_pdf,
@@ -49,7 +48,7 @@ from jinghai.supervision.schemas import (
     VisitIn,
     parse,
 )
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -59,8 +58,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _labels(db: Session) -> dict[str, Any]:
-    return {"units": list(db.scalars(select(Unit).order_by(Unit.id))),
-            "groups": list(db.scalars(select(WorkGroup).order_by(WorkGroup.number))),
+    return {"units": list_units(db), "groups": list_groups(db),
             "place_kinds": PLACE_KINDS, "problem_states": PROBLEM_STATES,
             "problem_kinds": PROBLEM_KINDS, "problem_sources": PROBLEM_SOURCES,
             "task_states": TASK_STATES, "listing_targets": LISTING_TARGETS,
@@ -92,7 +90,7 @@ def _blank_none(values: dict[str, str], *keys: str) -> dict[str, Any]:
 
 def _again(request: Request, db: Session, template: str, values: dict, exc: JinghaiError,
            **extra):
-    db.rollback()  # nothing of a rejected form is kept
+    discard_writes(request)  # nothing of a rejected form is kept
     return render(request, template, {"values": values, "error": exc.message,
                                       **_labels(db), **extra}, status_code=exc.status_code)
 
@@ -326,14 +324,15 @@ def circular_page(request: Request, circular_id: int, db: DbSession,
 
 @router.get("/supervision/circulars/{circular_id}/file.{ext}", include_in_schema=False)
 def circular_file(circular_id: int, ext: str, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser, settings: AppSettings) -> Response:
     c = get_circular(db, user, circular_id)
     name = f"circular-{c.year}-{c.seq}.{ext}"
     if ext == "docx":
         return Response(c.docx, media_type=DOCX,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     if ext == "pdf":
-        return Response(circular_pdf(db, c), media_type="application/pdf",
+        data = circular_pdf(db, c, font=settings.doc_font, fallback_font=settings.pdf_font)
+        return Response(data, media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     raise InvalidInput("只能下载 docx 或 pdf")
 
