@@ -49,7 +49,8 @@ def brief_file(ext: str, *, date: str = "", db: DbSession,
     if ext == "docx":
         data, media = brief_docx(b), DOCX
     elif ext == "pdf":
-        data, media = brief_pdf(b), "application/pdf"
+        data = brief_pdf(b, font=settings.doc_font, fallback_font=settings.pdf_font)
+        media = "application/pdf"
     else:
         raise InvalidInput("只能下载 docx 或 pdf")
     return Response(data, media_type=media, headers={

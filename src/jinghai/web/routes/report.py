@@ -33,7 +33,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import CurrentUser, DbSession, OfficeUser, require_roles
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, OfficeUser, require_roles
 from jinghai.web.exports import export_response
 from jinghai.web.render import render
 
@@ -124,8 +124,8 @@ async def entry_submit(
     if not result.problems:
         return RedirectResponse(target + "&flash=saved", status_code=303)
     # Something was not accepted: the draft keeps what could be saved; say exactly that,
-    # and show the form again with everything as typed, the bad fields marked in place.
-    db.commit()
+    # and show the form again with everything as typed, the bad fields marked in place
+    # (the request's transaction commits that draft: a 422 page is still a normal return).
     return render(request, "report/entry.html", {
         "view": result.view, "slots": _my_slots(db, user), "today": _today(db),
         "status_labels": STATUS_LABELS, "flash": None, "problems": result.problems,
@@ -234,12 +234,13 @@ def unlock(*, day: str = Form(...), reason: str = Form(""), db: DbSession,
 @router.get("/report/export", include_in_schema=False)
 def export(*, day: str | None = None, end: str | None = None, format: str = "xlsx",
            period: str = "day", db: DbSession,
-           user: CurrentUser) -> Response:
+           user: CurrentUser, settings: AppSettings) -> Response:
     """One day (xlsx/pdf/csv/json), a range (csv/json), or with ``period=week|month`` the
     周报/月报 containing ``day`` (xlsx/pdf)."""
     the_day = _parse_day(day, _today(db))
     end_day = _parse_day(end, the_day)
-    return export_response(db, user, the_day, end_day, format, period=period)
+    return export_response(db, user, the_day, end_day, format, period=period,
+                           settings=settings)
 
 
 @router.get("/report/trends", include_in_schema=False)
