@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from jinghai.notify import queries as notices
@@ -102,7 +104,8 @@ NOTICES = {
 }
 
 
-def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> Response:
     auth = getattr(request.state, "auth", None)
     user = getattr(request.state, "viewer", None)
     ctx = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,8 @@ from jinghai.web.routes.auth import UserOut
 router = APIRouter()
 
 
-def _page(request: Request, db: Session, user: User, error: str | None = None, status: int = 200):
+def _page(request: Request, db: Session, user: User, error: str | None = None,
+          status: int = 200) -> Response:
     return render(request, "admin/users.html", {
         "users": list_users(db, user),
         "units": list_units(db),
@@ -40,7 +41,7 @@ def _page(request: Request, db: Session, user: User, error: str | None = None, s
 
 @router.get("/admin/users", include_in_schema=False)
 def users_page(request: Request, db: DbSession,
-               user: AdminUser):
+               user: AdminUser) -> Response:
     return _page(request, db, user)
 
 
@@ -55,7 +56,7 @@ def users_add(
     unit: str = Form(""),
     db: DbSession,
     user: AdminUser,
-):
+) -> Response:
     try:
         add_user(db, user, username=username, password=password, role=role,
                  display_name=display_name, unit_key=unit or None)
@@ -77,7 +78,7 @@ def users_change(
     password: str = Form(""),
     db: DbSession,
     user: AdminUser,
-):
+) -> RedirectResponse:
     set_role(db, user, user_id, role, unit or None)
     target = get_user(db, user, user_id)
     if target.active != (active == "on"):

@@ -33,7 +33,7 @@ def _day(value: str, settings: Settings) -> date:
 @router.get("/brief", include_in_schema=False)
 def brief_page(request: Request, *, date: str = "", db: DbSession,
                user: CurrentUser,
-               settings: AppSettings):
+               settings: AppSettings) -> Response:
     day = _day(date, settings)
     return render(request, "brief/page.html", {
         "b": daily_brief(db, user, day), "prev": day - timedelta(days=1),
@@ -43,7 +43,7 @@ def brief_page(request: Request, *, date: str = "", db: DbSession,
 @router.get("/brief.{ext}", include_in_schema=False)
 def brief_file(ext: str, *, date: str = "", db: DbSession,
                user: CurrentUser,
-               settings: AppSettings):
+               settings: AppSettings) -> Response:
     day = _day(date, settings)
     b = daily_brief(db, user, day)
     if ext == "docx":

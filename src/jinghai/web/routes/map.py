@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from jinghai.ais.live import KIND_LABELS, VesselState, classify
@@ -101,7 +101,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 @router.get("/map", include_in_schema=False)
-def map_page(request: Request, user: CurrentUser):
+def map_page(request: Request, user: CurrentUser) -> Response:
     settings = request.app.state.settings
     return render(request, "map.html", {
         "tile_url": settings.map_tile_url,

@@ -108,7 +108,7 @@ def day_figures(db: Session, user: User, day: date) -> list[dict[str, Any]]:
 @router.get("/patrol/", include_in_schema=False)
 def patrol_home(request: Request, *, start: str | None = None, end: str | None = None,
                 unit: str = "", db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     lo, hi = _period(db, start, end)
     missions = list_missions(db, user, lo, hi, unit or None)
     return render(request, "patrol/list.html", {
@@ -121,7 +121,7 @@ def patrol_home(request: Request, *, start: str | None = None, end: str | None =
 
 @router.get("/patrol/missions/{mission_id}", include_in_schema=False)
 def mission_page(request: Request, mission_id: int, db: DbSession,
-                 user: CurrentUser):
+                 user: CurrentUser) -> Response:
     mission = get_mission_for(db, user, mission_id)
     inspections = mission_inspections(db, mission)
     zones = zones_by_id(db, (c.zone_id for c in mission.checkins))
@@ -134,7 +134,7 @@ def mission_page(request: Request, mission_id: int, db: DbSession,
 @router.get("/patrol/checkins/{checkin_id}/photo", include_in_schema=False)
 def checkin_photo(checkin_id: int, db: DbSession,
                   user: CurrentUser,
-                  settings: AppSettings):
+                  settings: AppSettings) -> FileResponse:
     row = get_checkin_photo_for(db, user, checkin_id)
     path = (settings.data_dir / row.photo_path).resolve()
     if not path.is_file() or settings.data_dir.resolve() not in path.parents:
@@ -145,7 +145,7 @@ def checkin_photo(checkin_id: int, db: DbSession,
 @router.get("/patrol/coverage", include_in_schema=False)
 def coverage_page(request: Request, *, start: str | None = None, end: str | None = None,
                   day: str | None = None, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     lo, hi = _period(db, start, end or day)
     points = landing_point_status(db, hi)
     by_district: dict[str, dict[str, Any]] = {}
@@ -165,7 +165,7 @@ def coverage_page(request: Request, *, start: str | None = None, end: str | None
 @router.post("/patrol/coverage/notify", include_in_schema=False)
 def coverage_notify(request: Request, db: DbSession,
                     user: CurrentUser,
-                    settings: AppSettings):
+                    settings: AppSettings) -> RedirectResponse:
     if user.role != Role.OFFICE:
         raise PermissionDenied("只有专班办公室可以发送逾期提醒")
     n = notify_overdue(db, _today(db), targets=webhook_targets(settings))
@@ -174,7 +174,7 @@ def coverage_notify(request: Request, db: DbSession,
 
 @router.get("/patrol/m", include_in_schema=False)
 def phone_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     if user.role != Role.LIAISON:
         raise PermissionDenied("手机巡查页面供单位联络员（带队人）使用")
     return render(request, "patrol/phone.html", {
@@ -184,7 +184,7 @@ def phone_page(request: Request, db: DbSession,
 
 
 @router.get("/patrol/sw.js", include_in_schema=False)
-def phone_service_worker():
+def phone_service_worker() -> Response:
     """The phone page's service worker, served under /patrol/ so its scope covers the page."""
     from importlib import resources
 

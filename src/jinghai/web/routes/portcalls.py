@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 
 from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,7 @@ def _ports(db: Session) -> list[ZoneRecord]:
     return active_zones_of_kind(db, "port", by_name=True)
 
 
-def _page(request: Request, db: Session, user: User, **extra):
+def _page(request: Request, db: Session, user: User, **extra) -> Response:
     ctx = {"reports": list_port_reports(db, user), "ports": _ports(db), "values": {},
            "keeper": is_registry_keeper(db, user),
            "error": None, "imported": None, "link": None, "notice": None}
@@ -51,14 +52,14 @@ def _page(request: Request, db: Session, user: User, **extra):
 
 
 @router.get("/portcalls/", include_in_schema=False)
-def page(request: Request, db: DbSession, user: CurrentUser):
+def page(request: Request, db: DbSession, user: CurrentUser) -> Response:
     require_report_reader(db, user)
     return _page(request, db, user)
 
 
 @router.post("/portcalls/new", include_in_schema=False)
 async def new(request: Request, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in FIELDS}
     try:
@@ -71,7 +72,7 @@ async def new(request: Request, db: DbSession,
 
 @router.post("/portcalls/import", include_in_schema=False)
 async def import_file(request: Request, *, file: UploadFile = File(...),
-                      db: DbSession, user: CurrentUser):
+                      db: DbSession, user: CurrentUser) -> Response:
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InvalidInput("文件不能超过 5 MB")
@@ -84,7 +85,7 @@ async def import_file(request: Request, *, file: UploadFile = File(...),
 
 @router.post("/portcalls/links", include_in_schema=False)
 async def issue_link(request: Request, db: DbSession,
-                     user: CurrentUser):
+                     user: CurrentUser) -> Response:
     form = await request.form()
     ref = str(form.get("registry_no", "")).strip()
     vessel = vessel_by_registry_no(db, ref)
@@ -98,14 +99,14 @@ async def issue_link(request: Request, db: DbSession,
 
 # -- the owner's phone page --------------------------------------------------------------
 @router.get("/r/{token}", include_in_schema=False)
-def owner_page(request: Request, token: str, db: DbSession):
+def owner_page(request: Request, token: str, db: DbSession) -> Response:
     _, vessel = vessel_for_owner_token(db, token)
     return render(request, "portcalls/owner.html", {"vessel": vessel, "ports": _ports(db),
                                                     "values": {}, "error": None, "done": None})
 
 
 @router.post("/r/{token}", include_in_schema=False)
-async def owner_submit(request: Request, token: str, db: DbSession):
+async def owner_submit(request: Request, token: str, db: DbSession) -> Response:
     form = await request.form()
     _, vessel = vessel_for_owner_token(db, token)
     values = {k: str(form.get(k, "")) for k in FIELDS if k != "vessel"}
