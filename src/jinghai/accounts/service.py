@@ -114,7 +114,7 @@ def set_role(
         raise InvalidInput("单位联络员必须指定所属单位")
     old = f"{user.role}/{user.unit.key if user.unit else ''}"
     user.role = role.value
-    user.unit_id = unit.id if unit else None
+    user.unit = unit  # the relationship, so that user.unit is the new one before a flush
     record(session, actor, "user.role", "user", user.id, field="role", old=old,
            new=f"{role.value}/{unit_key or ''}")
     return user

@@ -497,7 +497,7 @@ def notify_overdue(session: Session, day, *, targets: Sequence[tuple[str, str]] 
                    now: datetime | None = None) -> int:
     """Tell each responsible sub-district about its landing points not visited within their
     interval (an in-app notice to the unit, one to the office, and a robot message to the
-    webhook ``targets`` through the alerts outbox). Once per landing point and day: running
+    webhook ``targets`` through the notify outbox). Once per landing point and day: running
     it again (the alert worker does, every round) adds nothing. Returns notices added."""
     from jinghai.notify.queries import notice_exists
     from jinghai.notify.service import notify_role, notify_unit

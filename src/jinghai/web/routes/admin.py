@@ -113,7 +113,6 @@ def api_add_user(body: UserIn, db: DbSession,
                  user: AdminUser):
     new = add_user(db, user, username=body.username, password=body.password, role=body.role,
                    display_name=body.display_name, unit_key=body.unit_key)
-    db.refresh(new)
     return UserOut.of(new)
 
 
@@ -127,6 +126,4 @@ def api_change_user(user_id: int, body: UserPatch, db: DbSession,
         set_active(db, user, user_id, body.active)
     if body.password:
         set_password(db, user, user_id, body.password)
-    db.flush()
-    db.refresh(target)
     return UserOut.of(target)

@@ -16,8 +16,7 @@ from jinghai.accounts.models import User
 from jinghai.cases.access import mask_text
 from jinghai.errors import InvalidInput, NotFound, TooManyRequests
 from jinghai.geo.gazetteer import place_labels
-from jinghai.org.models import Unit
-from jinghai.org.service import get_operation
+from jinghai.org.service import get_operation, list_units
 from jinghai.settings import Settings
 from jinghai.tipoffs import service
 from jinghai.tipoffs.models import TIPOFF_STATUS, TipOff
@@ -197,7 +196,7 @@ def _detail(request: Request, db: Session, user: User, tipoff_id: int,
             show_identity: bool) -> Response:
     tip = service.get_tipoff_for(db, user, tipoff_id)
     identity = service.view_identity(db, user, tip.id) if show_identity else None
-    units = db.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id).all()
+    units = list_units(db, kind="agency")
     return render(request, "tipoffs/detail.html", {
         "tip": tip, "identity": identity, "shown": show_identity, "units": units,
         "statuses": TIPOFF_STATUS})
