@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -78,6 +78,16 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = 30.0
     # Batch detection on a Dask cluster (``tcp://host:8786``); empty: in this process
     dask_scheduler: str = ""
+    # Fonts embedded in PDFs (unset: the Debian fonts the set-up installs). pdf_font: the
+    # CJK TrueType font of the daily report (JINGHAI_PDF_FONT); doc_font: the Ming/Song font
+    # of circulars, minutes and the brief (JINGHAI_DOC_FONT), falling back to pdf_font.
+    pdf_font: Path | None = None
+    doc_font: Path | None = None
+
+    @field_validator("pdf_font", "doc_font", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def cookies_secure(self) -> bool:

@@ -26,10 +26,10 @@ from jinghai.ais.ingest import Ingestor
 from jinghai.ais.schema import POSITION_SCHEMA
 from jinghai.ais.sources import iter_file_lines
 from jinghai.ais.store import PositionStore
-from jinghai.alerts.models import Alert, AlertEvent, AlertFold, AlertRoute, WebhookOutbox
+from jinghai.alerts.models import Alert, AlertEvent, AlertFold, AlertRoute
 from jinghai.detect.runner import build_suite, run_batch, store_days
 from jinghai.geo.service import seed_demo_zones
-from jinghai.notify.models import Notification
+from jinghai.notify.models import Notification, WebhookOutbox
 
 from ..detect.test_real_nmea import nmea_files
 from ..detect.test_real_tracks import DATA, load_all

@@ -11,10 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from jinghai.alerts.models import WebhookOutbox
+from jinghai.alerts.messages import format_payload
 from jinghai.alerts.service import AlertConfig, record_event
-from jinghai.alerts.webhooks import deliver_due, format_payload
 from jinghai.geo.service import seed_demo_zones
+from jinghai.notify.models import WebhookOutbox
+from jinghai.notify.webhooks import deliver_due
 
 from .factories import T0, make_event
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from jinghai.alerts.models import Alert, WebhookOutbox
+from jinghai.alerts.models import Alert
 from jinghai.alerts.service import AlertConfig, record_event
 from jinghai.alerts.worker import run_once
 from jinghai.db import make_engine, make_session_factory, session_scope, utcnow
 from jinghai.geo.service import seed_demo_zones
 from jinghai.migrate import upgrade
+from jinghai.notify.models import WebhookOutbox
 from jinghai.org.service import init_operation
 from jinghai.org.template import load_template
 from jinghai.settings import Settings, WebhookTarget

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from jinghai.alerts.models import WebhookOutbox
 from jinghai.brief.push import push_brief
+from jinghai.notify.models import WebhookOutbox
 from jinghai.settings import Settings
 
 

@@ -11,8 +11,6 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import select
 
-from jinghai.alerts.models import WebhookOutbox
-from jinghai.alerts.webhooks import deliver_due
 from jinghai.db import utcnow
 from jinghai.errors import PermissionDenied
 from jinghai.incidents.service import (
@@ -22,7 +20,8 @@ from jinghai.incidents.service import (
     open_incident,
     start_step,
 )
-from jinghai.notify.models import Notification
+from jinghai.notify.models import Notification, WebhookOutbox
+from jinghai.notify.webhooks import deliver_due
 from jinghai.org.service import get_operation, local_today
 from jinghai.reporting.service import entry_view
 

@@ -194,8 +194,7 @@ def test_anchorage_patrol_counts_by_track_or_checkin(session, zones, make_liaiso
 
 
 def test_overdue_landing_points_alert_their_sub_district_once(session, zones, make_liaison):
-    from jinghai.alerts.models import WebhookOutbox
-    from jinghai.notify.models import Notification
+    from jinghai.notify.models import Notification, WebhookOutbox
     from jinghai.patrol.queries import overdue_landing_points
     from jinghai.patrol.service import notify_overdue
 

@@ -21,6 +21,7 @@ from jinghai.reporting.export_pdf import find_cjk_font, render_pdf
 from jinghai.reporting.export_tabular import csv_header, render_csv, render_json
 from jinghai.reporting.export_xlsx import CAPTION_ROW, TITLE_ROW, block_rows, render_xlsx
 from jinghai.reporting.form import default_form
+from jinghai.settings import Settings
 
 OFFICE = '北仑区防范打击非法入境"净海"行动办公室'
 CAPTION = "境外疫情海上非法输入防控工作日报表"
@@ -164,14 +165,18 @@ def test_pdf_text_reads_back_with_the_font_embedded(tmp_path):
     assert {"17", "37.25", "427.250", "467"} <= set(numbers)
 
 
-def test_pdf_font_setting_and_missing_font(tmp_path):
-    font = find_cjk_font(environ={})
+def test_pdf_font_setting_and_missing_font(tmp_path, monkeypatch):
+    font = find_cjk_font()
     bogus = tmp_path / "nope.ttf"
+    monkeypatch.setenv("JINGHAI_PDF_FONT", str(font))
+    from_env = Settings().pdf_font
+    monkeypatch.setenv("JINGHAI_PDF_FONT", "")
 
     assert font.is_file()
-    assert find_cjk_font(environ={"JINGHAI_PDF_FONT": str(font)}) == font
+    assert (from_env, Settings().pdf_font) == (font, None)
+    assert find_cjk_font(from_env) == font
     with pytest.raises(JinghaiError, match="nope.ttf"):
-        find_cjk_font(environ={"JINGHAI_PDF_FONT": str(bogus)})
+        find_cjk_font(bogus)
     with pytest.raises(JinghaiError, match="nope.ttf"):
         render_pdf(_report(), font_path=bogus)
 
@@ -182,7 +187,7 @@ def test_pdf_without_any_known_font_says_what_to_install(monkeypatch):
     monkeypatch.setattr(export_pdf, "KNOWN_FONT_PATHS", (Path("/nonexistent/x.ttc"),))
 
     with pytest.raises(JinghaiError, match="fonts-wqy-microhei"):
-        export_pdf.find_cjk_font(environ={})
+        export_pdf.find_cjk_font()
 
 
 def test_csv_one_row_per_day_with_bom():

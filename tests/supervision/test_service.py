@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from jinghai.alerts.models import WebhookOutbox
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import Conflict, InvalidInput, PermissionDenied
-from jinghai.notify.models import Notification
+from jinghai.notify.models import Notification, WebhookOutbox
 from jinghai.supervision import service
 from jinghai.supervision.models import Problem, SupervisionVisit
 from jinghai.supervision.queries import list_problems, listings_geojson, responsibility_list

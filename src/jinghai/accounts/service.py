@@ -119,7 +119,7 @@ def set_role(
         raise InvalidInput("单位联络员必须指定所属单位")
     old = f"{user.role}/{user.unit.key if user.unit else ''}"
     user.role = role.value
-    user.unit_id = unit.id if unit else None
+    user.unit = unit  # the relationship, so that user.unit is the new one before a flush
     record(session, actor, "user.role", "user", user.id, field="role", old=old,
            new=f"{role.value}/{unit_key or ''}")
     return user
@@ -271,6 +271,14 @@ def resolve_session(session: Session, token: str | None) -> UserSession | None:
 def end_session(session: Session, token: str | None) -> None:
     if token:
         session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def get_user(session: Session, actor: User | None, user_id: int) -> User:
+    require_admin(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户")
+    return user
 
 
 def list_users(session: Session, actor: User) -> list[User]:

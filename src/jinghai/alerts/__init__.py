@@ -1,5 +1,5 @@
-"""Alerts: detector events routed to the group that must act, their workflow, webhooks,
-escalation and the figures they feed."""
+"""Alerts: detector events routed to the group that must act, their workflow, webhook messages
+(sent through :mod:`jinghai.notify.webhooks`), escalation and the figures they feed."""
 
 from jinghai.alerts.service import (
     AlertConfig,
@@ -10,13 +10,11 @@ from jinghai.alerts.service import (
     record_event,
     record_events,
 )
-from jinghai.alerts.webhooks import deliver_due
 
 __all__ = [
     "AlertConfig",
     "acknowledge_alert",
     "close_alert",
-    "deliver_due",
     "escalate_due",
     "note_filed_reports",
     "record_event",

@@ -165,28 +165,6 @@ class AlertDisposition(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
-class WebhookOutbox(Base):
-    """A message waiting to go to an outside channel (plain JSON, DingTalk or WeCom robot).
-    Alert creation only writes a row here; delivery happens later with retries and backoff,
-    so a dead endpoint never holds an alert up."""
-
-    __tablename__ = "webhook_outbox"
-    __table_args__ = (Index("ix_webhook_outbox_due", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"),
-                                                 nullable=True)
-    url: Mapped[str] = mapped_column(String(500))
-    format: Mapped[str] = mapped_column(String(20))  # json | dingtalk | wecom
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-
-
 class DetectorSetting(Base):
     """Parameters the office set for one detector from the settings page. They override the
     server's ``detector_params`` setting; the live runner picks them up within a minute."""

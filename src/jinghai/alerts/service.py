@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.alerts.access import get_alert_for, require_actor
+from jinghai.alerts.messages import enqueue
 from jinghai.alerts.models import (
     KIND_LABELS,
     OUTCOME_LABELS,
@@ -30,13 +31,13 @@ from jinghai.alerts.models import (
 )
 from jinghai.alerts.queries import vessel_label
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
-from jinghai.alerts.webhooks import enqueue, webhook_targets
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.detect.events import Event
 from jinghai.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jinghai.geo.models import ZoneRecord
-from jinghai.notify.models import Notification
+from jinghai.notify.service import notify_role, notify_unit
+from jinghai.notify.webhooks import webhook_targets
 from jinghai.org.models import Unit, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -158,8 +159,7 @@ def _notify(session: Session, alert: Alert, now: datetime, escalated: bool = Fal
     title = f"{'【升级】' if escalated else ''}{alert.severity_label}预警：{alert.title}"[:200]
     link = f"/alerts/{alert.id}"
     if escalated:
-        session.add(Notification(role="office", kind="alert", title=title, body=alert.summary,
-                                 link=link, created_at=now))
+        notify_role(session, "office", "alert", title, body=alert.summary, link=link, at=now)
         return
     units: set[int] = set()
     for r in alert.routes:
@@ -170,11 +170,9 @@ def _notify(session: Session, alert: Alert, now: datetime, escalated: bool = Fal
             if g is not None:
                 units.add(g.lead_unit_id)
     for uid in sorted(units):
-        session.add(Notification(unit_id=uid, kind="alert", title=title, body=alert.summary,
-                                 link=link, created_at=now))
+        notify_unit(session, uid, "alert", title, body=alert.summary, link=link, at=now)
     if alert.severity == "red":
-        session.add(Notification(role="office", kind="alert", title=title, body=alert.summary,
-                                 link=link, created_at=now))
+        notify_role(session, "office", "alert", title, body=alert.summary, link=link, at=now)
 
 
 def record_event(session: Session, event: Event, *, now: datetime | None = None,

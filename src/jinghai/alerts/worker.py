@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinghai.alerts.service import AlertConfig, escalate_due, note_filed_reports
-from jinghai.alerts.webhooks import deliver_due
 from jinghai.db import session_scope, utcnow
+from jinghai.notify.webhooks import deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ async def alert_worker(factory: sessionmaker[Session], settings: Any) -> None:
 
 def overdue_round(factory: sessionmaker[Session], settings: Any) -> int:
     """Landing points overdue for a patrol, told to their sub-districts (once a day each)."""
-    from jinghai.alerts.webhooks import webhook_targets
+    from jinghai.notify.webhooks import webhook_targets
     from jinghai.patrol.service import notify_overdue
 
     today = utcnow().astimezone(settings.tz).date()

@@ -4,6 +4,8 @@ papers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jinghai.brief.queries import Brief
 from jinghai.supervision.gbt9704 import Block, OfficialDocument, cn_date, render_docx, render_pdf
 from jinghai.supervision.records import fmt
@@ -52,5 +54,7 @@ def brief_docx(b: Brief) -> bytes:
     return render_docx(brief_document(b))
 
 
-def brief_pdf(b: Brief) -> bytes:
-    return render_pdf(brief_document(b))
+def brief_pdf(b: Brief, *, font: Path | None = None, fallback_font: Path | None = None
+              ) -> bytes:
+    """The brief as PDF; the fonts are the ``doc_font`` and ``pdf_font`` settings."""
+    return render_pdf(brief_document(b), font, fallback_font=fallback_font)

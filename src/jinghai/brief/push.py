@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinghai.accounts.models import Role, User
-from jinghai.alerts.webhooks import enqueue_messages, robot_message, webhook_targets
+from jinghai.notify.webhooks import enqueue_messages, robot_message, webhook_targets
 from jinghai.audit.models import AuditEvent
 from jinghai.audit.service import record
 from jinghai.brief.queries import Brief, daily_brief

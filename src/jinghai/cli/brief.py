@@ -29,12 +29,14 @@ def brief(
     from jinghai.db import make_session_factory, session_scope
 
     when = _parse_date(day, "--date")
-    engine = _engine(Settings())
+    settings = Settings()
+    engine = _engine(settings)
     try:
         _require_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
             b = daily_brief(session, system_user(), when)
-            data = brief_docx(b) if fmt == BriefFormat.docx else brief_pdf(b)
+            data = brief_docx(b) if fmt == BriefFormat.docx else brief_pdf(
+                b, font=settings.doc_font, fallback_font=settings.pdf_font)
     finally:
         engine.dispose()
     output.parent.mkdir(parents=True, exist_ok=True)

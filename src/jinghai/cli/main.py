@@ -222,42 +222,6 @@ class Period(StrEnum):
     month = "month"
 
 
-def render_export(session, user: User, fmt: ExportFormat, start: date, end: date,
-                  period: Period = Period.day) -> bytes:
-    """Compile and render; xlsx and pdf are one day (or the week/month containing it) in
-    the official layout, csv/json a range."""
-    try:
-        return _render_export(session, user, fmt, start, end, period)
-    except ImportError as exc:  # an exporter not installed in this build: say so plainly
-        raise JinghaiError(f"此版本尚未包含 {fmt.value} 导出功能（{exc}）") from exc
-
-
-def _render_export(session, user: User, fmt: ExportFormat, start: date, end: date,
-                   period: Period = Period.day) -> bytes:
-    from jinghai.reporting.form import default_form
-    from jinghai.reporting.queries import compile_daily_report, compile_period, compile_range
-
-    if period != Period.day and fmt not in (ExportFormat.xlsx, ExportFormat.pdf):
-        raise InvalidInput("周报和月报导出为 xlsx 或 pdf")
-    if fmt in (ExportFormat.xlsx, ExportFormat.pdf):
-        if end != start:
-            raise InvalidInput("xlsx 和 pdf 只能导出单日日报表，日期范围请用 csv 或 json")
-        report = (compile_daily_report(session, user, start) if period == Period.day
-                  else compile_period(session, user, period.value, start))
-        if fmt == ExportFormat.xlsx:
-            from jinghai.reporting.export_xlsx import render_xlsx
-
-            return render_xlsx(report)
-        from jinghai.reporting.export_pdf import render_pdf
-
-        return render_pdf(report)
-    reports = compile_range(session, user, start, end)
-    from jinghai.reporting import export_tabular
-
-    render = export_tabular.render_csv if fmt == ExportFormat.csv else export_tabular.render_json
-    return render(reports, default_form())
-
-
 @report_app.command("export")
 @handles_errors
 def report_export(
@@ -274,6 +238,7 @@ def report_export(
     """导出汇总日报表：xlsx/pdf 为官方版式的单日报表（或周报/月报），csv/json 可导出日期范围。
     未锁定的日期标“初稿（未锁定）”；未来日期和行动开始前的日期不能导出。"""
     from jinghai.db import make_session_factory, session_scope
+    from jinghai.reporting.export import render_export
 
     start = _parse_date(day, "--date")
     end = _parse_date(to, "--to") if to else start
@@ -284,7 +249,8 @@ def report_export(
     try:
         _require_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
-            data = render_export(session, system_user(), fmt, start, end, period)
+            data = render_export(session, system_user(), fmt.value, start, end, period.value,
+                                 pdf_font=settings.pdf_font)
     finally:
         engine.dispose()
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -24,9 +24,9 @@ def overdue(
     notify: Annotated[bool, typer.Option("--notify", help="通知责任街道和专班办公室")] = False,
 ) -> None:
     """列出超过规定间隔未打卡的登陆点；加 --notify 发送提醒（每个登陆点每天一次）。"""
-    from jinghai.alerts.webhooks import webhook_targets
     from jinghai.db import make_engine, make_session_factory, session_scope
     from jinghai.errors import JinghaiError
+    from jinghai.notify.webhooks import webhook_targets
     from jinghai.patrol.queries import overdue_landing_points
     from jinghai.patrol.service import notify_overdue
 

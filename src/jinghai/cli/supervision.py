@@ -19,9 +19,9 @@ def remind(
     """提醒逾期未整改的问题、会商事项和挂牌整治（每天每项一次）。"""
     from datetime import datetime
 
-    from jinghai.alerts.webhooks import webhook_targets
     from jinghai.cli.main import _engine, _parse_date, _require_schema, handles_errors
     from jinghai.db import make_session_factory, session_scope
+    from jinghai.notify.webhooks import webhook_targets
     from jinghai.supervision.service import remind_overdue
 
     @handles_errors

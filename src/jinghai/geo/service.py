@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
@@ -17,6 +16,7 @@ from jinghai.db import utcnow
 from jinghai.errors import InvalidInput, NotFound, PermissionDenied
 from jinghai.geo.layers import LAYERS, default_layer_zones
 from jinghai.geo.models import ZoneRecord
+from jinghai.geo.queries import list_zone_records, load_zones  # re-exported
 from jinghai.geo.zones import Zone, load_demo_zones, zones_from_geojson, zones_to_geojson
 
 
@@ -180,18 +180,6 @@ def set_zone_active(session: Session, user: User, zone_id: str, active: bool) ->
     rec.active = active
     rec.updated_at = utcnow()
     return rec
-
-
-def list_zone_records(session: Session, *, active_only: bool = False) -> list[ZoneRecord]:
-    q = select(ZoneRecord).order_by(ZoneRecord.kind, ZoneRecord.id)
-    if active_only:
-        q = q.where(ZoneRecord.active.is_(True))
-    return list(session.scalars(q))
-
-
-def load_zones(session: Session) -> list[Zone]:
-    """Active zones as the detectors take them."""
-    return [r.to_zone() for r in list_zone_records(session, active_only=True)]
 
 
 __all__ = ["LayerSummary", "ZoneImportResult", "export_zones", "import_zones",

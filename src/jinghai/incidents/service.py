@@ -2,7 +2,7 @@
 
 Intake reports to the office at once (第一时间上报): an in-app notice in the same
 transaction, and a message to every configured webhook (plain JSON, DingTalk or WeCom
-robot) through the shared outbox (:mod:`jinghai.alerts.webhooks`): written with the intake,
+robot) through the shared outbox (:mod:`jinghai.notify.webhooks`): written with the intake,
 delivered after it commits by the app's background worker, retried with backoff. A receiver
 that is down never slows or fails the intake, and nothing is sent for an intake that was
 rolled back.
@@ -21,8 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.alerts.models import WebhookOutbox
-from jinghai.alerts.webhooks import enqueue_messages, robot_message
 from jinghai.audit.service import record
 from jinghai.cases.access import (
     may_see_unit_data,
@@ -39,7 +37,9 @@ from jinghai.incidents.models import (
     Incident,
     IncidentStep,
 )
-from jinghai.notify.models import Notification
+from jinghai.notify.models import WebhookOutbox
+from jinghai.notify.service import notify_role
+from jinghai.notify.webhooks import enqueue_messages, robot_message
 from jinghai.org.models import Unit
 from jinghai.org.service import operation_tz
 
@@ -126,13 +126,13 @@ def open_incident(session: Session, user: User, data: IncidentInput,
     session.flush()
     record(session, user, "create", "incident", incident.id,
            new=f"{incident.kind} {incident.persons}")
-    session.add(Notification(
-        created_by_id=user.id, role="office", kind="incident",
-        title=f"{incident.kind_label}：{incident.persons}人（{incident.place or '地点待报'}）",
+    notify_role(
+        session, "office", "incident",
+        f"{incident.kind_label}：{incident.persons}人（{incident.place or '地点待报'}）",
         body=(f"{incident.unit.name}报告：{incident.kind_label}{incident.persons}人，"
               f"国籍{incident.nationalities or '不明'}，健康状况{incident.health_label}。"),
-        link=f"/incidents/{incident.id}",
-    ))
+        link=f"/incidents/{incident.id}", by=user,
+    )
     session.flush()
     enqueue_webhooks(session, incident, webhook_targets)
     return incident
@@ -209,10 +209,9 @@ def void_incident(session: Session, user: User, incident_id: int, reason: str) -
     incident.voided_by_id = user.id
     record(session, user, "void", "incident", incident.id, field="voided", old=False,
            new=True, reason=incident.void_reason)
-    session.add(Notification(
-        created_by_id=user.id, role="office", kind="incident",
-        title=f"个案已作废：{incident.kind_label}{incident.persons}人",
-        body=f"作废原因：{incident.void_reason}", link=f"/incidents/{incident.id}",
-    ))
+    notify_role(
+        session, "office", "incident", f"个案已作废：{incident.kind_label}{incident.persons}人",
+        body=f"作废原因：{incident.void_reason}", link=f"/incidents/{incident.id}", by=user,
+    )
     session.flush()
     return incident

@@ -79,6 +79,14 @@ def get_unit(session: Session, key: str) -> Unit:
     return unit
 
 
+def list_units(session: Session, kind: str | None = None) -> list[Unit]:
+    """Every unit, or those of one ``kind`` (office, agency, sub-district...), by id."""
+    q = select(Unit).order_by(Unit.id)
+    if kind is not None:
+        q = q.where(Unit.kind == kind)
+    return list(session.scalars(q))
+
+
 def list_groups(session: Session) -> list[WorkGroup]:
     return list(
         session.scalars(

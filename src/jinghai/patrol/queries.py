@@ -17,7 +17,7 @@ from jinghai.geo.models import ZoneRecord
 from jinghai.org.models import GroupMember, Unit, WorkGroup
 from jinghai.org.service import get_operation, local_day_bounds
 from jinghai.patrol.coverage import CELL_DEG, effort_cells
-from jinghai.patrol.models import CheckIn, PatrolMission, TrackPoint
+from jinghai.patrol.models import CheckIn, PatrolInspection, PatrolMission, TrackPoint
 
 #: Sections that patrol and inspection work counts into, in the order that decides a unit
 #: reporting several of them (none does in the Beilun template).
@@ -272,3 +272,24 @@ def blind_spots(effort: list[EffortCell], density: list[EffortCell], top: int = 
     gaps = [c for c in density if (round(c.lon0, 6), round(c.lat0, 6)) not in covered
             and c.hours / total >= min_share]
     return sorted(gaps, key=lambda c: -c.hours)[:top]
+
+
+def mission_inspections(session: Session, mission: PatrolMission) -> list[PatrolInspection]:
+    """The vessels boarded on ``mission`` (read through :func:`get_mission_for`), in order."""
+    return list(session.scalars(select(PatrolInspection)
+                                .where(PatrolInspection.mission_id == mission.id)
+                                .order_by(PatrolInspection.at)))
+
+
+def get_checkin_photo_for(session: Session, user: User, checkin_id: int) -> CheckIn:
+    """A check-in with a photo the user may see: one of a mission they may read, or — for
+    a check-in without a mission — any, except a liaison's of another unit. Not found
+    either way, so a liaison learns nothing of other units' check-ins."""
+    row = session.get(CheckIn, checkin_id)
+    if row is None or not row.photo_path:
+        raise NotFound("没有照片")
+    if row.mission_id is not None:
+        get_mission_for(session, user, row.mission_id)
+    elif user.role == Role.LIAISON and row.unit_id != user.unit_id:
+        raise NotFound("没有照片")
+    return row

@@ -481,7 +481,7 @@ __all__ = [
 
 
 def _overdue_message(lp, title: str, body: str):
-    from jinghai.alerts.webhooks import robot_message
+    from jinghai.notify.webhooks import robot_message
 
     def message(fmt: str) -> dict[str, Any]:
         if fmt == "json":
@@ -497,10 +497,11 @@ def notify_overdue(session: Session, day, *, targets: Sequence[tuple[str, str]] 
                    now: datetime | None = None) -> int:
     """Tell each responsible sub-district about its landing points not visited within their
     interval (an in-app notice to the unit, one to the office, and a robot message to the
-    webhook ``targets`` through the alerts outbox). Once per landing point and day: running
+    webhook ``targets`` through the notify outbox). Once per landing point and day: running
     it again (the alert worker does, every round) adds nothing. Returns notices added."""
-    from jinghai.alerts.webhooks import enqueue_messages
-    from jinghai.notify.models import Notification
+    from jinghai.notify.queries import notice_exists
+    from jinghai.notify.service import notify_role, notify_unit
+    from jinghai.notify.webhooks import enqueue_messages
     from jinghai.org.models import Operation
     from jinghai.patrol.queries import overdue_landing_points
 
@@ -510,8 +511,7 @@ def notify_overdue(session: Session, day, *, targets: Sequence[tuple[str, str]] 
     added = 0
     for lp in overdue_landing_points(session, day):
         link = f"/patrol/coverage?day={day.isoformat()}#lp-{lp.zone_id}"
-        if session.scalar(select(Notification.id).where(
-                Notification.kind == "patrol_overdue", Notification.link == link).limit(1)):
+        if notice_exists(session, "patrol_overdue", link):
             continue
         since = ("从未打卡" if lp.days_since is None
                  else f"已 {lp.days_since} 天未打卡（要求每 {lp.required_days} 天至少一次）")
@@ -521,10 +521,8 @@ def notify_overdue(session: Session, day, *, targets: Sequence[tuple[str, str]] 
         unit = session.scalar(select(Unit).where(Unit.key == lp.unit_key)) if lp.unit_key \
             else None
         if unit is not None:
-            session.add(Notification(unit_id=unit.id, kind="patrol_overdue", title=title,
-                                     body=body, link=link, created_at=now))
-        session.add(Notification(role="office", kind="patrol_overdue", title=title, body=body,
-                                 link=link, created_at=now))
+            notify_unit(session, unit.id, "patrol_overdue", title, body=body, link=link, at=now)
+        notify_role(session, "office", "patrol_overdue", title, body=body, link=link, at=now)
         if targets:
             enqueue_messages(session, targets, _overdue_message(lp, title, body), now=now)
         added += 1

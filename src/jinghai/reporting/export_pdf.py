@@ -3,14 +3,14 @@
 The PDF goes to people who have no spreadsheet at hand (leaders on a phone, an archive), so
 it must show the Chinese text anywhere: the CJK font is embedded, never referenced. The
 font is WenQuanYi Micro Hei from Debian's ``fonts-wqy-microhei``, which the project's
-set-up installs; ``JINGHAI_PDF_FONT`` points elsewhere when a site prefers another font.
+set-up installs; the ``pdf_font`` setting (``JINGHAI_PDF_FONT``) points elsewhere when a
+site prefers another font, passed in by the web app or the CLI.
 """
 
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -35,7 +35,7 @@ from jinghai.textsafe import clean_text
 
 __all__ = ["FONT_ENV", "KNOWN_FONT_PATHS", "find_cjk_font", "render_pdf"]
 
-FONT_ENV = "JINGHAI_PDF_FONT"
+FONT_ENV = "JINGHAI_PDF_FONT"  # the pdf_font setting, named in messages
 # Debian/Ubuntu first (what scripts install), then common places on other systems.
 KNOWN_FONT_PATHS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
@@ -46,14 +46,11 @@ KNOWN_FONT_PATHS: tuple[Path, ...] = (
 _FONT_NAME = "JinghaiCJK"
 
 
-def find_cjk_font(
-    explicit: str | Path | None = None, environ: Mapping[str, str] | None = None
-) -> Path:
-    """The CJK TrueType font to embed: ``explicit``, else ``$JINGHAI_PDF_FONT``, else the
+def find_cjk_font(explicit: str | Path | None = None) -> Path:
+    """The CJK TrueType font to embed: ``explicit`` (the ``pdf_font`` setting), else the
     first of ``KNOWN_FONT_PATHS`` that exists. A missing font is an installation problem,
     so the error says which package to install rather than rendering empty boxes."""
-    env = os.environ if environ is None else environ
-    chosen = explicit or env.get(FONT_ENV)
+    chosen = explicit
     if chosen:
         path = Path(chosen)
         if not path.is_file():

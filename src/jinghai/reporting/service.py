@@ -19,7 +19,7 @@ from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.db import serialize_on, utcnow
 from jinghai.errors import Conflict, InvalidInput
-from jinghai.notify.models import Notification
+from jinghai.notify.service import notify_unit
 from jinghai.org.models import Unit
 from jinghai.org.service import (
     deadline_of,
@@ -656,12 +656,11 @@ def review_section(
         record(session, user, "section.return", "report_section", entity, field="status",
                old=old, new=sub.status, reason=reason)
         label = form.section(section_key).label
-        session.add(Notification(
-            created_by_id=user.id, unit_id=unit.id, kind="report_returned",
-            title=f"{day:%m月%d日} 日报“{label}”被退回",
-            body=f"退回原因：{reason}。请更正后重新报送。",
+        notify_unit(
+            session, unit.id, "report_returned", f"{day:%m月%d日} 日报“{label}”被退回",
+            body=f"退回原因：{reason}。请更正后重新报送。", by=user,
             link=f"/report/entry?day={day:%Y-%m-%d}&unit={unit.key}&section={section_key}",
-        ))
+        )
     session.flush()
     return sub
 
@@ -775,12 +774,11 @@ def open_day_for_unit(session: Session, user: User, day: date, unit_key: str,
     session.add(exc)
     record(session, user, "day.open_unit", "report_day", f"{day:%Y-%m-%d}",
            field=f"{unit.key}/{section_key}", old="locked", new="open", reason=reason.strip())
-    session.add(Notification(
-        created_by_id=user.id, unit_id=unit.id, kind="report_opened",
-        title=f"{day:%m月%d日} 日报已为本单位开放修改",
-        body=f"原因：{reason.strip()}。请更正后重新报送。",
+    notify_unit(
+        session, unit.id, "report_opened", f"{day:%m月%d日} 日报已为本单位开放修改",
+        body=f"原因：{reason.strip()}。请更正后重新报送。", by=user,
         link=f"/report/entry?day={day:%Y-%m-%d}&unit={unit.key}&section={section_key}",
-    ))
+    )
     session.flush()
     return exc
 
@@ -811,16 +809,9 @@ def remind_missing(session: Session, user: User, day: date) -> int:
         if row.cells[0] in ("not_started", "draft", "returned"):
             units.setdefault(row.unit_id, []).append(row.section_label)
     for unit_id, sections in units.items():
-        session.add(
-            Notification(
-                created_by_id=user.id,
-                unit_id=unit_id,
-                kind="reminder",
-                title=f"请报送 {day:%m月%d日} 日报",
-                body=f"以下栏目尚未报送：{'、'.join(sections)}",
-                link=f"/report/entry?day={day:%Y-%m-%d}",
-            )
-        )
+        notify_unit(session, unit_id, "reminder", f"请报送 {day:%m月%d日} 日报",
+                    body=f"以下栏目尚未报送：{'、'.join(sections)}", by=user,
+                    link=f"/report/entry?day={day:%Y-%m-%d}")
     record(session, user, "report.remind", "report_day", f"{day:%Y-%m-%d}",
            new=f"{len(units)} units")
     session.flush()

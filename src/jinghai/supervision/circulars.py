@@ -10,6 +10,7 @@ number (净海办通〔2026〕N号) as a GB/T 9704-2012 ``.docx``, which is kept
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from jinghai.accounts.access import may_read_all, require_office
 from jinghai.accounts.models import User
 from jinghai.audit.service import record
 from jinghai.errors import InvalidInput, NotFound
-from jinghai.notify.models import Notification
+from jinghai.notify.service import notify_unit
 from jinghai.org.models import Unit
 from jinghai.org.service import get_operation
 from jinghai.supervision.gbt9704 import Block, OfficialDocument, cn_date, render_docx, render_pdf
@@ -182,9 +183,8 @@ def issue_circular(session: Session, user: User, data: CircularIn, *,
     record(session, user, "issue", "sv_circular", circular.id, new=circular.number,
            reason=title)
     if unit is not None:
-        session.add(Notification(created_by_id=user.id, unit_id=unit.id, kind="reminder",
-                                 title=f"通报警示：{circular.number}"[:200], body=title,
-                                 link=f"/supervision/circulars/{circular.id}"))
+        notify_unit(session, unit.id, "reminder", f"通报警示：{circular.number}", body=title,
+                    link=f"/supervision/circulars/{circular.id}", by=user)
     return circular
 
 
@@ -198,8 +198,10 @@ def get_circular(session: Session, user: User, circular_id: int) -> Circular:
     return circular
 
 
-def circular_pdf(session: Session, circular: Circular) -> bytes:
-    return render_pdf(document_of(session, circular))
+def circular_pdf(session: Session, circular: Circular, *, font: Path | None = None,
+                 fallback_font: Path | None = None) -> bytes:
+    """The circular as PDF; the fonts are the ``doc_font`` and ``pdf_font`` settings."""
+    return render_pdf(document_of(session, circular), font, fallback_font=fallback_font)
 
 
 def visible_circulars(session: Session, user: User) -> list[Circular]:

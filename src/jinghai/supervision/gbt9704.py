@@ -22,15 +22,14 @@ The standard, as applied here:
 
 The ``.docx`` names the fonts office PCs have (仿宋_GB2312, 方正小标宋简体, 黑体,
 宋体); the PDF cannot rely on them, so it embeds a free font of the same (Ming/Song)
-style: AR PL UMing from Debian's ``fonts-arphic-uming`` (``JINGHAI_DOC_FONT`` points
-elsewhere), falling back to the report's WenQuanYi font.
+style: AR PL UMing from Debian's ``fonts-arphic-uming`` (the ``doc_font`` setting,
+``JINGHAI_DOC_FONT``, points elsewhere), falling back to the report's font (``pdf_font``,
+else WenQuanYi). The entry points (web, CLI) pass those settings in.
 """
 
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -54,7 +53,7 @@ FONT_TITLE = "方正小标宋简体"
 FONT_HEADING = "黑体"
 FONT_PAGE = "宋体"
 
-DOC_FONT_ENV = "JINGHAI_DOC_FONT"
+DOC_FONT_ENV = "JINGHAI_DOC_FONT"  # the doc_font setting, named in messages
 DOC_FONT_PATHS = (
     Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
     Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"),
@@ -304,19 +303,20 @@ def _font_style(style, name: str, size: float) -> None:
 
 
 # -- PDF -----------------------------------------------------------------------------------
-def find_doc_font(environ: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    chosen = env.get(DOC_FONT_ENV)
-    if chosen:
-        if not Path(chosen).is_file():
-            raise JinghaiError(f"公文 PDF 字体文件不存在：{chosen}（请检查 {DOC_FONT_ENV}）")
-        return Path(chosen)
+def find_doc_font(explicit: Path | None = None, fallback: Path | None = None) -> Path:
+    """The Ming/Song font to embed: ``explicit`` (the ``doc_font`` setting), else the
+    first of ``DOC_FONT_PATHS`` installed, else the report's CJK font (``fallback``: the
+    ``pdf_font`` setting)."""
+    if explicit:
+        if not Path(explicit).is_file():
+            raise JinghaiError(f"公文 PDF 字体文件不存在：{explicit}（请检查 {DOC_FONT_ENV}）")
+        return Path(explicit)
     for path in DOC_FONT_PATHS:
         if path.is_file():
             return path
     from jinghai.reporting.export_pdf import find_cjk_font
 
-    return find_cjk_font()
+    return find_cjk_font(fallback)
 
 
 def _register(path: Path) -> str:
@@ -334,7 +334,10 @@ def _register(path: Path) -> str:
     return name
 
 
-def render_pdf(d: OfficialDocument, font_path: Path | None = None) -> bytes:
+def render_pdf(d: OfficialDocument, font_path: Path | None = None, *,
+               fallback_font: Path | None = None) -> bytes:
+    """The document as an A4 PDF; ``font_path`` and ``fallback_font`` as
+    :func:`find_doc_font`'s ``explicit`` and ``fallback``."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -352,7 +355,7 @@ def render_pdf(d: OfficialDocument, font_path: Path | None = None) -> bytes:
     )
     from reportlab.platypus.flowables import KeepTogether
 
-    font = _register(font_path or find_doc_font())
+    font = _register(find_doc_font(font_path, fallback_font))
     lead = LINE_PITCH_PT
 
     # 28 characters to a 156 mm line: 3号 (16 pt) at the grid's pitch (15.8 pt), as Word's

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
-from jinghai.alerts.webhooks import enqueue_messages, robot_message
 from jinghai.audit.service import record
 from jinghai.cases.evidence import store_file
 from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput, NotFound
-from jinghai.notify.models import Notification
+from jinghai.notify.service import notify_role, notify_unit
+from jinghai.notify.webhooks import enqueue_messages, robot_message
 from jinghai.org.models import Unit, WorkGroup
 from jinghai.supervision.access import require_see, require_unit_actor
 from jinghai.supervision.models import (
@@ -124,11 +124,10 @@ def _new_problem(session: Session, user: User, data: ProblemIn, kind: str = "pro
     session.flush()
     record(session, user, "create", "sv_problem", problem.id,
            new=f"{kind} {data.source} {unit.key} {data.deadline}: {data.title}")
-    session.add(Notification(
-        created_by_id=user.id, unit_id=unit.id, kind="reminder",
-        title=f"新{problem.kind_label}：{problem.title}"[:200],
+    notify_unit(
+        session, unit.id, "reminder", f"新{problem.kind_label}：{problem.title}",
         body=f"来源：{problem.source_label}；整改时限 {problem.deadline:%Y-%m-%d}。",
-        link=f"/supervision/problems/{problem.id}"))
+        link=f"/supervision/problems/{problem.id}", by=user)
     return problem
 
 
@@ -164,10 +163,9 @@ def add_note(session: Session, user: User, problem_id: int, data: NoteIn, *,
         problem.status = "submitted"
         record(session, user, "update", "sv_problem", problem.id, field="status", old="open",
                new="submitted")
-        session.add(Notification(created_by_id=user.id, role="office", kind="info",
-                                 title=f"申请销号：{problem.title}"[:200],
-                                 body=f"{problem.unit.name}报告整改完成，请审核。",
-                                 link=f"/supervision/problems/{problem.id}"))
+        notify_role(session, "office", "info", f"申请销号：{problem.title}",
+                    body=f"{problem.unit.name}报告整改完成，请审核。",
+                    link=f"/supervision/problems/{problem.id}", by=user)
     return note
 
 
@@ -191,9 +189,8 @@ def sign_off(session: Session, user: User, problem_id: int, data: SignOffIn) -> 
         problem.status = "open"
         problem.notes.append(ProgressNote(text=f"【退回】{data.note}", user_id=user.id,
                                           at=utcnow()))
-        session.add(Notification(created_by_id=user.id, unit_id=problem.unit_id,
-                                 kind="reminder", title=f"整改被退回：{problem.title}"[:200],
-                                 body=data.note, link=f"/supervision/problems/{problem.id}"))
+        notify_unit(session, problem.unit_id, "reminder", f"整改被退回：{problem.title}",
+                    body=data.note, link=f"/supervision/problems/{problem.id}", by=user)
     record(session, user, "update", "sv_problem", problem.id, field="status", old=old,
            new=problem.status, reason=data.note)
     return problem
@@ -257,10 +254,9 @@ def list_for_rectification(session: Session, user: User, data: ListingIn, *,
     record(session, user, "list", "sv_listing", listing.id,
            new=f"{data.target_kind} {data.name} {unit.key} until {data.deadline}",
            reason=data.reason)
-    session.add(Notification(created_by_id=user.id, unit_id=unit.id, kind="reminder",
-                             title=f"挂牌整治：{listing.name}"[:200],
-                             body=f"{data.reason}（整治时限 {data.deadline:%Y-%m-%d}）",
-                             link=f"/supervision/listings/{listing.id}"))
+    notify_unit(session, unit.id, "reminder", f"挂牌整治：{listing.name}",
+                body=f"{data.reason}（整治时限 {data.deadline:%Y-%m-%d}）",
+                link=f"/supervision/listings/{listing.id}", by=user)
     return listing
 
 
@@ -308,9 +304,8 @@ def delist(session: Session, user: User, listing_id: int, note: str, *,
     listing.delist_note = note[:2000]
     record(session, user, "delist", "sv_listing", listing.id, field="status", old="listed",
            new="delisted", reason=note)
-    session.add(Notification(created_by_id=user.id, unit_id=listing.unit_id, kind="info",
-                             title=f"已摘牌：{listing.name}"[:200], body=note,
-                             link=f"/supervision/listings/{listing.id}"))
+    notify_unit(session, listing.unit_id, "info", f"已摘牌：{listing.name}", body=note,
+                link=f"/supervision/listings/{listing.id}", by=user)
     return listing
 
 
@@ -376,19 +371,17 @@ def remind_overdue(session: Session, today: date,
     lines = []
     for p in problems:
         days = (today - p.deadline).days
-        session.add(Notification(unit_id=p.unit_id, kind="reminder", created_at=now,
-                                 title=f"【逾期{days}天】{p.kind_label}：{p.title}"[:200],
-                                 body=f"整改时限 {p.deadline:%Y-%m-%d}，请尽快落实并报告。",
-                                 link=f"/supervision/problems/{p.id}"))
+        notify_unit(session, p.unit_id, "reminder", f"【逾期{days}天】{p.kind_label}：{p.title}",
+                    body=f"整改时限 {p.deadline:%Y-%m-%d}，请尽快落实并报告。",
+                    link=f"/supervision/problems/{p.id}", at=now)
         p.last_reminded_on = today
         lines.append(f"{p.unit.name}：{p.title}（逾期{days}天）")
         record(session, None, "remind", "sv_problem", p.id, new=f"overdue {days} days")
     for x in listings:
         days = (today - x.deadline).days
-        session.add(Notification(unit_id=x.unit_id, kind="reminder", created_at=now,
-                                 title=f"【逾期{days}天】挂牌整治：{x.name}"[:200],
-                                 body=f"整治时限 {x.deadline:%Y-%m-%d}，请尽快完成整治。",
-                                 link=f"/supervision/listings/{x.id}"))
+        notify_unit(session, x.unit_id, "reminder", f"【逾期{days}天】挂牌整治：{x.name}",
+                    body=f"整治时限 {x.deadline:%Y-%m-%d}，请尽快完成整治。",
+                    link=f"/supervision/listings/{x.id}", at=now)
         x.last_reminded_on = today
         lines.append(f"{x.unit.name}：挂牌整治 {x.name}（逾期{days}天）")
         record(session, None, "remind", "sv_listing", x.id, new=f"overdue {days} days")

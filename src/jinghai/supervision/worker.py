@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.db import session_scope, utcnow
+from jinghai.notify.webhooks import webhook_targets
 from jinghai.supervision.service import remind_overdue
 
 log = logging.getLogger(__name__)

@@ -69,6 +69,12 @@ def vessel_for_mmsi(session: Session, mmsi: str) -> FishingVessel | None:
     return session.scalar(select(FishingVessel).where(FishingVessel.mmsi == mmsi))
 
 
+def vessel_by_registry_no(session: Session, registry_no: str) -> FishingVessel | None:
+    """The registry vessel with this number (船名号). Unchecked, as :func:`vessel_for_mmsi`:
+    the caller's own verb checks who may act on it."""
+    return session.scalar(select(FishingVessel).where(FishingVessel.registry_no == registry_no))
+
+
 def registry_mmsis(session: Session) -> set[str]:
     """MMSIs of registry vessels still in the roster: the map colours these as 'ours'."""
     rows = session.scalars(select(FishingVessel.mmsi).where(

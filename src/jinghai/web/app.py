@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 
@@ -149,7 +149,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)
 
     @app.exception_handler(JinghaiError)
-    async def _domain_error(request: Request, exc: JinghaiError):
+    async def _domain_error(request: Request, exc: JinghaiError) -> Response:
         if _wants_json(request):
             body = {"detail": exc.message}
             if exc.details is not None:
@@ -170,7 +170,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
         return await _domain_error(request, InvalidInput("数字超出范围，请检查后重试"))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError):
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
             # Where and what, never the input itself: it may be binary or hostile.
             errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors()]

@@ -48,12 +48,22 @@ def db_transaction(request: Request) -> Iterator[None]:
     request.state.db = session
     try:
         yield
-        session.commit()
+        if getattr(request.state, "discard_writes", False):
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def discard_writes(request: Request) -> None:
+    """A rejected form is shown again and nothing it wrote is kept: when the handler
+    returns, :func:`db_transaction` — the one owner of the request's transaction — rolls
+    it back instead of committing it."""
+    request.state.discard_writes = True
 
 
 def get_db(request: Request) -> Session:

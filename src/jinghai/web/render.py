@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, or_, select
 
-from jinghai.notify.models import Notification
+from jinghai.notify import queries as notices
 
 templates = Jinja2Templates(directory=str(resources.files("jinghai.web") / "templates"))
 
@@ -83,16 +84,12 @@ def unread_count(request: Request, user) -> int:
     for the first's lock on SQLite); an error page, rendered after it ended, opens its own."""
     if user is None:
         return 0
-    conds = [Notification.role == user.role]
-    if user.unit_id:
-        conds.append(Notification.unit_id == user.unit_id)
-    query = select(func.count(Notification.id)).where(or_(*conds), Notification.read_at.is_(None))
     current = getattr(request.state, "db", None)
     if current is not None and current.in_transaction():
-        return current.scalar(query) or 0
+        return notices.unread_count(current, user)
     session = request.app.state.read_session_factory()  # a read: no write lock
     try:
-        return session.scalar(query) or 0
+        return notices.unread_count(session, user)
     finally:
         session.close()
 
@@ -107,7 +104,8 @@ NOTICES = {
 }
 
 
-def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> Response:
     auth = getattr(request.state, "auth", None)
     user = getattr(request.state, "viewer", None)
     ctx = {

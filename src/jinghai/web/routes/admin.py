@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import ROLE_LABELS, Role, User
-from jinghai.accounts.service import add_user, list_users, set_active, set_password, set_role
+from jinghai.accounts.service import (
+    add_user,
+    get_user,
+    list_users,
+    set_active,
+    set_password,
+    set_role,
+)
 from jinghai.errors import JinghaiError
-from jinghai.org.models import Unit
-from jinghai.web.deps import AdminUser, DbSession
+from jinghai.org.service import list_units
+from jinghai.web.deps import AdminUser, DbSession, discard_writes
 from jinghai.web.render import render
 from jinghai.web.routes.auth import UserOut
 
@@ -22,10 +28,11 @@ from jinghai.web.routes.auth import UserOut
 router = APIRouter()
 
 
-def _page(request: Request, db: Session, user: User, error: str | None = None, status: int = 200):
+def _page(request: Request, db: Session, user: User, error: str | None = None,
+          status: int = 200) -> Response:
     return render(request, "admin/users.html", {
         "users": list_users(db, user),
-        "units": list(db.scalars(select(Unit).order_by(Unit.id))),
+        "units": list_units(db),
         "roles": ROLE_LABELS,
         "error": error,
         "flash": request.query_params.get("flash"),
@@ -34,7 +41,7 @@ def _page(request: Request, db: Session, user: User, error: str | None = None, s
 
 @router.get("/admin/users", include_in_schema=False)
 def users_page(request: Request, db: DbSession,
-               user: AdminUser):
+               user: AdminUser) -> Response:
     return _page(request, db, user)
 
 
@@ -49,14 +56,14 @@ def users_add(
     unit: str = Form(""),
     db: DbSession,
     user: AdminUser,
-):
+) -> Response:
     try:
         add_user(db, user, username=username, password=password, role=role,
                  display_name=display_name, unit_key=unit or None)
     except JinghaiError as exc:
         if exc.status_code == 403:
             raise
-        db.rollback()
+        discard_writes(request)
         return _page(request, db, user, error=exc.message, status=exc.status_code)
     return RedirectResponse("/admin/users?flash=added", status_code=303)
 
@@ -71,10 +78,10 @@ def users_change(
     password: str = Form(""),
     db: DbSession,
     user: AdminUser,
-):
+) -> RedirectResponse:
     set_role(db, user, user_id, role, unit or None)
-    target = db.get(User, user_id)
-    if target and target.active != (active == "on"):
+    target = get_user(db, user, user_id)
+    if target.active != (active == "on"):
         set_active(db, user, user_id, active == "on")
     if password:
         set_password(db, user, user_id, password)
@@ -106,24 +113,17 @@ def api_add_user(body: UserIn, db: DbSession,
                  user: AdminUser):
     new = add_user(db, user, username=body.username, password=body.password, role=body.role,
                    display_name=body.display_name, unit_key=body.unit_key)
-    db.refresh(new)
     return UserOut.of(new)
 
 
 @router.patch("/api/users/{user_id}", response_model=UserOut, tags=["users"])
 def api_change_user(user_id: int, body: UserPatch, db: DbSession,
                     user: AdminUser):
-    target = db.get(User, user_id)
+    target = get_user(db, user, user_id)
     if body.role is not None:
         set_role(db, user, user_id, body.role, body.unit_key)
     if body.active is not None:
         set_active(db, user, user_id, body.active)
     if body.password:
         set_password(db, user, user_id, body.password)
-    if target is None:
-        from jinghai.errors import NotFound
-
-        raise NotFound("没有这个用户")
-    db.flush()
-    db.refresh(target)
     return UserOut.of(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from jinghai.ais.quarantine import REASON_LABELS, Reason, quarantine_counts, recent_quarantine
 from jinghai.errors import InvalidInput
@@ -20,7 +21,7 @@ def _reason(value: str | None) -> str | None:
 
 @router.get("/ais/quarantine", include_in_schema=False)
 def quarantine_page(request: Request, *, reason: str | None = None, db: DbSession,
-                    user: OfficeOrAdminUser):
+                    user: OfficeOrAdminUser) -> Response:
     reason = _reason(reason)
     return render(request, "ais_admin/quarantine.html", {
         "counts": quarantine_counts(db), "labels": {r.value: l for r, l in REASON_LABELS.items()},

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from jinghai.accounts.access import require_office
 from jinghai.alerts import queries
@@ -27,7 +26,7 @@ from jinghai.db import utcnow
 from jinghai.detect.registry import DETECTOR_LABELS
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZONE_KIND_LABELS
-from jinghai.org.models import WorkGroup
+from jinghai.org.service import list_groups
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession, get_settings
 from jinghai.web.render import register_nav, render
 
@@ -73,7 +72,7 @@ def _group_id(value: str) -> int | None:
 @router.get("/alerts/", include_in_schema=False)
 def inbox(request: Request, *, state: str = "open", severity: str = "", detector: str = "",
           group: str = "", kind: str = "", page: int = Query(1, ge=1),
-          db: DbSession, user: CurrentUser):
+          db: DbSession, user: CurrentUser) -> Response:
     filters = {"state": state, "severity": severity, "detector": detector,
                "group_id": _group_id(group), "kind": kind}
     total = queries.count_alerts(db, user, **filters)
@@ -81,7 +80,7 @@ def inbox(request: Request, *, state: str = "open", severity: str = "", detector
     page = min(page, pages)
     rows = queries.list_alerts(db, user, **filters, limit=PER_PAGE,
                                offset=(page - 1) * PER_PAGE)
-    groups = list(db.scalars(select(WorkGroup).order_by(WorkGroup.number)))
+    groups = list_groups(db)
     cursor = _fresh_cursor()
     query = {k: v for k, v in {"state": state, "severity": severity, "detector": detector,
                                "group": group, "kind": kind}.items() if v}
@@ -96,7 +95,7 @@ def inbox(request: Request, *, state: str = "open", severity: str = "", detector
 
 @router.post("/alerts/bulk", include_in_schema=False)
 async def bulk_form(request: Request, db: DbSession,
-                    user: CurrentUser):
+                    user: CurrentUser) -> RedirectResponse:
     """Acknowledge, or close with one judgement and reason, the ticked alerts."""
     from urllib.parse import urlencode
 
@@ -123,11 +122,11 @@ async def bulk_form(request: Request, db: DbSession,
 @router.get("/alerts/settings", include_in_schema=False)
 def settings_page(request: Request, db: DbSession,
                   user: CurrentUser,
-                  settings: AppSettings):
+                  settings: AppSettings) -> Response:
     require_office(user)
     return render(request, "alerts/settings.html", {
         "dets": settings_rows(db, settings),
-        "routing": routing_table({g.key: g.name for g in db.scalars(select(WorkGroup))},
+        "routing": routing_table({g.key: g.name for g in list_groups(db)},
                                  ZONE_KIND_LABELS),
         "flash": request.query_params.get("saved", ""),
         "escalation_minutes": settings.alert_escalation_minutes,
@@ -137,7 +136,7 @@ def settings_page(request: Request, db: DbSession,
 
 @router.post("/alerts/settings/{name}", include_in_schema=False)
 async def settings_save(request: Request, name: str, db: DbSession,
-                        user: CurrentUser):
+                        user: CurrentUser) -> RedirectResponse:
     """Save the office's values for one detector; ``reset`` goes back to the defaults."""
     from jinghai.alerts.detector_settings import reset_detector_params, save_detector_params
 
@@ -158,7 +157,7 @@ async def settings_save(request: Request, name: str, db: DbSession,
 
 @router.get("/alerts/stats", include_in_schema=False)
 def stats_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     stats = queries.detector_stats(db, user)
     return render(request, "alerts/stats.html", {
         "stats": stats, "weekly": queries.precision_by_week(db, user), **_labels()})
@@ -166,7 +165,7 @@ def stats_page(request: Request, db: DbSession,
 
 @router.get("/alerts/{alert_id:int}", include_in_schema=False)
 def detail(request: Request, alert_id: int, db: DbSession,
-           user: CurrentUser, settings: AppSettings):
+           user: CurrentUser, settings: AppSettings) -> Response:
     alert = get_alert_for(db, user, alert_id)
     data = queries.alert_detail(db, user, alert)
     return render(request, "alerts/detail.html", {"a": alert, "data": data,
@@ -176,7 +175,7 @@ def detail(request: Request, alert_id: int, db: DbSession,
 
 @router.post("/alerts/{alert_id:int}/ack", include_in_schema=False)
 async def ack_form(request: Request, alert_id: int, db: DbSession,
-                   user: CurrentUser):
+                   user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     acknowledge_alert(db, user, alert_id, str(form.get("note", "")))
     return RedirectResponse(f"/alerts/{alert_id}?ok=acknowledged", status_code=303)
@@ -184,7 +183,7 @@ async def ack_form(request: Request, alert_id: int, db: DbSession,
 
 @router.post("/alerts/{alert_id:int}/close", include_in_schema=False)
 async def close_form(request: Request, alert_id: int, db: DbSession,
-                     user: CurrentUser):
+                     user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     alert = close_alert(db, user, alert_id, str(form.get("outcome", "")),
                         str(form.get("reason", "")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from jinghai.audit.queries import (
     ACTION_LABELS,
@@ -34,7 +35,7 @@ def _date(value: str | None, label: str) -> date | None:
 def audit_page(request: Request, *, q: str = "", who: str = "", action: str = "",
                entity_type: str = "", date_from: str = "", date_to: str = "",
                page: int = Query(1, ge=1, le=1_000_000), db: DbSession,
-               user: CurrentUser, settings: AppSettings):
+               user: CurrentUser, settings: AppSettings) -> Response:
     flt = AuditFilter(q=q, who=who, action=action, entity_type=entity_type,
                       date_from=_date(date_from, "起始日期"), date_to=_date(date_to, "截止日期"))
     rows, total = list_events(db, user, flt, tz=settings.tz, page=page)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from jinghai.accounts.models import User
@@ -45,7 +45,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", include_in_schema=False)
-def login_page(request: Request, next: str = "/"):
+def login_page(request: Request, next: str = "/") -> Response:
     return render(request, "login.html", {"next": _safe_next(next), "error": None})
 
 

@@ -33,7 +33,7 @@ def _day(value: str, settings: Settings) -> date:
 @router.get("/brief", include_in_schema=False)
 def brief_page(request: Request, *, date: str = "", db: DbSession,
                user: CurrentUser,
-               settings: AppSettings):
+               settings: AppSettings) -> Response:
     day = _day(date, settings)
     return render(request, "brief/page.html", {
         "b": daily_brief(db, user, day), "prev": day - timedelta(days=1),
@@ -43,13 +43,14 @@ def brief_page(request: Request, *, date: str = "", db: DbSession,
 @router.get("/brief.{ext}", include_in_schema=False)
 def brief_file(ext: str, *, date: str = "", db: DbSession,
                user: CurrentUser,
-               settings: AppSettings):
+               settings: AppSettings) -> Response:
     day = _day(date, settings)
     b = daily_brief(db, user, day)
     if ext == "docx":
         data, media = brief_docx(b), DOCX
     elif ext == "pdf":
-        data, media = brief_pdf(b), "application/pdf"
+        data = brief_pdf(b, font=settings.doc_font, fallback_font=settings.pdf_font)
+        media = "application/pdf"
     else:
         raise InvalidInput("只能下载 docx 或 pdf")
     return Response(data, media_type=media, headers={

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as FormFile
@@ -45,7 +45,7 @@ from jinghai.cases.service import ClueInput, EntityInput
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.service import get_operation, local_today
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render, templates
 
 router = APIRouter()
@@ -102,7 +102,7 @@ def _link_rows(links: list[ClueLink]) -> list[dict]:
 @router.get("/clues/", include_in_schema=False)
 def clues_page(request: Request, *, status: str = "", q: str = "", source: str = "",
                page: int = Query(1, ge=1, le=1_000_000), db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     rows, total = search_clues(db, user, q=q, status=status, source_kind=source, page=page)
     params = {k: v for k, v in (("q", q), ("status", status), ("source", source)) if v}
     return render(request, "cases/clues.html", {
@@ -112,7 +112,7 @@ def clues_page(request: Request, *, status: str = "", q: str = "", source: str =
 
 
 @router.get("/clues/new", include_in_schema=False)
-def new_clue_page(request: Request, user: CurrentUser):
+def new_clue_page(request: Request, user: CurrentUser) -> Response:
     require_staff_writer(user)  # the leadership reads; an entry form is not for them
     return render(request, "cases/clue_form.html", {"values": {}, "error": None, **_labels()})
 
@@ -132,7 +132,7 @@ def _entities_from_form(form) -> list[EntityInput]:
 @router.post("/clues/new", include_in_schema=False)
 async def new_clue_submit(request: Request, db: DbSession,
                           user: CurrentUser,
-                          settings: AppSettings):
+                          settings: AppSettings) -> Response:
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "files")}
     uploads = await _uploads(form)
@@ -148,7 +148,7 @@ async def new_clue_submit(request: Request, db: DbSession,
         for name, data in uploads:
             clue_files.add_attachment(db, user, clue.id, name, data, settings.data_dir)
     except InvalidInput as exc:
-        db.rollback()  # neither the clue nor any of its files: the form is shown again
+        discard_writes(request)  # neither the clue nor any of its files: the form again
         return render(request, "cases/clue_form.html",
                       {"values": values, "error": exc.message, **_labels()}, status_code=422)
     return RedirectResponse(f"/clues/{clue.id}", status_code=303)
@@ -156,21 +156,21 @@ async def new_clue_submit(request: Request, db: DbSession,
 
 @router.get("/clues/links", include_in_schema=False)
 def links_page(request: Request, *, status: str = "proposed", db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     return render(request, "cases/links.html", {
         "rows": _link_rows(list_links(db, user, status=status)), "status": status,
         "flash": request.query_params.get("flash", ""), **_labels()})
 
 
 @router.post("/clues/links/propose", include_in_schema=False)
-def propose_page(db: DbSession, user: CurrentUser):
+def propose_page(db: DbSession, user: CurrentUser) -> RedirectResponse:
     new = service.propose_links(db, user)
     return RedirectResponse(f"/clues/links?flash={len(new)}", status_code=303)
 
 
 @router.post("/clues/links/{link_id}/{action}", include_in_schema=False)
 async def decide_page(request: Request, link_id: int, action: str,
-                      db: DbSession, user: CurrentUser):
+                      db: DbSession, user: CurrentUser) -> RedirectResponse:
     _decide(db, user, link_id, action)
     form = await request.form()
     back = str(form.get("next", "/clues/links"))
@@ -189,7 +189,7 @@ def _decide(db: Session, user: User, link_id: int, action: str) -> ClueLink:
 @router.get("/clues/graph", include_in_schema=False)
 def graph_page(request: Request, *, field: str = "phone", value: str = "", hops: int = 1,
                entity: int | None = None, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     """关系图: the clues, entities and accepted links around one focus, and every network.
     ``entity`` centres on a stored entity; its full number is not put in the form."""
     graph, error = None, ""
@@ -225,7 +225,7 @@ async def _uploads(form) -> list[tuple[str, bytes]]:
 @router.post("/clues/{clue_id}/attachments", include_in_schema=False)
 async def attachments_submit(request: Request, clue_id: int, db: DbSession,
                              user: CurrentUser,
-                             settings: AppSettings):
+                             settings: AppSettings) -> RedirectResponse:
     form = await request.form()
     uploads = await _uploads(form)
     if not uploads:
@@ -253,13 +253,13 @@ def _file_response(row, path) -> FileResponse:
 
 @router.get("/clues/{clue_id}", include_in_schema=False)
 def clue_page(request: Request, clue_id: int, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     return _clue_detail(request, db, user, clue_id)
 
 
 @router.post("/clues/{clue_id}/reveal", include_in_schema=False)
 async def clue_reveal(request: Request, clue_id: int, db: DbSession,
-                      user: CurrentUser):
+                      user: CurrentUser) -> Response:
     """Showing a full number or the original text is logged, so it is a POST with the
     CSRF token: a link from another site cannot make a "reveal" in someone's name."""
     form = await request.form()
@@ -271,7 +271,7 @@ async def clue_reveal(request: Request, clue_id: int, db: DbSession,
 
 
 def _clue_detail(request: Request, db: Session, user: User, clue_id: int,
-                 reveal: int | None = None, original: bool = False):
+                 reveal: int | None = None, original: bool = False) -> Response:
     clue = get_clue_for(db, user, clue_id)
     if original:
         reveal_clue_text(db, user, clue.id)
@@ -292,13 +292,13 @@ def _clue_detail(request: Request, db: Session, user: User, clue_id: int,
 
 @router.get("/cases/", include_in_schema=False)
 def cases_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     return render(request, "cases/cases.html", {"rows": list_cases(db, user)})
 
 
 @router.post("/cases/new", include_in_schema=False)
 async def new_case_submit(request: Request, db: DbSession,
-                          user: CurrentUser):
+                          user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     ids = [int(v) for v in form.getlist("clue_ids") if str(v).isdigit()]
     case = service.open_case(db, user, str(form.get("title", "")), ids,
@@ -309,7 +309,7 @@ async def new_case_submit(request: Request, db: DbSession,
 
 @router.get("/cases/{case_id}", include_in_schema=False)
 def case_page(request: Request, case_id: int, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     case = get_case_for(db, user, case_id)
     return render(request, "cases/case_detail.html", {
         "case": case, "today": _day(db, "").isoformat(), **_labels()})
@@ -317,7 +317,7 @@ def case_page(request: Request, case_id: int, db: DbSession,
 
 @router.post("/cases/{case_id}/measures", include_in_schema=False)
 async def measure_submit(request: Request, case_id: int, db: DbSession,
-                         user: CurrentUser):
+                         user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     service.add_measure(db, user, case_id, str(form.get("person_name", "")),
                         str(form.get("kind", "")), _day(db, str(form.get("day", ""))),
@@ -327,7 +327,7 @@ async def measure_submit(request: Request, case_id: int, db: DbSession,
 
 @router.post("/cases/{case_id}/parties", include_in_schema=False)
 async def party_submit(request: Request, case_id: int, db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     service.add_party(db, user, case_id, str(form.get("kind", "")), str(form.get("name", "")),
                       _day(db, str(form.get("day", ""))),
@@ -339,7 +339,7 @@ async def party_submit(request: Request, case_id: int, db: DbSession,
 
 @router.post("/cases/{case_id}/seizures", include_in_schema=False)
 async def seizure_submit(request: Request, case_id: int, db: DbSession,
-                         user: CurrentUser):
+                         user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     qty = str(form.get("quantity", "") or "0").strip()
     if not qty.isdigit():

@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 @router.get("/openapi.json", include_in_schema=False)
-def openapi(request: Request, user: CurrentUser):
+def openapi(request: Request, user: CurrentUser) -> JSONResponse:
     return JSONResponse(request.app.openapi())
 
 
@@ -27,7 +27,7 @@ def docs(request: Request, user: CurrentUser):
 
 
 @router.get("/favicon.ico", include_in_schema=False)
-def favicon():
+def favicon() -> FileResponse:
     path = resources.files("jinghai.web") / "static" / "favicon.ico"
     return FileResponse(str(path), media_type="image/x-icon",
                         headers={"Cache-Control": "public, max-age=86400"})

@@ -12,7 +12,7 @@ router = APIRouter()
 
 
 @router.get("/", include_in_schema=False)
-def home(user: CurrentUser):
+def home(user: CurrentUser) -> RedirectResponse:
     if user.role == Role.LIAISON:
         return RedirectResponse("/report/entry", status_code=303)
     if user.role == Role.ADMIN:

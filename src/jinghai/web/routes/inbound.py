@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as FormFile
 
@@ -24,7 +24,7 @@ from jinghai.outreach.schemas import OutreachIn
 from jinghai.outreach.service import list_outreach, record_outreach
 from jinghai.supervision.records import local_today
 from jinghai.supervision.schemas import parse
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -67,7 +67,7 @@ async def _values(request: Request) -> tuple[dict[str, str], Any]:
 
 @router.get("/inbound/", include_in_schema=False)
 def ships_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     return render(request, "inbound/list.html", {"rows": list_ships(db, user), "values": {},
                                                  "error": None, "today": local_today(db)})
 
@@ -75,7 +75,7 @@ def ships_page(request: Request, db: DbSession,
 @router.post("/inbound/", include_in_schema=False)
 async def ship_submit(request: Request, db: DbSession,
                       user: CurrentUser,
-                      settings: AppSettings):
+                      settings: AppSettings) -> Response:
     values, _ = await _values(request)
     try:
         data = parse(ShipIn, {**values, "eta": _local(db, values.get("eta", ""), "抵港时间"),
@@ -83,7 +83,7 @@ async def ship_submit(request: Request, db: DbSession,
                               "crew": parse_crew(values.get("crew", ""))})
         ship = record_ship(db, user, data, config=AlertConfig.from_settings(settings))
     except InvalidInput as exc:
-        db.rollback()
+        discard_writes(request)
         return render(request, "inbound/list.html", {
             "rows": list_ships(db, user), "values": values, "error": exc.message,
             "today": local_today(db)}, status_code=422)
@@ -92,14 +92,14 @@ async def ship_submit(request: Request, db: DbSession,
 
 @router.get("/inbound/{ship_id}", include_in_schema=False)
 def ship_page(request: Request, ship_id: int, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     return render(request, "inbound/detail.html", {"ship": get_ship(db, user, ship_id)})
 
 
 @router.post("/inbound/{ship_id}/departure", include_in_schema=False)
 async def departure_submit(request: Request, ship_id: int, db: DbSession,
                            user: CurrentUser,
-                           settings: AppSettings):
+                           settings: AppSettings) -> RedirectResponse:
     values, _ = await _values(request)
     data = parse(DepartureIn, {"departed_at": _local(db, values.get("departed_at", ""),
                                                      "离港时间"),
@@ -110,7 +110,7 @@ async def departure_submit(request: Request, ship_id: int, db: DbSession,
 
 @router.get("/outreach/", include_in_schema=False)
 def outreach_page(request: Request, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     return render(request, "outreach/list.html", {
         "rows": list_outreach(db, user), "audiences": AUDIENCES, "values": {}, "error": None,
         "today": local_today(db)})
@@ -119,7 +119,7 @@ def outreach_page(request: Request, db: DbSession,
 @router.post("/outreach/", include_in_schema=False)
 async def outreach_submit(request: Request, db: DbSession,
                           user: CurrentUser,
-                          settings: AppSettings):
+                          settings: AppSettings) -> Response:
     values, form = await _values(request)
     photos = []
     for item in form.getlist("photos"):
@@ -131,7 +131,7 @@ async def outreach_submit(request: Request, db: DbSession,
         record_outreach(db, user, parse(OutreachIn, values), photos=photos,
                         data_dir=settings.data_dir)
     except InvalidInput as exc:
-        db.rollback()
+        discard_writes(request)
         return render(request, "outreach/list.html", {
             "rows": list_outreach(db, user), "audiences": AUDIENCES, "values": values,
             "error": exc.message, "today": local_today(db)}, status_code=422)

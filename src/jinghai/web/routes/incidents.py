@@ -7,16 +7,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.cases.access import require_staff_writer
 from jinghai.errors import InvalidInput
 from jinghai.incidents import service
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS, Incident
+from jinghai.notify.webhooks import webhook_targets
 from jinghai.org.service import get_operation
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
@@ -48,13 +48,13 @@ def _opt_float(value: str, label: str) -> float | None:
 
 @router.get("/incidents/", include_in_schema=False)
 def list_page(request: Request, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     return render(request, "incidents/list.html",
                   {"rows": service.list_incidents(db, user), **_labels()})
 
 
 @router.get("/incidents/new", include_in_schema=False)
-def new_page(request: Request, user: CurrentUser):
+def new_page(request: Request, user: CurrentUser) -> Response:
     require_staff_writer(user)  # the leadership reads; an entry form is not for them
     return render(request, "incidents/form.html", {"values": {}, "error": None, **_labels()})
 
@@ -62,7 +62,7 @@ def new_page(request: Request, user: CurrentUser):
 @router.post("/incidents/new", include_in_schema=False)
 async def new_submit(request: Request, db: DbSession,
                      user: CurrentUser,
-                     settings: AppSettings):
+                     settings: AppSettings) -> Response:
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
@@ -86,14 +86,14 @@ async def new_submit(request: Request, db: DbSession,
 
 @router.get("/incidents/{incident_id}", include_in_schema=False)
 def detail_page(request: Request, incident_id: int, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     return render(request, "incidents/detail.html",
                   {"incident": service.get_incident_for(db, user, incident_id), **_labels()})
 
 
 @router.post("/incidents/{incident_id}/steps/{step_id}/{action}", include_in_schema=False)
 def step_submit(incident_id: int, step_id: int, action: str, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> RedirectResponse:
     _step(db, user, step_id, action)
     done = "step_started" if action == "start" else "step_done"
     return RedirectResponse(f"/incidents/{incident_id}?ok={done}", status_code=303)
@@ -101,7 +101,7 @@ def step_submit(incident_id: int, step_id: int, action: str, db: DbSession,
 
 @router.post("/incidents/{incident_id}/void", include_in_schema=False)
 def void_submit(incident_id: int, *, reason: str = Form(""), db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> RedirectResponse:
     service.void_incident(db, user, incident_id, reason)
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 

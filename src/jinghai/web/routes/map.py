@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from jinghai.ais.live import KIND_LABELS, VesselState, classify
+from jinghai.ais.models import AisVessel
 from jinghai.ais.runtime import AisRuntime
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.geo.coast import COASTLINE_PATH
 from jinghai.geo.gazetteer import place_labels
+from jinghai.geo.queries import load_zones
 from jinghai.geo.zones import zones_to_geojson
 from jinghai.vessels.models import VESSEL_STATUS_LABELS
 from jinghai.vessels.queries import (
@@ -99,7 +101,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 @router.get("/map", include_in_schema=False)
-def map_page(request: Request, user: CurrentUser):
+def map_page(request: Request, user: CurrentUser) -> Response:
     settings = request.app.state.settings
     return render(request, "map.html", {
         "tile_url": settings.map_tile_url,
@@ -157,10 +159,6 @@ def vessel_detail(request: Request, mmsi: int, db: DbSession,
 
 
 def _static(db: Session, mmsi: int) -> dict | None:
-    try:
-        from jinghai.ais.models import AisVessel
-    except ImportError:
-        return None
     row = db.get(AisVessel, mmsi)
     if row is None:
         return None
@@ -235,8 +233,6 @@ def search(request: Request, *, q: str = Query("", max_length=60), db: DbSession
 @router.get("/api/map/layers", tags=["map"])
 def layers(db: DbSession, user: CurrentUser) -> dict:
     """The active zones in the database: exactly the geography the detectors use."""
-    from jinghai.geo.service import load_zones
-
     zones = [z for z in load_zones(db) if z.kind in ZONE_KINDS]
     return {"zones": zones_to_geojson(zones)}
 

@@ -11,26 +11,27 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.errors import InvalidInput, NotFound, PermissionDenied
-from jinghai.geo.models import ZoneRecord
+from jinghai.geo.queries import active_zones_of_kind, zones_by_id
+from jinghai.notify.webhooks import webhook_targets
 from jinghai.org.service import get_operation, local_today, reporting_slots
 from jinghai.patrol.coverage import SWEEP_WIDTHS
-from jinghai.patrol.models import MISSION_KIND_LABELS, CheckIn, PatrolInspection
+from jinghai.patrol.models import MISSION_KIND_LABELS
 from jinghai.patrol.queries import (
     REQUIRED_INTERVAL_DAYS,
     active_missions,
     ais_density,
     blind_spots,
     effort_grid,
+    get_checkin_photo_for,
     get_mission_for,
     landing_point_status,
     list_missions,
     mission_geojson,
+    mission_inspections,
     work_section,
 )
 from jinghai.patrol.service import (
@@ -107,7 +108,7 @@ def day_figures(db: Session, user: User, day: date) -> list[dict[str, Any]]:
 @router.get("/patrol/", include_in_schema=False)
 def patrol_home(request: Request, *, start: str | None = None, end: str | None = None,
                 unit: str = "", db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     lo, hi = _period(db, start, end)
     missions = list_missions(db, user, lo, hi, unit or None)
     return render(request, "patrol/list.html", {
@@ -120,13 +121,10 @@ def patrol_home(request: Request, *, start: str | None = None, end: str | None =
 
 @router.get("/patrol/missions/{mission_id}", include_in_schema=False)
 def mission_page(request: Request, mission_id: int, db: DbSession,
-                 user: CurrentUser):
+                 user: CurrentUser) -> Response:
     mission = get_mission_for(db, user, mission_id)
-    inspections = list(db.scalars(select(PatrolInspection)
-                                  .where(PatrolInspection.mission_id == mission.id)
-                                  .order_by(PatrolInspection.at)))
-    zones = {z.id: z for z in db.scalars(select(ZoneRecord).where(
-        ZoneRecord.id.in_([c.zone_id for c in mission.checkins])))}
+    inspections = mission_inspections(db, mission)
+    zones = zones_by_id(db, (c.zone_id for c in mission.checkins))
     return render(request, "patrol/detail.html", {
         "m": mission, "inspections": inspections, "zones": zones,
         "widths": SWEEP_WIDTHS,
@@ -136,14 +134,8 @@ def mission_page(request: Request, mission_id: int, db: DbSession,
 @router.get("/patrol/checkins/{checkin_id}/photo", include_in_schema=False)
 def checkin_photo(checkin_id: int, db: DbSession,
                   user: CurrentUser,
-                  settings: AppSettings):
-    row = db.get(CheckIn, checkin_id)
-    if row is None or not row.photo_path:
-        raise NotFound("没有照片")
-    if row.mission_id is not None:
-        get_mission_for(db, user, row.mission_id)
-    elif user.role == Role.LIAISON and row.unit_id != user.unit_id:
-        raise NotFound("没有照片")
+                  settings: AppSettings) -> FileResponse:
+    row = get_checkin_photo_for(db, user, checkin_id)
     path = (settings.data_dir / row.photo_path).resolve()
     if not path.is_file() or settings.data_dir.resolve() not in path.parents:
         raise NotFound("照片文件缺失")
@@ -153,7 +145,7 @@ def checkin_photo(checkin_id: int, db: DbSession,
 @router.get("/patrol/coverage", include_in_schema=False)
 def coverage_page(request: Request, *, start: str | None = None, end: str | None = None,
                   day: str | None = None, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     lo, hi = _period(db, start, end or day)
     points = landing_point_status(db, hi)
     by_district: dict[str, dict[str, Any]] = {}
@@ -173,7 +165,7 @@ def coverage_page(request: Request, *, start: str | None = None, end: str | None
 @router.post("/patrol/coverage/notify", include_in_schema=False)
 def coverage_notify(request: Request, db: DbSession,
                     user: CurrentUser,
-                    settings: AppSettings):
+                    settings: AppSettings) -> RedirectResponse:
     if user.role != Role.OFFICE:
         raise PermissionDenied("只有专班办公室可以发送逾期提醒")
     n = notify_overdue(db, _today(db), targets=webhook_targets(settings))
@@ -182,7 +174,7 @@ def coverage_notify(request: Request, db: DbSession,
 
 @router.get("/patrol/m", include_in_schema=False)
 def phone_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     if user.role != Role.LIAISON:
         raise PermissionDenied("手机巡查页面供单位联络员（带队人）使用")
     return render(request, "patrol/phone.html", {
@@ -192,7 +184,7 @@ def phone_page(request: Request, db: DbSession,
 
 
 @router.get("/patrol/sw.js", include_in_schema=False)
-def phone_service_worker():
+def phone_service_worker() -> Response:
     """The phone page's service worker, served under /patrol/ so its scope covers the page."""
     from importlib import resources
 
@@ -287,9 +279,7 @@ def api_inspection(body: dict[str, Any], db: DbSession,
 def api_landing_points(db: DbSession, user: CurrentUser):
     """Where one may check in (landing points and international anchorages): the phone keeps
     this list so it can check in without signal."""
-    rows = db.scalars(select(ZoneRecord).where(
-        ZoneRecord.kind.in_(("landing_point", "international_anchorage")),
-        ZoneRecord.active.is_(True)).order_by(ZoneRecord.sub_district, ZoneRecord.id))
+    rows = active_zones_of_kind(db, "landing_point", "international_anchorage")
     out = []
     for z in rows:
         c = z.to_zone().geometry.centroid

@@ -6,13 +6,14 @@ from __future__ import annotations
 import base64
 
 from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZoneRecord
+from jinghai.geo.queries import active_zones_of_kind
 from jinghai.portcalls.service import (
     PortReportInput,
     file_owner_report,
@@ -24,8 +25,8 @@ from jinghai.portcalls.service import (
     vessel_for_owner_token,
 )
 from jinghai.vessels.access import is_registry_keeper
-from jinghai.vessels.models import FishingVessel
 from jinghai.vessels.qr import qr_png
+from jinghai.vessels.queries import vessel_by_registry_no
 from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
@@ -38,12 +39,10 @@ FIELDS = ("vessel", "direction", "port", "event_time", "crew_count", "reporter_n
 
 
 def _ports(db: Session) -> list[ZoneRecord]:
-    return list(db.scalars(select(ZoneRecord).where(ZoneRecord.kind == "port",
-                                                    ZoneRecord.active.is_(True))
-                           .order_by(ZoneRecord.name)))
+    return active_zones_of_kind(db, "port", by_name=True)
 
 
-def _page(request: Request, db: Session, user: User, **extra):
+def _page(request: Request, db: Session, user: User, **extra) -> Response:
     ctx = {"reports": list_port_reports(db, user), "ports": _ports(db), "values": {},
            "keeper": is_registry_keeper(db, user),
            "error": None, "imported": None, "link": None, "notice": None}
@@ -53,14 +52,14 @@ def _page(request: Request, db: Session, user: User, **extra):
 
 
 @router.get("/portcalls/", include_in_schema=False)
-def page(request: Request, db: DbSession, user: CurrentUser):
+def page(request: Request, db: DbSession, user: CurrentUser) -> Response:
     require_report_reader(db, user)
     return _page(request, db, user)
 
 
 @router.post("/portcalls/new", include_in_schema=False)
 async def new(request: Request, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in FIELDS}
     try:
@@ -73,7 +72,7 @@ async def new(request: Request, db: DbSession,
 
 @router.post("/portcalls/import", include_in_schema=False)
 async def import_file(request: Request, *, file: UploadFile = File(...),
-                      db: DbSession, user: CurrentUser):
+                      db: DbSession, user: CurrentUser) -> Response:
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InvalidInput("文件不能超过 5 MB")
@@ -86,10 +85,10 @@ async def import_file(request: Request, *, file: UploadFile = File(...),
 
 @router.post("/portcalls/links", include_in_schema=False)
 async def issue_link(request: Request, db: DbSession,
-                     user: CurrentUser):
+                     user: CurrentUser) -> Response:
     form = await request.form()
     ref = str(form.get("registry_no", "")).strip()
-    vessel = db.scalar(select(FishingVessel).where(FishingVessel.registry_no == ref))
+    vessel = vessel_by_registry_no(db, ref)
     if vessel is None:
         return _page(request, db, user, error=f"名录中没有渔船“{ref}”")
     _, token = issue_owner_link(db, user, vessel.id)
@@ -100,14 +99,14 @@ async def issue_link(request: Request, db: DbSession,
 
 # -- the owner's phone page --------------------------------------------------------------
 @router.get("/r/{token}", include_in_schema=False)
-def owner_page(request: Request, token: str, db: DbSession):
+def owner_page(request: Request, token: str, db: DbSession) -> Response:
     _, vessel = vessel_for_owner_token(db, token)
     return render(request, "portcalls/owner.html", {"vessel": vessel, "ports": _ports(db),
                                                     "values": {}, "error": None, "done": None})
 
 
 @router.post("/r/{token}", include_in_schema=False)
-async def owner_submit(request: Request, token: str, db: DbSession):
+async def owner_submit(request: Request, token: str, db: DbSession) -> Response:
     form = await request.form()
     _, vessel = vessel_for_owner_token(db, token)
     values = {k: str(form.get(k, "")) for k in FIELDS if k != "vessel"}

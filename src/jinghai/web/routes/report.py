@@ -33,7 +33,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import CurrentUser, DbSession, OfficeUser, require_roles
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, OfficeUser, require_roles
 from jinghai.web.exports import export_response
 from jinghai.web.render import render
 
@@ -73,7 +73,7 @@ def entry_page(
     section: str | None = None,
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     today = _today(db)
     the_day = _parse_day(day, today)
     slots = _my_slots(db, user)
@@ -103,7 +103,7 @@ async def entry_submit(
     action: str = Form("draft"),
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     the_day = _parse_day(day, _today(db))
     form = await request.form()
     sec = default_form().section(section)
@@ -124,8 +124,8 @@ async def entry_submit(
     if not result.problems:
         return RedirectResponse(target + "&flash=saved", status_code=303)
     # Something was not accepted: the draft keeps what could be saved; say exactly that,
-    # and show the form again with everything as typed, the bad fields marked in place.
-    db.commit()
+    # and show the form again with everything as typed, the bad fields marked in place
+    # (the request's transaction commits that draft: a 422 page is still a normal return).
     return render(request, "report/entry.html", {
         "view": result.view, "slots": _my_slots(db, user), "today": _today(db),
         "status_labels": STATUS_LABELS, "flash": None, "problems": result.problems,
@@ -144,7 +144,7 @@ def board_page(
     days: int = Query(14, ge=1, le=62),
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     today = _today(db)
     end_day = _parse_day(end, today)
     start = max(end_day - timedelta(days=days - 1), get_operation(db).start_date)
@@ -159,7 +159,7 @@ def board_page(
 
 @router.post("/report/remind", include_in_schema=False)
 def remind(*, day: str = Form(...), db: DbSession,
-           user: OfficeUser):
+           user: OfficeUser) -> RedirectResponse:
     the_day = _parse_day(day, _today(db))
     count = remind_missing(db, user, the_day)
     return RedirectResponse(f"/report/board?flash=reminded-{count}", status_code=303)
@@ -167,7 +167,7 @@ def remind(*, day: str = Form(...), db: DbSession,
 
 @router.get("/report/daily", include_in_schema=False)
 def daily_page(request: Request, *, day: str | None = None, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     the_day = _parse_day(day, _today(db))
     report = compile_daily_report(db, user, the_day)
     blocks = report.form.blocks()
@@ -185,7 +185,7 @@ def daily_page(request: Request, *, day: str | None = None, db: DbSession,
 @router.post("/report/review", include_in_schema=False)
 def review(*, day: str = Form(...), unit: str = Form(...), section: str = Form(...),
            decision: str = Form(...), reason: str = Form(""), db: DbSession,
-           user: OfficeUser):
+           user: OfficeUser) -> RedirectResponse:
     """The office accepts a unit's section or returns it (退回) with a reason."""
     the_day = _parse_day(day, _today(db))
     if decision not in ("accept", "return"):
@@ -199,7 +199,7 @@ def review(*, day: str = Form(...), unit: str = Form(...), section: str = Form(.
 @router.post("/report/open-unit", include_in_schema=False)
 def open_unit(*, day: str = Form(...), unit: str = Form(...), section: str = Form(...),
               reason: str = Form(""), db: DbSession,
-              user: OfficeUser):
+              user: OfficeUser) -> RedirectResponse:
     """Open a locked day for one unit's section (an exception)."""
     the_day = _parse_day(day, _today(db))
     open_day_for_unit(db, user, the_day, unit, section, reason)
@@ -209,7 +209,7 @@ def open_unit(*, day: str = Form(...), unit: str = Form(...), section: str = For
 
 @router.post("/report/lock", include_in_schema=False)
 def lock(*, day: str = Form(...), confirm: str = Form(""), db: DbSession,
-         user: OfficeUser):
+         user: OfficeUser) -> RedirectResponse:
     """Lock; with units outstanding the page first lists them and asks to confirm."""
     the_day = _parse_day(day, _today(db))
     try:
@@ -224,7 +224,7 @@ def lock(*, day: str = Form(...), confirm: str = Form(""), db: DbSession,
 
 @router.post("/report/unlock", include_in_schema=False)
 def unlock(*, day: str = Form(...), reason: str = Form(""), db: DbSession,
-           user: OfficeUser):
+           user: OfficeUser) -> RedirectResponse:
     the_day = _parse_day(day, _today(db))
     unlock_day(db, user, the_day, reason)
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=unlocked",
@@ -234,12 +234,13 @@ def unlock(*, day: str = Form(...), reason: str = Form(""), db: DbSession,
 @router.get("/report/export", include_in_schema=False)
 def export(*, day: str | None = None, end: str | None = None, format: str = "xlsx",
            period: str = "day", db: DbSession,
-           user: CurrentUser) -> Response:
+           user: CurrentUser, settings: AppSettings) -> Response:
     """One day (xlsx/pdf/csv/json), a range (csv/json), or with ``period=week|month`` the
     周报/月报 containing ``day`` (xlsx/pdf)."""
     the_day = _parse_day(day, _today(db))
     end_day = _parse_day(end, the_day)
-    return export_response(db, user, the_day, end_day, format, period=period)
+    return export_response(db, user, the_day, end_day, format, period=period,
+                           settings=settings)
 
 
 @router.get("/report/trends", include_in_schema=False)
@@ -250,7 +251,7 @@ def trends_page(
     period: str = "day",
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     form = default_form()
     fig = form.figure(figure)
     op = get_operation(db)

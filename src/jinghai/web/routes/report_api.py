@@ -22,7 +22,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import CurrentUser, DbSession, OfficeUser
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, OfficeUser
 from jinghai.web.exports import export_response
 
 router = APIRouter(prefix="/api/report", tags=["daily report"])
@@ -112,8 +112,7 @@ def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
     out = _view_json(result.view) | {"submitted": result.submitted, "problems": result.problems,
                                      "missing": result.missing, "unsaved": result.unsaved,
                                      "saved": result.saved}
-    if result.problems and not result.submitted:
-        db.commit()
+    if result.problems and not result.submitted:  # the draft is kept (committed) all the same
         detail = "未能报送" if body.submit else "部分数值未保存"
         if result.missing and body.submit:
             labels = default_form().section(section)
@@ -232,7 +231,8 @@ def api_remind(day: date, db: DbSession, user: OfficeUser):
 def api_export(start: date, *, end: date | None = None,
                format: str = Query("xlsx", pattern="^(xlsx|pdf|csv|json)$"),
                period: str = Query("day", pattern="^(day|week|month)$"),
-               db: DbSession, user: CurrentUser) -> Response:
+               db: DbSession, user: CurrentUser, settings: AppSettings) -> Response:
     """A day, a range (csv/json), or the 周报/月报 (``period=week|month``, xlsx/pdf)
     containing ``start``. A future date or one before the operation's start is refused."""
-    return export_response(db, user, start, end or start, format, period=period)
+    return export_response(db, user, start, end or start, format, period=period,
+                           settings=settings)

@@ -8,15 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as FormFile
 
 from jinghai.accounts.models import User
-from jinghai.alerts.webhooks import webhook_targets
 from jinghai.cases.evidence import MAX_BYTES, open_file
 from jinghai.errors import InvalidInput, JinghaiError
-from jinghai.org.models import Unit, WorkGroup
+from jinghai.notify.webhooks import webhook_targets
+from jinghai.org.service import list_groups, list_units
 from jinghai.supervision import queries, service
 from jinghai.supervision.circulars import (
     circular_pdf,
@@ -49,7 +48,7 @@ from jinghai.supervision.schemas import (
     VisitIn,
     parse,
 )
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render
 
 router = APIRouter()
@@ -59,8 +58,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _labels(db: Session) -> dict[str, Any]:
-    return {"units": list(db.scalars(select(Unit).order_by(Unit.id))),
-            "groups": list(db.scalars(select(WorkGroup).order_by(WorkGroup.number))),
+    return {"units": list_units(db), "groups": list_groups(db),
             "place_kinds": PLACE_KINDS, "problem_states": PROBLEM_STATES,
             "problem_kinds": PROBLEM_KINDS, "problem_sources": PROBLEM_SOURCES,
             "task_states": TASK_STATES, "listing_targets": LISTING_TARGETS,
@@ -91,28 +89,28 @@ def _blank_none(values: dict[str, str], *keys: str) -> dict[str, Any]:
 
 
 def _again(request: Request, db: Session, template: str, values: dict, exc: JinghaiError,
-           **extra):
-    db.rollback()  # nothing of a rejected form is kept
+           **extra) -> Response:
+    discard_writes(request)  # nothing of a rejected form is kept
     return render(request, template, {"values": values, "error": exc.message,
                                       **_labels(db), **extra}, status_code=exc.status_code)
 
 
 @router.get("/supervision/", include_in_schema=False)
-def home(user: CurrentUser):
+def home(user: CurrentUser) -> RedirectResponse:
     return RedirectResponse("/supervision/problems", status_code=303)
 
 
 # -- responsibility list -------------------------------------------------------------------
 @router.get("/supervision/tasks", include_in_schema=False)
 def tasks_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     return render(request, "supervision/tasks.html",
                   {"rows": queries.responsibility_list(db, user), **_labels(db)})
 
 
 @router.post("/supervision/tasks/assign", include_in_schema=False)
 async def tasks_assign(request: Request, db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> RedirectResponse:
     values, _ = await _form(request)
     service.assign_task(db, user, parse(AssignTaskIn, values))
     return RedirectResponse("/supervision/tasks", status_code=303)
@@ -120,7 +118,7 @@ async def tasks_assign(request: Request, db: DbSession,
 
 @router.post("/supervision/tasks/{task_id}", include_in_schema=False)
 async def tasks_update(request: Request, task_id: int, db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> RedirectResponse:
     values, _ = await _form(request)
     service.update_task(db, user, task_id, parse(TaskProgressIn, values))
     return RedirectResponse("/supervision/tasks", status_code=303)
@@ -130,7 +128,7 @@ async def tasks_update(request: Request, task_id: int, db: DbSession,
 @router.get("/supervision/problems", include_in_schema=False)
 def problems_page(request: Request, *, kind: str = "", status: str = "active",
                   overdue: str = "", db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     today = local_today(db)
     rows = queries.list_problems(db, user, kind=kind, status=status,
                                  overdue_on=today if overdue else None)
@@ -141,7 +139,7 @@ def problems_page(request: Request, *, kind: str = "", status: str = "active",
 
 @router.post("/supervision/problems", include_in_schema=False)
 async def problems_new(request: Request, db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> RedirectResponse:
     values, _ = await _form(request)
     problem = service.add_problem(db, user, parse(ProblemIn, _blank_none(values, "source_id")))
     return RedirectResponse(f"/supervision/problems/{problem.id}", status_code=303)
@@ -149,7 +147,7 @@ async def problems_new(request: Request, db: DbSession,
 
 @router.post("/supervision/remind", include_in_schema=False)
 def remind(db: DbSession, user: CurrentUser,
-           settings: AppSettings):
+           settings: AppSettings) -> RedirectResponse:
     from jinghai.accounts.access import require_office
 
     require_office(user)
@@ -160,7 +158,7 @@ def remind(db: DbSession, user: CurrentUser,
 
 @router.get("/supervision/problems/{problem_id}", include_in_schema=False)
 def problem_page(request: Request, problem_id: int, db: DbSession,
-                 user: CurrentUser):
+                 user: CurrentUser) -> Response:
     return render(request, "supervision/problem.html",
                   {"p": service.get_problem(db, user, problem_id), **_labels(db)})
 
@@ -168,7 +166,7 @@ def problem_page(request: Request, problem_id: int, db: DbSession,
 @router.post("/supervision/problems/{problem_id}/notes", include_in_schema=False)
 async def problem_note(request: Request, problem_id: int, db: DbSession,
                        user: CurrentUser,
-                       settings: AppSettings):
+                       settings: AppSettings) -> RedirectResponse:
     values, form = await _form(request)
     service.add_note(db, user, problem_id, parse(NoteIn, values),
                      upload=await _upload(form), data_dir=settings.data_dir,
@@ -178,7 +176,7 @@ async def problem_note(request: Request, problem_id: int, db: DbSession,
 
 @router.post("/supervision/problems/{problem_id}/sign-off", include_in_schema=False)
 async def problem_sign_off(request: Request, problem_id: int, db: DbSession,
-                           user: CurrentUser):
+                           user: CurrentUser) -> RedirectResponse:
     values, _ = await _form(request)
     service.sign_off(db, user, problem_id, parse(SignOffIn, {
         "accept": values.get("accept") == "1", "note": values.get("note", "")}))
@@ -188,7 +186,7 @@ async def problem_sign_off(request: Request, problem_id: int, db: DbSession,
 @router.get("/supervision/files/{file_id}", include_in_schema=False)
 def file_download(file_id: int, db: DbSession,
                   user: CurrentUser,
-                  settings: AppSettings):
+                  settings: AppSettings) -> FileResponse:
     row, path = open_file(db, user, file_id, settings.data_dir)
     inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
     return FileResponse(path, media_type=row.content_type, filename=row.filename,
@@ -199,14 +197,14 @@ def file_download(file_id: int, db: DbSession,
 # -- supervision visits --------------------------------------------------------------------
 @router.get("/supervision/visits", include_in_schema=False)
 def visits_page(request: Request, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     return render(request, "supervision/visits.html",
                   {"rows": queries.list_visits(db, user), **_labels(db)})
 
 
 @router.get("/supervision/visits/new", include_in_schema=False)
 def visit_form(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     return render(request, "supervision/visit_form.html",
                   {"values": {}, "error": None, **_labels(db)})
 
@@ -225,7 +223,7 @@ def _visit_in(values: dict[str, str]) -> VisitIn:
 
 @router.post("/supervision/visits/new", include_in_schema=False)
 async def visit_submit(request: Request, db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> Response:
     values, _ = await _form(request)
     try:
         visit = service.record_visit(db, user, _visit_in(values))
@@ -236,7 +234,7 @@ async def visit_submit(request: Request, db: DbSession,
 
 @router.get("/supervision/visits/{visit_id}", include_in_schema=False)
 def visit_page(request: Request, visit_id: int, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     visit = queries.get_visit(db, user, visit_id)
     if visit is None:
         raise InvalidInput("督导记录不存在")
@@ -249,7 +247,7 @@ def visit_page(request: Request, visit_id: int, db: DbSession,
 @router.get("/supervision/listings", include_in_schema=False)
 def listings_page(request: Request, db: DbSession,
                   user: CurrentUser,
-                  settings: AppSettings):
+                  settings: AppSettings) -> Response:
     return render(request, "supervision/listings.html", {
         "rows": queries.list_listings(db, user), "values": {}, "error": None,
         "tiles": settings.map_tile_url, **_labels(db)})
@@ -257,7 +255,7 @@ def listings_page(request: Request, db: DbSession,
 
 @router.post("/supervision/listings", include_in_schema=False)
 async def listing_submit(request: Request, db: DbSession,
-                         user: CurrentUser):
+                         user: CurrentUser) -> Response:
     values, _ = await _form(request)
     try:
         listing = service.list_for_rectification(db, user, parse(ListingIn, _blank_none(
@@ -270,7 +268,7 @@ async def listing_submit(request: Request, db: DbSession,
 
 @router.get("/supervision/listings/{listing_id}", include_in_schema=False)
 def listing_page(request: Request, listing_id: int, db: DbSession,
-                 user: CurrentUser):
+                 user: CurrentUser) -> Response:
     return render(request, "supervision/listing.html",
                   {"x": service.get_listing(db, user, listing_id), **_labels(db)})
 
@@ -278,7 +276,7 @@ def listing_page(request: Request, listing_id: int, db: DbSession,
 @router.post("/supervision/listings/{listing_id}/reviews", include_in_schema=False)
 async def listing_review(request: Request, listing_id: int, db: DbSession,
                          user: CurrentUser,
-                         settings: AppSettings):
+                         settings: AppSettings) -> RedirectResponse:
     values, form = await _form(request)
     service.review_listing(db, user, listing_id, values.get("text", ""),
                            upload=await _upload(form), data_dir=settings.data_dir)
@@ -287,7 +285,7 @@ async def listing_review(request: Request, listing_id: int, db: DbSession,
 
 @router.post("/supervision/listings/{listing_id}/delist", include_in_schema=False)
 async def listing_delist(request: Request, listing_id: int, db: DbSession,
-                         user: CurrentUser):
+                         user: CurrentUser) -> RedirectResponse:
     values, _ = await _form(request)
     service.delist(db, user, listing_id, values.get("note", ""))
     return RedirectResponse(f"/supervision/listings/{listing_id}", status_code=303)
@@ -296,14 +294,14 @@ async def listing_delist(request: Request, listing_id: int, db: DbSession,
 # -- circulars -----------------------------------------------------------------------------
 @router.get("/supervision/circulars", include_in_schema=False)
 def circulars_page(request: Request, db: DbSession,
-                   user: CurrentUser):
+                   user: CurrentUser) -> Response:
     return render(request, "supervision/circulars.html", {
         "rows": visible_circulars(db, user), "values": {}, "error": None, **_labels(db)})
 
 
 @router.post("/supervision/circulars", include_in_schema=False)
 async def circular_submit(request: Request, db: DbSession,
-                          user: CurrentUser):
+                          user: CurrentUser) -> Response:
     values, _ = await _form(request)
     try:
         circular = issue_circular(db, user, parse(CircularIn, _blank_none(
@@ -316,7 +314,7 @@ async def circular_submit(request: Request, db: DbSession,
 
 @router.get("/supervision/circulars/{circular_id}", include_in_schema=False)
 def circular_page(request: Request, circular_id: int, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     import json
 
     c = get_circular(db, user, circular_id)
@@ -326,14 +324,15 @@ def circular_page(request: Request, circular_id: int, db: DbSession,
 
 @router.get("/supervision/circulars/{circular_id}/file.{ext}", include_in_schema=False)
 def circular_file(circular_id: int, ext: str, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser, settings: AppSettings) -> Response:
     c = get_circular(db, user, circular_id)
     name = f"circular-{c.year}-{c.seq}.{ext}"
     if ext == "docx":
         return Response(c.docx, media_type=DOCX,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     if ext == "pdf":
-        return Response(circular_pdf(db, c), media_type="application/pdf",
+        data = circular_pdf(db, c, font=settings.doc_font, fallback_font=settings.pdf_font)
+        return Response(data, media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     raise InvalidInput("只能下载 docx 或 pdf")
 
@@ -341,7 +340,7 @@ def circular_file(circular_id: int, ext: str, db: DbSession,
 # -- joint meetings ------------------------------------------------------------------------
 @router.get("/supervision/meetings", include_in_schema=False)
 def meetings_page(request: Request, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     return render(request, "supervision/meetings.html", {
         "rows": queries.list_meetings(db, user), "values": {}, "error": None, **_labels(db)})
 
@@ -362,7 +361,7 @@ def _meeting_in(form, values: dict[str, str]) -> MeetingIn:
 
 @router.post("/supervision/meetings", include_in_schema=False)
 async def meeting_submit(request: Request, db: DbSession,
-                         user: CurrentUser):
+                         user: CurrentUser) -> Response:
     values, form = await _form(request)
     try:
         meeting = service.record_meeting(db, user, _meeting_in(form, values))
@@ -381,7 +380,7 @@ def _meeting_for(db: Session, user: User, meeting_id: int) -> Meeting:
 
 @router.get("/supervision/meetings/{meeting_id}", include_in_schema=False)
 def meeting_page(request: Request, meeting_id: int, db: DbSession,
-                 user: CurrentUser):
+                 user: CurrentUser) -> Response:
     meeting = _meeting_for(db, user, meeting_id)
     return render(request, "supervision/meeting.html", {
         "m": meeting, "attending": queries.meeting_units(db, meeting),
@@ -391,7 +390,7 @@ def meeting_page(request: Request, meeting_id: int, db: DbSession,
 
 @router.get("/supervision/meetings/{meeting_id}/minutes.docx", include_in_schema=False)
 def meeting_minutes(meeting_id: int, db: DbSession,
-                    user: CurrentUser):
+                    user: CurrentUser) -> Response:
     meeting = _meeting_for(db, user, meeting_id)
     name = f"minutes-{meeting.year}-{meeting.seq}.docx"
     return Response(minutes_docx(db, user, meeting), media_type=DOCX,

@@ -16,8 +16,7 @@ from jinghai.accounts.models import User
 from jinghai.cases.access import mask_text
 from jinghai.errors import InvalidInput, NotFound, TooManyRequests
 from jinghai.geo.gazetteer import place_labels
-from jinghai.org.models import Unit
-from jinghai.org.service import get_operation
+from jinghai.org.service import get_operation, list_units
 from jinghai.settings import Settings
 from jinghai.tipoffs import service
 from jinghai.tipoffs.models import TIPOFF_STATUS, TipOff
@@ -107,18 +106,18 @@ def _tip_context(settings: Settings) -> dict:
 
 
 @router.get("/tip", include_in_schema=False)
-def tip_page(request: Request, settings: AppSettings):
+def tip_page(request: Request, settings: AppSettings) -> Response:
     return render(request, "tipoffs/public_form.html",
                   {"values": {}, "error": None, **_tip_context(settings)})
 
 
 @router.get("/tip/map.js", include_in_schema=False)
-def tip_map_js():
+def tip_map_js() -> Response:
     return Response(MAP_JS, media_type="application/javascript")
 
 
 @router.get("/tip/coastline.geojson", include_in_schema=False)
-def tip_coastline():
+def tip_coastline() -> FileResponse:
     """The shipped coastline, public: the tip-off page's map draws it without tiles."""
     return FileResponse(str(COASTLINE), media_type="application/geo+json",
                         headers={"Cache-Control": "public, max-age=86400"})
@@ -133,7 +132,7 @@ def tip_places():
 
 @router.post("/tip", include_in_schema=False)
 async def tip_submit(request: Request, db: DbSession,
-                     settings: AppSettings):
+                     settings: AppSettings) -> Response:
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
@@ -158,7 +157,7 @@ async def tip_submit(request: Request, db: DbSession,
 
 
 @router.get("/tip/status", include_in_schema=False)
-def tip_status(request: Request, *, code: str = "", db: DbSession):
+def tip_status(request: Request, *, code: str = "", db: DbSession) -> Response:
     status, error = None, None
     if code.strip():
         try:
@@ -174,7 +173,7 @@ def tip_status(request: Request, *, code: str = "", db: DbSession):
 
 @router.get("/tipoffs/", include_in_schema=False)
 def inbox(request: Request, *, status: str = "", db: DbSession,
-          user: CurrentUser):
+          user: CurrentUser) -> Response:
     rows = service.list_tipoffs(db, user, status)
     return render(request, "tipoffs/inbox.html",
                   {"rows": rows, "status": status, "statuses": TIPOFF_STATUS})
@@ -182,21 +181,22 @@ def inbox(request: Request, *, status: str = "", db: DbSession,
 
 @router.get("/tipoffs/{tipoff_id}", include_in_schema=False)
 def detail(request: Request, tipoff_id: int, db: DbSession,
-           user: CurrentUser):
+           user: CurrentUser) -> Response:
     return _detail(request, db, user, tipoff_id, show_identity=False)
 
 
 @router.post("/tipoffs/{tipoff_id}/identity", include_in_schema=False)
 def detail_identity(request: Request, tipoff_id: int, db: DbSession,
-                    user: CurrentUser):
+                    user: CurrentUser) -> Response:
     """The tipster's name and phone, logged: a POST with the CSRF token, never a link."""
     return _detail(request, db, user, tipoff_id, show_identity=True)
 
 
-def _detail(request: Request, db: Session, user: User, tipoff_id: int, show_identity: bool):
+def _detail(request: Request, db: Session, user: User, tipoff_id: int,
+            show_identity: bool) -> Response:
     tip = service.get_tipoff_for(db, user, tipoff_id)
     identity = service.view_identity(db, user, tip.id) if show_identity else None
-    units = db.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id).all()
+    units = list_units(db, kind="agency")
     return render(request, "tipoffs/detail.html", {
         "tip": tip, "identity": identity, "shown": show_identity, "units": units,
         "statuses": TIPOFF_STATUS})
@@ -204,7 +204,7 @@ def _detail(request: Request, db: Session, user: User, tipoff_id: int, show_iden
 
 @router.get("/tipoffs/{tipoff_id}/photo", include_in_schema=False)
 def photo(tipoff_id: int, db: DbSession, user: CurrentUser,
-          settings: AppSettings):
+          settings: AppSettings) -> FileResponse:
     tip = service.get_tipoff_for(db, user, tipoff_id)
     if not tip.photo_path:
         raise NotFound("没有照片")
@@ -217,7 +217,7 @@ def photo(tipoff_id: int, db: DbSession, user: CurrentUser,
 @router.post("/tipoffs/{tipoff_id}/convert", include_in_schema=False)
 async def convert(request: Request, tipoff_id: int, db: DbSession,
                   user: CurrentUser,
-                  settings: AppSettings):
+                  settings: AppSettings) -> RedirectResponse:
     form = await request.form()
     clue = service.convert_to_clue(db, user, tipoff_id, unit_key=str(form.get("unit_key", "")),
                                    reliability=str(form.get("reliability", "F")),
@@ -227,7 +227,7 @@ async def convert(request: Request, tipoff_id: int, db: DbSession,
 
 @router.post("/tipoffs/{tipoff_id}/status", include_in_schema=False)
 async def change_status(request: Request, tipoff_id: int, db: DbSession,
-                        user: CurrentUser):
+                        user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     service.set_status(db, user, tipoff_id, str(form.get("status", "")),
                        str(form.get("reply", "")))
@@ -243,7 +243,7 @@ def _form_id(value) -> int:
 
 @router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
 async def reward(request: Request, tipoff_id: int, db: DbSession,
-                 user: CurrentUser):
+                 user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     action = str(form.get("action", "propose"))
     if action == "propose":

@@ -98,7 +98,7 @@ def list_page(
     page: int = Query(1, ge=1),
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     rows, total = search_vessels(db, user, q, status=status, port=port, limit=PAGE_SIZE,
                                  offset=(page - 1) * PAGE_SIZE)
     return render(request, "vessels/list.html", {
@@ -111,7 +111,7 @@ def list_page(
 
 @router.get("/vessels/new", include_in_schema=False)
 def new_page(request: Request, db: DbSession,
-             user: CurrentUser):
+             user: CurrentUser) -> Response:
     require_registry_keeper(db, user)
     return render(request, "vessels/form.html", {"vessel": None, "values": {}, "error": None,
                                                  "statuses": VESSEL_STATUS_LABELS})
@@ -119,7 +119,7 @@ def new_page(request: Request, db: DbSession,
 
 @router.post("/vessels/new", include_in_schema=False)
 async def new_submit(request: Request, db: DbSession,
-                     user: CurrentUser):
+                     user: CurrentUser) -> Response:
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     data: dict[str, object] = {k: values.get(k, "") for k in VESSEL_FORM_FIELDS}
@@ -138,7 +138,7 @@ async def new_submit(request: Request, db: DbSession,
 
 @router.get("/vessels/export", include_in_schema=False)
 def export_file(*, fmt: str = "xlsx", db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     body = export_roster(db, user, fmt)
     name = quote(f"渔船名录.{fmt}")
     return Response(body, media_type=MEDIA[fmt],
@@ -147,7 +147,7 @@ def export_file(*, fmt: str = "xlsx", db: DbSession,
 
 @router.get("/vessels/import", include_in_schema=False)
 def import_page(request: Request, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     require_registry_keeper(db, user)
     return render(request, "vessels/import.html", {"report": None, "payload": "",
                                                    "filename": "", "error": None})
@@ -163,7 +163,7 @@ async def import_submit(
     confirm: str = Form(""),
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     """Upload → dry-run preview; the preview carries the file back (base64) so that
     "confirm" applies exactly the rows that were previewed, with no server-side stash."""
     require_registry_keeper(db, user)
@@ -191,18 +191,18 @@ async def import_submit(
 
 @router.get("/vessels/{vessel_id:int}", include_in_schema=False)
 def detail_page(request: Request, vessel_id: int, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     return _detail(request, db, user, vessel_id, reveal=False)
 
 
 @router.post("/vessels/{vessel_id:int}/owner/reveal", include_in_schema=False)
 def detail_reveal(request: Request, vessel_id: int, db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     """The owner's full phone and ID number: a logged act, so a POST with CSRF."""
     return _detail(request, db, user, vessel_id, reveal=True)
 
 
-def _detail(request: Request, db: Session, user: User, vessel_id: int, reveal: bool):
+def _detail(request: Request, db: Session, user: User, vessel_id: int, reveal: bool) -> Response:
     vessel = get_vessel_for(db, user, vessel_id)
     owner = reveal_owner(db, user, vessel) if reveal else owner_view(vessel.owner, False)
     return render(request, "vessels/detail.html", {
@@ -215,7 +215,7 @@ def _detail(request: Request, db: Session, user: User, vessel_id: int, reveal: b
 
 @router.get("/vessels/{vessel_id:int}/edit", include_in_schema=False)
 def edit_page(request: Request, vessel_id: int, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     require_registry_keeper(db, user)
     vessel = get_vessel_for(db, user, vessel_id)
     values = {k: "" if getattr(vessel, k) is None else str(getattr(vessel, k))
@@ -226,7 +226,7 @@ def edit_page(request: Request, vessel_id: int, db: DbSession,
 
 @router.post("/vessels/{vessel_id:int}/edit", include_in_schema=False)
 async def edit_submit(request: Request, vessel_id: int, db: DbSession,
-                      user: CurrentUser):
+                      user: CurrentUser) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in VESSEL_FORM_FIELDS}
     try:
@@ -242,7 +242,7 @@ async def edit_submit(request: Request, vessel_id: int, db: DbSession,
 
 @router.post("/vessels/{vessel_id:int}/inspect", include_in_schema=False)
 def inspect_submit(vessel_id: int, *, place: str = Form(""), note: str = Form(""),
-                   db: DbSession, user: CurrentUser):
+                   db: DbSession, user: CurrentUser) -> RedirectResponse:
     vessel = get_vessel_for(db, user, vessel_id)
     record_inspection(db, user, vessel, via="form", place=place, note=note)
     return RedirectResponse(f"/vessels/{vessel_id}?flash=inspected", status_code=303)
@@ -250,7 +250,7 @@ def inspect_submit(vessel_id: int, *, place: str = Form(""), note: str = Form(""
 
 @router.get("/vessels/{vessel_id:int}/qr.png", include_in_schema=False)
 def qr_png_file(request: Request, vessel_id: int, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     vessel = get_vessel_for(db, user, vessel_id)
     return Response(qr_png(_scan_url(request, vessel)), media_type="image/png",
                     headers={"Cache-Control": "private, no-store"})
@@ -258,7 +258,7 @@ def qr_png_file(request: Request, vessel_id: int, db: DbSession,
 
 @router.get("/vessels/{vessel_id:int}/qr.svg", include_in_schema=False)
 def qr_svg_file(request: Request, vessel_id: int, db: DbSession,
-                user: CurrentUser):
+                user: CurrentUser) -> Response:
     vessel = get_vessel_for(db, user, vessel_id)
     return Response(qr_svg(_scan_url(request, vessel)), media_type="image/svg+xml",
                     headers={"Cache-Control": "private, no-store"})
@@ -266,7 +266,7 @@ def qr_svg_file(request: Request, vessel_id: int, db: DbSession,
 
 @router.get("/vessels/{vessel_id:int}/card", include_in_schema=False)
 def card_page(request: Request, vessel_id: int, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     vessel = get_vessel_for(db, user, vessel_id)
     return render(request, "vessels/card.html", {"v": vessel})
 
@@ -276,7 +276,7 @@ def card_page(request: Request, vessel_id: int, db: DbSession,
 
 @router.get("/v/{token}", include_in_schema=False)
 def scan_page(request: Request, token: str, db: DbSession,
-              user: CurrentUser):
+              user: CurrentUser) -> Response:
     """What a phone opens when it scans the card. Unsigned users are sent to the login
     page by the app's error handler and come back here afterwards."""
     vessel = get_vessel_by_token(db, user, token)
@@ -290,7 +290,7 @@ def scan_page(request: Request, token: str, db: DbSession,
 
 @router.post("/v/{token}/inspect", include_in_schema=False)
 def scan_inspect(token: str, *, place: str = Form(""), lat: str = Form(""), lon: str = Form(""),
-                 db: DbSession, user: CurrentUser):
+                 db: DbSession, user: CurrentUser) -> RedirectResponse:
     vessel = get_vessel_by_token(db, user, token)
     record_inspection(db, user, vessel, via="qr", place=place, lat=_float(lat, "纬度"),
                       lon=_float(lon, "经度"))
@@ -302,7 +302,7 @@ def scan_inspect(token: str, *, place: str = Form(""), lat: str = Form(""), lon:
 
 @router.get("/vessels/three-no", include_in_schema=False)
 def three_no_page(request: Request, *, status: str = "", db: DbSession,
-                  user: CurrentUser):
+                  user: CurrentUser) -> Response:
     return render(request, "vessels/three_no.html", {
         "cases": list_three_no(db, user, status), "status": status,
         "labels": THREE_NO_STATUS_LABELS, "keeper": is_registry_keeper(db, user),
@@ -320,7 +320,7 @@ def three_no_submit(
     seized: str = Form(""),
     db: DbSession,
     user: CurrentUser,
-):
+) -> Response:
     try:
         found = _local_input(db, found_at, "发现时间")
         if found is None:
@@ -338,7 +338,7 @@ def three_no_submit(
 @router.post("/vessels/three-no/{case_id:int}/advance", include_in_schema=False)
 def three_no_advance(case_id: int, *, status: str = Form(...), at: str = Form(""),
                      note: str = Form(""), db: DbSession,
-                     user: CurrentUser):
+                     user: CurrentUser) -> RedirectResponse:
     advance_three_no(db, user, case_id, status, at=_local_input(db, at, "时间"), note=note)
     return RedirectResponse("/vessels/three-no?flash=advanced", status_code=303)
 
@@ -485,7 +485,7 @@ async def api_import(*, file: UploadFile = File(...), dry_run: bool = True,
 
 @api.get("/export")
 def api_export(*, fmt: str = "xlsx", db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     return export_file(fmt=fmt, db=db, user=user)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput, PermissionDenied
@@ -34,7 +34,7 @@ def _reader(user: User) -> None:
 
 @router.get("/zones/", include_in_schema=False)
 def zones_page(request: Request, db: DbSession,
-               user: CurrentUser):
+               user: CurrentUser) -> Response:
     _reader(user)
     return render(request, "zones/list.html", {"zones": list_zone_records(db), "result": None,
                                                "error": None, "kinds": ZONE_KIND_LABELS,
@@ -46,7 +46,7 @@ def zones_page(request: Request, db: DbSession,
 @router.post("/zones/import", include_in_schema=False)
 async def zones_import(request: Request, *, file: UploadFile | None = File(None),
                        geojson: str = Form(""), db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> Response:
     text = geojson
     if file is not None and file.filename:
         data = await file.read(MAX_UPLOAD + 1)
@@ -70,7 +70,7 @@ async def zones_import(request: Request, *, file: UploadFile | None = File(None)
 
 @router.post("/zones/draw", include_in_schema=False)
 async def zones_draw(request: Request, db: DbSession,
-                     user: CurrentUser):
+                     user: CurrentUser) -> Response:
     """A zone drawn on the map; a mistake shows the page again with the message."""
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in (
@@ -90,7 +90,7 @@ async def zones_draw(request: Request, db: DbSession,
 
 @router.post("/zones/{zone_id}/active", include_in_schema=False)
 async def zones_active(request: Request, zone_id: str, db: DbSession,
-                       user: CurrentUser):
+                       user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     set_zone_active(db, user, zone_id, form.get("active") == "1")
     return RedirectResponse("/zones/", status_code=303)
@@ -98,7 +98,7 @@ async def zones_active(request: Request, zone_id: str, db: DbSession,
 
 @router.post("/zones/layers/{layer}/active", include_in_schema=False)
 async def zones_layer_active(request: Request, layer: str, db: DbSession,
-                             user: CurrentUser):
+                             user: CurrentUser) -> RedirectResponse:
     """Switch a whole layer (e.g. the shipped GFW anchorages) off or on."""
     form = await request.form()
     set_layer_active(db, user, layer, form.get("active") == "1")
@@ -106,7 +106,7 @@ async def zones_layer_active(request: Request, layer: str, db: DbSession,
 
 
 @router.get("/api/zones/export", tags=["zones"])
-def api_zones_export(db: DbSession, user: CurrentUser):
+def api_zones_export(db: DbSession, user: CurrentUser) -> JSONResponse:
     """Every zone (active or not) as GeoJSON that the import reads back."""
     _reader(user)
     return JSONResponse(export_zones(db), headers={

@@ -1,10 +1,12 @@
-"""Alerts to outside channels through an outbox: write now, deliver later, retry.
+"""Messages to outside channels through an outbox: write now, deliver later, retry.
 
-Creating an alert only adds :class:`WebhookOutbox` rows in the same transaction; the app's
-background worker (or ``jinghai`` tests) calls :func:`deliver_due`, which POSTs each due
-row and on failure schedules the next try after ``backoff_s × 2^(attempts-1)`` (capped at an
-hour), giving up after ``max_attempts``. So a dead DingTalk robot never slows a detector
-down or loses an alert, and a restart resumes where delivery stopped.
+A domain (alerts, incidents, the supervision round, patrol reminders) only adds
+:class:`~jinghai.notify.models.WebhookOutbox` rows in its own transaction
+(:func:`enqueue_messages`); the app's background worker (or ``jinghai`` tests) calls
+:func:`deliver_due`, which POSTs each due row and on failure schedules the next try after
+``backoff_s × 2^(attempts-1)`` (capped at an hour), giving up after ``max_attempts``. So a
+dead DingTalk robot never slows a detector down or loses an alert, and a restart resumes
+where delivery stopped.
 
 Formats: ``json`` (our own plain object), ``dingtalk`` (DingTalk custom robot,
 ``{"msgtype": "markdown", "markdown": {"title", "text"}}``) and ``wecom`` (WeCom group
@@ -17,21 +19,19 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jinghai.alerts.models import Alert, WebhookOutbox
 from jinghai.db import utcnow
+from jinghai.notify.models import WebhookOutbox
 
 log = logging.getLogger(__name__)
 
 Poster = Callable[[str, dict[str, Any]], None]
 FORMATS = ("json", "dingtalk", "wecom")
 MAX_BACKOFF_S = 3600.0
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 def http_post(url: str, payload: dict[str, Any]) -> None:
@@ -45,35 +45,6 @@ def http_post(url: str, payload: dict[str, Any]) -> None:
             raise RuntimeError(f"robot refused: {body.get('errcode')} {body.get('errmsg')}")
 
 
-def alert_json(alert: Alert, event: str = "created") -> dict[str, Any]:
-    return {
-        "type": "alert", "event": event, "id": alert.id, "event_id": alert.event_id,
-        "detector": alert.detector, "kind": alert.kind, "kind_label": alert.kind_label,
-        "severity": alert.severity, "title": alert.title, "summary": alert.summary,
-        "vessels": list(alert.vessels or []), "lon": alert.lon, "lat": alert.lat,
-        "zone_id": alert.zone_id, "start": alert.event_start.isoformat(),
-        "end": alert.event_end.isoformat(), "state": alert.state,
-        "groups": [r.group.name for r in alert.routes if r.group is not None],
-        "link": f"/alerts/{alert.id}",
-    }
-
-
-def _markdown(alert: Alert, event: str, base_url: str) -> tuple[str, str]:
-    head = "【预警升级】" if event == "escalated" else "【净海预警】"
-    title = f"{head}{alert.severity_label}·{alert.kind_label}"
-    start = alert.event_start.astimezone(TZ).strftime("%m-%d %H:%M")
-    groups = "、".join(r.group.name for r in alert.routes if r.group is not None)
-    lines = [f"### {title}", f"**{alert.title}**", "", f"- 时间：{start}（北京时间）",
-             f"- 船舶：{', '.join(str(v) for v in alert.vessels or [])}"]
-    if alert.lat is not None and alert.lon is not None:
-        lines.append(f"- 位置：{alert.lat:.4f}N {alert.lon:.4f}E")
-    if groups:
-        lines.append(f"- 处置：{groups}")
-    lines.append(f"- 详情：{base_url.rstrip('/')}/alerts/{alert.id}" if base_url
-                 else f"- 编号：#{alert.id}")
-    return title, "\n".join(lines)
-
-
 def robot_message(fmt: str, title: str, text: str) -> dict[str, Any]:
     """A DingTalk or WeCom group-robot markdown message."""
     if fmt == "dingtalk":
@@ -81,13 +52,6 @@ def robot_message(fmt: str, title: str, text: str) -> dict[str, Any]:
     if fmt == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": text}}
     raise ValueError(f"unknown webhook format {fmt!r}; use one of {FORMATS}")
-
-
-def format_payload(alert: Alert, fmt: str, event: str = "created", base_url: str = ""
-                   ) -> dict[str, Any]:
-    if fmt == "json":
-        return alert_json(alert, event)
-    return robot_message(fmt, *_markdown(alert, event, base_url))
 
 
 def webhook_targets(settings: Any) -> list[tuple[str, str]]:
@@ -109,15 +73,6 @@ def enqueue_messages(session: Session, targets: Sequence[tuple[str, str]],
             for url, fmt in targets]
     session.add_all(rows)
     return rows
-
-
-def enqueue(session: Session, alert: Alert, targets: Sequence[tuple[str, str]],
-            event: str = "created", now: datetime | None = None, base_url: str = ""
-            ) -> list[WebhookOutbox]:
-    """The alert's message to every target, in the outbox."""
-    return enqueue_messages(session, targets,
-                            lambda fmt: format_payload(alert, fmt, event, base_url),
-                            alert_id=alert.id, now=now)
 
 
 def backoff(attempts: int, base_s: float) -> timedelta:
@@ -143,7 +98,7 @@ def deliver_due(session: Session, now: datetime | None = None, *, post: Poster =
                 row.status = "failed"
             else:
                 row.next_attempt_at = now + backoff(row.attempts, backoff_s)
-            log.warning("alert webhook failed", extra={
+            log.warning("webhook failed", extra={
                 "url": row.url, "outbox_id": row.id, "attempt": row.attempts,
                 "error": row.last_error})
             continue
@@ -154,5 +109,5 @@ def deliver_due(session: Session, now: datetime | None = None, *, post: Poster =
     return rows
 
 
-__all__ = ["FORMATS", "alert_json", "backoff", "deliver_due", "enqueue", "enqueue_messages",
-           "format_payload", "http_post", "robot_message", "webhook_targets"]
+__all__ = ["FORMATS", "backoff", "deliver_due", "enqueue_messages", "http_post",
+           "robot_message", "webhook_targets"]
