@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jinghai.accounts.models import Role, User
-from jinghai.notify.webhooks import enqueue_messages, robot_message, webhook_targets
 from jinghai.audit.models import AuditEvent
 from jinghai.audit.service import record
 from jinghai.brief.queries import Brief, daily_brief
 from jinghai.db import session_scope, utcnow
+from jinghai.notify.webhooks import enqueue_messages, robot_message, webhook_targets
 from jinghai.supervision.records import fmt
 from jinghai.supervision.worker import local_time_of
 
