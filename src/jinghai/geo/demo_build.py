@@ -15,6 +15,7 @@ law-of-the-sea sense).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import shapely
 from shapely.geometry import Point, box
@@ -135,13 +136,11 @@ def build_demo_zones() -> list[Zone]:
     return zones
 
 
-def main() -> None:
+def write_demo_zones(path: Path = DEMO_ZONES_PATH) -> Path:
+    """Write the demo geography as GeoJSON (``jinghai zones build-demo``)."""
     zones = build_demo_zones()
     data = zones_to_geojson(zones)
     data["name"] = "Beilun demo geography (illustrative; see geo/data/SOURCES.md)"
-    DEMO_ZONES_PATH.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                               encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    return path
