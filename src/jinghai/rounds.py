@@ -88,7 +88,8 @@ def start_ais(factory: Factory, settings: Any) -> tuple[AisRuntime, LiveRunner |
     live = None
     if settings.ais_feeds:
         try:
-            live = LiveRunner(lambda: session_scope(factory), settings)
+            live = LiveRunner(lambda: session_scope(factory), settings,
+                              decide_early=settings.live_decide_early)
             live.attach()
         except Exception:
             log.exception("live detection did not start")

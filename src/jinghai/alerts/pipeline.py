@@ -13,6 +13,12 @@ end with identical alerts.
 Batch reads the store one UTC day (or one time window) at a time
 (:mod:`jinghai.detect.windows`) and feeds the same detector objects on, so their state
 crosses midnight: a transfer from 23:40 to 00:30 is one event.
+
+Live detection does not wait for a detector's time slot to close before it speaks: after
+every batch it asks a copy of each detector what it would decide with the time known so
+far (:meth:`jinghai.detect.base.Detector.probe`), so a zone entry is an alert on the
+position that enters and a duration condition on the first position after the duration;
+the detectors themselves still decide slot by slot, so the final events are the batch's.
 """
 
 from __future__ import annotations
@@ -231,7 +237,9 @@ def run_partitioned(store_root: Path, start: datetime, end: datetime,
 
 # -- live --------------------------------------------------------------------------------
 class LiveRunner:
-    """Feeds every batch of new positions to the suite and records what changed.
+    """Feeds every batch of new positions to the suite and records what changed, and what
+    a decision at the latest position would find (``decide_early``): a finding is an alert
+    with the batch that shows it, not at the end of the detectors' time slot.
 
     Attach with :meth:`attach` (through ``jinghai.ais.runtime.register_live_consumer``
     once the live runtime exists) or call :meth:`on_positions` with each new batch (a
@@ -241,7 +249,7 @@ class LiveRunner:
 
     def __init__(self, session_scope: SessionScope, settings: Any = None, *,
                  suite: dict[str, Detector] | None = None, config: Any = None,
-                 reports_every_s: float = 60.0) -> None:
+                 reports_every_s: float = 60.0, decide_early: bool = True) -> None:
         self._scope = session_scope
         self._settings = settings
         self._history = StaticHistory()
@@ -258,6 +266,9 @@ class LiveRunner:
                                  else AlertConfig())
         self._lock = threading.Lock()
         self._reports_every_s = reports_every_s
+        # Record what a decision now would find (Detector.probe) with every batch, instead
+        # of waiting for the detectors' slot to close: alerts in seconds, not a minute.
+        self.decide_early = decide_early
         self._reports_at = time.monotonic()
         self.positions = 0
         self.failures = 0
@@ -288,9 +299,12 @@ class LiveRunner:
                 self._note_static(table)
                 for det in self.suite.values():
                     changed += det.feed(table)
+                if self.decide_early:
+                    for det in self.suite.values():
+                        changed += det.probe()
                 self.positions += len(table)
                 self._unflushed = True
-                self._record(changed)
+                self._record(list({e.id: e for e in changed}.values()))
             except Exception:
                 self.failures += 1
                 log.exception("live detection batch failed")
