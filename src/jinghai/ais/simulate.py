@@ -39,9 +39,12 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import numpy as np
+import pyarrow as pa
 import shapely
 from pyais.encode import encode_dict
+from pyais.stream import IterMessages
 
+from jinghai.ais.schema import POSITION_SCHEMA
 from jinghai.geo.coast import default_coastline
 from jinghai.geo.metric import KNOT_MS, haversine_m, offset_lonlat
 
@@ -746,3 +749,22 @@ def serve_feed(host: str = "127.0.0.1", port: int = 0, speed: float = 1.0, *,
     """Start the simulated feed in background threads; returns the running server (its
     ``port`` is the bound one when 0 was asked). Stop it with ``.stop()``."""
     return FeedServer(host, port, speed=speed, sim=sim).start()
+
+
+def decoded_positions(lines: Iterable[str]) -> pa.Table:
+    """The feed's sentences decoded with plain pyais into the position contract, one row per
+    receiver (no de-duplication): a reference independent of our own decoder, for tests and
+    tools that want to check what the feed says."""
+    rows = []
+    for msg in IterMessages.from_strings(list(lines)):
+        m = msg.decode()
+        if m.msg_type not in (1, 2, 3, 18):
+            continue
+        tb = msg.tag_block
+        tb.init()
+        rows.append({"mmsi": m.mmsi, "lon": m.lon, "lat": m.lat, "sog": m.speed,
+                     "cog": m.course, "heading": m.heading,
+                     "nav_status": getattr(m, "status", 15), "msg_type": m.msg_type,
+                     "ts": datetime.fromtimestamp(int(tb.receiver_timestamp), UTC),
+                     "receivers": tb.source_station})
+    return pa.Table.from_pylist(rows, schema=POSITION_SCHEMA)
