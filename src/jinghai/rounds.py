@@ -84,9 +84,8 @@ async def background_rounds(factory: Factory, settings: Any,
 def start_ais(factory: Factory, settings: Any) -> tuple[AisRuntime, LiveRunner | None]:
     """The AIS runtime, and live detection attached to it when feeds are configured (a
     failure to start detection is logged: the map still runs)."""
-    runtime = AisRuntime(settings, factory).start()
     live = None
-    if settings.ais_feeds:
+    if settings.ais_feeds:  # attached before the feeds start: it misses no batch
         try:
             live = LiveRunner(lambda: session_scope(factory), settings,
                               decide_early=settings.live_decide_early)
@@ -94,7 +93,7 @@ def start_ais(factory: Factory, settings: Any) -> tuple[AisRuntime, LiveRunner |
         except Exception:
             log.exception("live detection did not start")
             live = None
-    return runtime, live
+    return AisRuntime(settings, factory).start(), live
 
 
 def stop_ais(runtime: AisRuntime | None, live: LiveRunner | None) -> None:
