@@ -3,7 +3,7 @@
 Kept in the package so the shipped file can be regenerated and reviewed: every shape below
 is derived from the GSHHS coastline plus a few hand-placed seeds. It is DEMO data: the
 places are real Beilun names, but boundaries, anchorage outlines and the responsible persons
-(fictional names) are illustrative, not official. Run ``python -m jinghai.geo.demo_build``.
+(fictional names) are illustrative, not official. Run ``jinghai zones build-demo``.
 
 Layers (梯次管理), measured in UTM 51N from the GSHHS coast, inside the jurisdiction box:
 coastal land = land within 2 km of the coast; shoreline = water within 1 km of land;
