@@ -34,7 +34,11 @@ def iter_days(store_root: Path, start: datetime, end: datetime) -> Iterator[pa.T
     ts_type = dataset.schema.field("ts").type
     lo = pa.scalar(start.astimezone(UTC), type=ts_type)
     hi = pa.scalar(end.astimezone(UTC), type=ts_type)
+    stored = set(store_days(store_root))  # days with no partition are not read
     while day <= last:
+        if day not in stored:
+            day += timedelta(days=1)
+            continue
         flt = ((ds.field("day") == day.isoformat()) & (ds.field("ts") >= lo)
                & (ds.field("ts") < hi))
         table = dataset.to_table(filter=flt)
@@ -59,8 +63,12 @@ def iter_windows(store_root: Path, start: datetime, end: datetime,
     ts_type = dataset.schema.field("ts").type
     t = start.astimezone(UTC)
     end = end.astimezone(UTC)
+    stored = set(store_days(store_root))
     while t < end:
         midnight = datetime.combine(t.date() + timedelta(days=1), datetime.min.time(), UTC)
+        if t.date() not in stored:  # a day with no partition: on to the next
+            t = min(midnight, end)
+            continue
         hi = min(t + window, midnight, end)
         flt = ((ds.field("day") == t.date().isoformat())
                & (ds.field("ts") >= pa.scalar(t, type=ts_type))
