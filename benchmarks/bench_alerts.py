@@ -20,9 +20,9 @@ from jinghai.accounts.service import add_user
 from jinghai.ais.ingest import Ingestor
 from jinghai.ais.store import PositionStore
 from jinghai.alerts.models import Alert
+from jinghai.alerts.pipeline import LiveRunner, build_suite
 from jinghai.db import make_engine, make_session_factory, session_scope
 from jinghai.detect import synthetic as s
-from jinghai.detect.runner import LiveRunner, build_suite
 from jinghai.geo.service import seed_demo_zones
 from jinghai.migrate import upgrade
 from jinghai.org.service import init_operation

@@ -52,7 +52,7 @@ def write_store(root: Path, vessels: int, hours: float, part_min: int) -> int:
 
 def phase(root: Path, hours: float, window_min: int) -> dict:
     from jinghai.detect import Fleet, build_detectors
-    from jinghai.detect.runner import iter_days, iter_windows
+    from jinghai.detect.windows import iter_days, iter_windows
     from jinghai.geo import ZoneIndex, load_demo_zones
 
     suite = build_detectors(ZoneIndex(load_demo_zones()), Fleet())

@@ -11,7 +11,7 @@ negatives   fly-bys, a parallel transit, pair trawlers, eight ships at anchor at
             at harbour speed, through traffic.
 
 Batch: a fresh data directory, ``jinghai init`` (nothing else), ``jinghai ais ingest FILE``,
-``python -m jinghai.detect.runner --from … --to …`` — the real CLI in subprocesses; then
+``jinghai detect run --from … --to …`` — the real CLI in subprocesses; then
 the alerts in the database are scored. Live: another fresh ``jinghai init``, the same lines
 through the AIS Ingestor whose listener drives the LiveRunner (the path ``jinghai serve``
 uses for a feed), flushed at the end of the feed; scored the same way.
@@ -307,7 +307,7 @@ def batch(nmea: Path, work: Path, layers: bool = True) -> tuple[list, float]:
         for layer in ("gfw_anchorages", "wpi_ports"):
             _run([str(BIN / "jinghai"), "zones", "off", layer, "--layer"], env)
     _run([str(BIN / "jinghai"), "ais", "ingest", str(nmea)], env)
-    out = _run([sys.executable, "-m", "jinghai.detect.runner", "--from",
+    out = _run([str(BIN / "jinghai"), "detect", "run", "--from",
                 START.date().isoformat(), "--to", (END + timedelta(days=1)).date().isoformat()],
                env)
     print("  runner:", out.strip())
@@ -318,7 +318,7 @@ def live(lines: list[str], work: Path) -> tuple[list, float]:
     from jinghai.ais.ingest import Ingestor
     from jinghai.ais.store import PositionStore
     from jinghai.db import make_engine, make_session_factory, session_scope
-    from jinghai.detect.runner import LiveRunner
+    from jinghai.alerts.pipeline import LiveRunner
 
     data = work / "live"
     env = _env(data)
@@ -390,7 +390,7 @@ def main() -> int:
             print(f"  - {n}")
         b_alerts, b_s = batch(nmea, work)
         l_alerts, l_s = live(lines, work)
-        ok_b = report("batch: jinghai init; jinghai ais ingest; python -m jinghai.detect.runner",
+        ok_b = report("batch: jinghai init; jinghai ais ingest; jinghai detect run",
                       score(b_alerts, truth), b_s)
         ok_l = report("live: Ingestor → LiveRunner, flushed at the end of the feed",
                       score(l_alerts, truth), l_s)

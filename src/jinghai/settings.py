@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     webhook_urls: list[str] = Field(default_factory=list)
     # Detection and alerts (jinghai.detect, jinghai.alerts)
     detector_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Live detection records what a decision at the latest position would find with every
+    # batch (alerts in seconds); off, findings wait for the end of the detectors' 60 s slot
+    live_decide_early: bool = True
     alert_escalation_minutes: int = 15
     alert_webhooks: list[WebhookTarget] = Field(default_factory=list)
     alert_worker: bool = True

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jinghai.detect.runner import build_suite
+from jinghai.alerts.pipeline import build_suite
 from jinghai.detect.suite import run_all
 from jinghai.geo.layers import ANCHORAGES_PATH
 from jinghai.geo.metric import haversine_m, offset_lonlat

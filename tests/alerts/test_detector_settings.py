@@ -12,8 +12,8 @@ from jinghai.alerts.detector_settings import (
     reset_detector_params,
     save_detector_params,
 )
+from jinghai.alerts.pipeline import LiveRunner, build_suite
 from jinghai.audit.models import AuditEvent
-from jinghai.detect.runner import LiveRunner, build_suite
 from jinghai.errors import InvalidInput, PermissionDenied
 
 SETTINGS = type("S", (), {"own_mmsis": [], "detector_params": {"encounter": {

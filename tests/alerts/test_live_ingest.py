@@ -13,7 +13,7 @@ from sqlalchemy import select
 from jinghai.ais.ingest import Ingestor
 from jinghai.ais.store import PositionStore
 from jinghai.alerts.models import Alert
-from jinghai.detect.runner import LiveRunner, build_suite, run_batch
+from jinghai.alerts.pipeline import LiveRunner, build_suite, run_batch
 
 from .test_runner import SETTINGS_OWN, _alerts
 

@@ -27,7 +27,8 @@ from jinghai.ais.schema import POSITION_SCHEMA
 from jinghai.ais.sources import iter_file_lines
 from jinghai.ais.store import PositionStore
 from jinghai.alerts.models import Alert, AlertEvent, AlertFold, AlertRoute
-from jinghai.detect.runner import build_suite, run_batch, store_days
+from jinghai.alerts.pipeline import build_suite, run_batch
+from jinghai.detect.windows import store_days
 from jinghai.geo.service import seed_demo_zones
 from jinghai.notify.models import Notification, WebhookOutbox
 

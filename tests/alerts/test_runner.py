@@ -9,8 +9,9 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from jinghai.alerts.models import Alert
+from jinghai.alerts.pipeline import LiveRunner, build_suite, run_batch
 from jinghai.detect import synthetic as s
-from jinghai.detect.runner import LiveRunner, build_suite, iter_days, run_batch, store_days
+from jinghai.detect.windows import iter_days, store_days
 
 SETTINGS_OWN = type("S", (), {"own_mmsis": [s.PATROL], "detector_params": {},
                               "alert_webhooks": [], "webhook_urls": [],
@@ -92,7 +93,7 @@ def test_live_equals_batch_through_the_database(session, beilun, store, scope) -
 
 
 def test_zone_and_settings_parameters_reach_the_detectors(session, operation) -> None:
-    from jinghai.detect.runner import build_suite
+    from jinghai.alerts.pipeline import build_suite
     from jinghai.geo.models import ZoneRecord
     from jinghai.geo.service import seed_demo_zones
 

@@ -22,7 +22,7 @@ from jinghai.detect.partition import (
     run_local,
     start_state,
 )
-from jinghai.detect.runner import iter_days
+from jinghai.detect.windows import iter_days
 from jinghai.geo import ZoneIndex, load_demo_zones
 
 SCHEMA = pa.schema([

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from jinghai.detect.runner import iter_days, iter_windows
+from jinghai.detect.windows import iter_days, iter_windows
 
 from .test_partition import _suite, scenario, store  # noqa: F401 - module fixtures
 

@@ -1,6 +1,6 @@
 """Live AIS inside the web app: feeds → ingestor → store, and the live picture.
 
-The web app's lifespan (see ``jinghai.web.routes.map``) starts one :class:`AisRuntime`:
+The web app's lifespan (see :mod:`jinghai.rounds`) starts one :class:`AisRuntime`:
 
 * always a :class:`~jinghai.ais.live.LiveTracker`, seeded from the store's latest
   positions, so the map shows where vessels were last seen even with no feed running;
@@ -27,6 +27,8 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from jinghai.ais.live import LiveTracker, RegistryRef
+from jinghai.ais.models import AisVessel
+from jinghai.ais.store import PositionStore
 from jinghai.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -87,23 +89,15 @@ def load_registry(session) -> dict[int, RegistryRef]:
 
 
 def load_names(session, mmsis: list[int] | None = None) -> dict[int, str | None]:
-    """Names vessels give themselves over AIS (``AisVessel``), if the table exists."""
-    try:
-        from jinghai.ais.models import AisVessel
-    except ImportError:
-        return {}
+    """Names vessels give themselves over AIS (``AisVessel``)."""
     query = select(AisVessel.mmsi, AisVessel.name)
     if mmsis is not None:
         query = query.where(AisVessel.mmsi.in_(mmsis))
     return {int(m): n for m, n in session.execute(query)}
 
 
-def open_store(settings: Settings):
-    """The Parquet position store, or None while the store module is not installed."""
-    try:
-        from jinghai.ais.store import PositionStore
-    except ImportError:
-        return None
+def open_store(settings: Settings) -> PositionStore:
+    """The Parquet position store."""
     return PositionStore(settings.resolved_ais_store_dir())
 
 

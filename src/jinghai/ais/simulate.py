@@ -751,30 +751,6 @@ def serve_feed(host: str = "127.0.0.1", port: int = 0, speed: float = 1.0, *,
     return FeedServer(host, port, speed=speed, sim=sim).start()
 
 
-def main(argv: list[str] | None = None) -> None:
-    """``python -m jinghai.ais.simulate --port 10110``: the demo feed on its own, e.g. for
-    ``jinghai ais listen tcp://127.0.0.1:10110`` or another AIS client."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description="Simulated Beilun AIS feed (NMEA over TCP)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=10110)
-    parser.add_argument("--speed", type=float, default=1.0, help="clock speed-up")
-    parser.add_argument("--seed", type=int, default=20261129)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO)
-    server = serve_feed(args.host, args.port, args.speed, sim=Simulation(seed=args.seed))
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-
-
-if __name__ == "__main__":
-    main()
-
-
 def decoded_positions(lines: Iterable[str]) -> pa.Table:
     """The feed's sentences decoded with plain pyais into the position contract, one row per
     receiver (no de-duplication): a reference independent of our own decoder, for tests and

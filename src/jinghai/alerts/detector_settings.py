@@ -49,6 +49,24 @@ def effective_overrides(session: Session, settings: Any = None) -> dict[str, dic
     return merged
 
 
+def detector_params(overrides: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """Params dataclasses from overrides (``{name: {field: value}}``, as the settings and
+    the office give them); unknown names or fields are an error, so a typo in the settings
+    is not silently ignored."""
+    defaults = default_params()
+    out: dict[str, Any] = {}
+    for name, fields in (overrides or {}).items():
+        if name not in defaults:
+            raise InvalidInput(f"detector_params: unknown detector {name!r}")
+        base = defaults[name]
+        known = {f.name for f in dataclasses.fields(base)}
+        bad = set(fields) - known
+        if bad:
+            raise InvalidInput(f"detector_params.{name}: unknown fields {sorted(bad)}")
+        out[name] = dataclasses.replace(base, **fields)
+    return out
+
+
 def _show(value: Any, unit: str = "") -> str:
     """A parameter value as the office reads it (Chinese, with its unit)."""
     if isinstance(value, bool):
@@ -73,8 +91,6 @@ def settings_rows(session: Session, settings: Any = None) -> list[dict[str, Any]
     """Every detector with every parameter as the settings page shows it: Chinese name,
     current and default value with the unit, what it means and where the default comes
     from (all declared by the detectors, see ``jinghai.detect.registry``)."""
-    from jinghai.detect.runner import detector_params
-
     effective = detector_params(effective_overrides(session, settings))
     out = []
     for name, det in DETECTORS.items():

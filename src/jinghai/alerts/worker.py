@@ -1,13 +1,10 @@
-"""The alerts' background work inside the web app: escalate overdue red alerts and deliver
-the webhook outbox, every ``alert_worker_interval_s`` seconds.
-
-Database work runs in a worker thread (``asyncio.to_thread``) so the event loop keeps
-serving pages; a failed round is logged and the next one runs as usual.
+"""The alerts' round of background work: escalate overdue red alerts and deliver the
+webhook outbox. The web app runs it every ``alert_worker_interval_s`` seconds beside the
+other domains' rounds (see :mod:`jinghai.rounds`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -31,34 +28,3 @@ def run_once(factory: sessionmaker[Session], settings: Any) -> tuple[int, int]:
         tried = deliver_due(s, now, max_attempts=settings.webhook_max_attempts,
                             backoff_s=settings.webhook_backoff_s)
     return len(escalated), len(tried)
-
-
-async def alert_worker(factory: sessionmaker[Session], settings: Any) -> None:
-    while True:
-        await asyncio.sleep(settings.alert_worker_interval_s)
-        try:
-            await asyncio.to_thread(run_once, factory, settings)
-        except Exception:
-            log.exception("alert worker round failed")
-        try:
-            await asyncio.to_thread(overdue_round, factory, settings)
-        except Exception:
-            log.exception("patrol overdue round failed")
-
-
-def overdue_round(factory: sessionmaker[Session], settings: Any) -> int:
-    """Landing points overdue for a patrol, told to their sub-districts (once a day each)."""
-    from jinghai.notify.webhooks import webhook_targets
-    from jinghai.patrol.service import notify_overdue
-
-    today = utcnow().astimezone(settings.tz).date()
-    with session_scope(factory) as s:
-        return notify_overdue(s, today, targets=webhook_targets(settings))
-
-
-def start_live_detection(factory: sessionmaker[Session], settings: Any) -> Any:
-    """Attach a :class:`LiveRunner` to the live AIS runtime when one exists."""
-    from jinghai.detect.runner import LiveRunner
-
-    runner = LiveRunner(lambda: session_scope(factory), settings)
-    return runner if runner.attach() else None

@@ -4,7 +4,6 @@ that the next round finds. Here, above supervision, because the brief reads ever
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +15,7 @@ from jinghai.accounts.models import Role, User
 from jinghai.audit.models import AuditEvent
 from jinghai.audit.service import record
 from jinghai.brief.queries import Brief, daily_brief
-from jinghai.db import session_scope, utcnow
+from jinghai.db import session_scope
 from jinghai.notify.webhooks import enqueue_messages, robot_message, webhook_targets
 from jinghai.supervision.records import fmt
 from jinghai.supervision.worker import local_time_of
@@ -60,12 +59,3 @@ def run_once(factory: sessionmaker[Session], settings: Any, now: datetime) -> No
     if push_at is not None and now.astimezone(settings.tz).time() >= push_at:
         with session_scope(factory) as s:
             push_brief(s, settings, now)
-
-
-async def brief_worker(factory: sessionmaker[Session], settings: Any) -> None:
-    while True:
-        await asyncio.sleep(settings.alert_worker_interval_s)
-        try:
-            await asyncio.to_thread(run_once, factory, settings, utcnow())
-        except Exception:
-            log.exception("brief push round failed")

@@ -122,6 +122,29 @@ def listen(
     _print_stats(url, ingestor.stats)
 
 
+@app.command("simulate")
+def simulate(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP 端口")] = 10110,
+    speed: Annotated[float, typer.Option(help="时钟倍速")] = 1.0,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 20261129,
+    seconds: Annotated[float, typer.Option(help="运行秒数（0 为一直运行）")] = 0,
+) -> None:
+    """在本地 TCP 端口上提供模拟的北仑 AIS 数据流（NMEA），供 jinghai ais listen 或其他客户端接收。"""
+    from jinghai.ais.simulate import Simulation, serve_feed
+
+    server = serve_feed(host, port, speed, sim=Simulation(seed=seed))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    console.print(f"模拟数据流 tcp://{host}:{server.port} …（Ctrl+C 停止）")
+    try:
+        stop.wait(seconds or None)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 @app.command("compact")
 def compact(
     store_dir: Annotated[Path | None, typer.Option("--store", help="位置库目录")] = None,

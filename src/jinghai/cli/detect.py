@@ -1,7 +1,7 @@
 """``jinghai detect run``: every detector over a period of the AIS store, into alerts.
 
 Without a Dask scheduler (``--scheduler`` or ``JINGHAI_DASK_SCHEDULER``) the run is the
-single-process :func:`jinghai.detect.runner.run_batch`; with one, the work is partitioned
+single-process :func:`jinghai.alerts.pipeline.run_batch`; with one, the work is partitioned
 by vessel shard, spatial tile and day (:mod:`jinghai.detect.partition`) and runs on the
 cluster, with the same events.
 """
@@ -39,8 +39,8 @@ def run(
         "--window-min", min=1, help="单机运行时按此时长（分钟）分段读入，内存随时段而非整天")] = 60,
 ) -> None:
     """运行全部检测器并把发现记录为预警。"""
+    from jinghai.alerts.pipeline import run_batch, run_partitioned
     from jinghai.db import make_engine, make_session_factory, session_scope
-    from jinghai.detect.runner import run_batch, run_partitioned
     from jinghai.errors import JinghaiError
 
     t0, t1 = _when(start), _when(end)

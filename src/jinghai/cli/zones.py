@@ -182,3 +182,15 @@ def load_defaults_cmd() -> None:
     except JinghaiError as exc:
         raise _fail(exc) from exc
     typer.echo(f"已载入 {n} 个默认区域")
+
+
+@app.command("build-demo")
+def build_demo_cmd(
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="输出文件；缺省写入随软件提供的演示区域文件")] = None,
+) -> None:
+    """由海岸线和手工选定的种子点重新生成演示用北仑地理区域（GeoJSON）。"""
+    from jinghai.geo.demo_build import write_demo_zones
+
+    path = write_demo_zones(output) if output else write_demo_zones()
+    typer.echo(f"已写入 {path}")

@@ -19,6 +19,7 @@ which keeps the Python loop small while numpy does the per-position work.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from abc import ABC, abstractmethod
@@ -103,6 +104,10 @@ class Detector(ABC):
     kinds: ClassVar[dict[str, str]] = {}
     routes: ClassVar[tuple[Route, ...]] = ()
     Params: ClassVar[type[DetectorParams]] = DetectorParams
+    #: Attributes a probe's copy shares with the detector instead of copying: inputs that
+    #: processing reads but never changes (subclasses add theirs).
+    _shared_in_probe: ClassVar[tuple[str, ...]] = ("params", "zones", "fleet",
+                                                   "params_snapshot")
 
     def __init__(self, params: DetectorParams | None = None, *,
                  zones: ZoneIndex | Iterable[Zone] | None = None,
@@ -162,6 +167,30 @@ class Detector(ABC):
 
     def events(self) -> list[Event]:
         return sorted(self._events.values(), key=lambda e: (e.start, e.id))
+
+    def probe(self) -> list[Event]:
+        """Live: the events a decision *now* would open, update or close, without deciding.
+
+        ``feed`` decides a slot only once the watermark has passed its end, so a live
+        finding would wait up to a slot (60 s) for positions that may not come. A probe
+        decides a copy of the detector on every buffered position up to the watermark
+        (time is then the watermark, not the slot's end: a silence is measured to the
+        latest position heard, never to a future instant) and returns what changed in the
+        copy; the detector itself is untouched, so what it later decides slot by slot, and
+        the events of a batch run, stay exactly as they were. A zone entry is thus seen on
+        the position that enters, a duration condition on the first position after the
+        duration. Event ids are deterministic, so the slot's own decision later updates
+        the same alert."""
+        if self._max_ts is None or not self._pending:
+            return []
+        watermark = self._max_ts - self._late_ms
+        if self._boundary is not None and watermark <= self._boundary:
+            return []
+        twin = copy.deepcopy(self, {id(getattr(self, a)): getattr(self, a)
+                                    for a in self._shared_in_probe if hasattr(self, a)})
+        twin._changed = {}
+        twin._advance(watermark)
+        return twin._take_changes()
 
     # -- machinery -------------------------------------------------------------------
     def _advance(self, new_boundary: int) -> None:

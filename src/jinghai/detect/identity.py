@@ -162,6 +162,7 @@ class IdentityAnomalyDetector(Detector):
         Route("identity_changes", ("sea_patrol",)),
     )
     Params: ClassVar[type[DetectorParams]] = IdentityParams
+    _shared_in_probe: ClassVar[tuple[str, ...]] = (*Detector._shared_in_probe, "_hist")
     params: IdentityParams
 
     def __init__(self, params: IdentityParams | None = None, *,

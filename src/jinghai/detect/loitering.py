@@ -142,6 +142,7 @@ class LoiteringDetector(Detector):
     kinds: ClassVar[dict[str, str]] = {"loitering": "海上徘徊"}
     routes: ClassVar[tuple[Route, ...]] = (Route("loitering", ("sea_patrol",)),)
     Params: ClassVar[type[DetectorParams]] = LoiteringParams
+    _shared_in_probe: ClassVar[tuple[str, ...]] = (*Detector._shared_in_probe, "coastline")
     params: LoiteringParams
 
     def __init__(self, params: LoiteringParams | None = None, *,

@@ -17,7 +17,7 @@ Two families of partitions, each a chain of one task per UTC day:
 
 A partition's days run in order, each task handing the detectors' state (pickled bytes, so
 a retried task starts from the same state) to the next: state crosses midnight exactly as
-in :func:`jinghai.detect.runner.run_batch`, and a task holds one day of one partition in
+in :func:`jinghai.alerts.pipeline.run_batch`, and a task holds one day of one partition in
 memory. Partitions are independent of each other: that is where the cores or machines
 work in parallel. Task descriptions are plain frozen dataclasses and the task functions
 plain top-level functions (:func:`start_state`, :func:`feed_day`, :func:`finish`);
@@ -141,9 +141,9 @@ def plan(store_root: Path | str, start: datetime, end: datetime, detector_names:
 def store_extent(store_root: Path | str, start: datetime, end: datetime
                  ) -> tuple[float, float, float, float] | None:
     """Bounding box of the valid positions of ``[start, end)`` (lon/lat columns only)."""
-    from jinghai.detect.runner import _dataset
+    from jinghai.detect.windows import open_dataset
 
-    dataset = _dataset(Path(store_root))
+    dataset = open_dataset(Path(store_root))
     if dataset is None:
         return None
     ts_type = dataset.schema.field("ts").type
@@ -175,9 +175,9 @@ def _grown(bbox: tuple[float, float, float, float], halo_m: float) -> tuple[floa
 def read_day(task: DayTask) -> pa.Table:
     """The task's positions, sorted by time: its day, its shard of vessels or its tile
     grown by the halo (the filter is pushed down to the Parquet reader)."""
-    from jinghai.detect.runner import _dataset
+    from jinghai.detect.windows import open_dataset
 
-    dataset = _dataset(Path(task.store_root))
+    dataset = open_dataset(Path(task.store_root))
     if dataset is None:
         return pa.table({})
     ts_type = dataset.schema.field("ts").type

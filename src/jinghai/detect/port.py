@@ -97,6 +97,7 @@ class PortVisitDetector(Detector):
     # it against the owners' reports
     kinds: ClassVar[dict[str, str]] = {"port_visit": "进出港（记录）"}
     Params: ClassVar[type[DetectorParams]] = PortVisitParams
+    _shared_in_probe: ClassVar[tuple[str, ...]] = (*Detector._shared_in_probe, "_ports")
     params: PortVisitParams
 
     def __init__(self, params: PortVisitParams | None = None, **kw: Any) -> None:
@@ -238,6 +239,8 @@ class UnreportedArrivalDetector(PortVisitDetector):
     routes: ClassVar[tuple[Route, ...]] = (
         Route("unreported_arrival", ("vessel_control",), severity="orange"),)
     Params: ClassVar[type[DetectorParams]] = UnreportedArrivalParams
+    _shared_in_probe: ClassVar[tuple[str, ...]] = (*PortVisitDetector._shared_in_probe,
+                                                   "_reports")
     params: UnreportedArrivalParams
 
     def __init__(self, params: UnreportedArrivalParams | None = None, *,

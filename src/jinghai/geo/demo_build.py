@@ -3,7 +3,7 @@
 Kept in the package so the shipped file can be regenerated and reviewed: every shape below
 is derived from the GSHHS coastline plus a few hand-placed seeds. It is DEMO data: the
 places are real Beilun names, but boundaries, anchorage outlines and the responsible persons
-(fictional names) are illustrative, not official. Run ``python -m jinghai.geo.demo_build``.
+(fictional names) are illustrative, not official. Run ``jinghai zones build-demo``.
 
 Layers (梯次管理), measured in UTM 51N from the GSHHS coast, inside the jurisdiction box:
 coastal land = land within 2 km of the coast; shoreline = water within 1 km of land;
@@ -15,6 +15,7 @@ law-of-the-sea sense).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import shapely
 from shapely.geometry import Point, box
@@ -135,13 +136,11 @@ def build_demo_zones() -> list[Zone]:
     return zones
 
 
-def main() -> None:
+def write_demo_zones(path: Path = DEMO_ZONES_PATH) -> Path:
+    """Write the demo geography as GeoJSON (``jinghai zones build-demo``)."""
     zones = build_demo_zones()
     data = zones_to_geojson(zones)
     data["name"] = "Beilun demo geography (illustrative; see geo/data/SOURCES.md)"
-    DEMO_ZONES_PATH.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                               encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    return path

@@ -5,14 +5,13 @@ reminders keep the day they were sent on each item. (The leader's brief is pushe
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from jinghai.db import session_scope, utcnow
+from jinghai.db import session_scope
 from jinghai.notify.webhooks import webhook_targets
 from jinghai.supervision.service import remind_overdue
 
@@ -33,12 +32,3 @@ def run_once(factory: sessionmaker[Session], settings: Any, now: datetime) -> No
     if remind_at is not None and local.time() >= remind_at:
         with session_scope(factory) as s:
             remind_overdue(s, local.date(), webhook_targets(settings), now=now)
-
-
-async def supervision_worker(factory: sessionmaker[Session], settings: Any) -> None:
-    while True:
-        await asyncio.sleep(settings.alert_worker_interval_s)
-        try:
-            await asyncio.to_thread(run_once, factory, settings, utcnow())
-        except Exception:
-            log.exception("supervision worker round failed")

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 
+from jinghai import rounds
 from jinghai.db import make_engine, make_session_factory
 from jinghai.errors import InvalidInput, JinghaiError, NotAuthenticated
 from jinghai.settings import Settings
@@ -60,40 +61,25 @@ def same_origin(request: Request) -> bool:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    """Background work for the app's lifetime: the alerts worker (escalation, webhook
-    outbox) and live detection when AIS feeds are configured."""
+    """Background work for the app's lifetime (composed in :mod:`jinghai.rounds`): the AIS
+    runtime with live detection when feeds are configured, and the domains' periodic rounds
+    (alerts, patrol, supervision)."""
     settings: Settings = app.state.settings
     # one limiter for the process's worker threads: set once the event loop runs
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+    factory = app.state.session_factory
+    runtime, live = await asyncio.to_thread(rounds.start_ais, factory, settings)
+    app.state.ais_runtime = runtime
+    app.state.live_detection = live
     tasks = []
     if settings.alert_worker:
-        from jinghai.alerts.worker import alert_worker
-
-        tasks.append(asyncio.create_task(alert_worker(app.state.session_factory, settings)))
-        from jinghai.supervision.worker import supervision_worker
-
-        tasks.append(asyncio.create_task(supervision_worker(app.state.session_factory,
-                                                            settings)))
-        from jinghai.brief.push import brief_worker
-
-        tasks.append(asyncio.create_task(brief_worker(app.state.session_factory, settings)))
-    live = None
-    if settings.ais_feeds:
-        from jinghai.alerts.worker import start_live_detection
-
-        try:
-            live = await asyncio.to_thread(
-                start_live_detection, app.state.session_factory, settings)
-        except Exception:
-            log.exception("live detection did not start")
-    app.state.live_detection = live
+        tasks.append(asyncio.create_task(rounds.background_rounds(factory, settings)))
     try:
         yield
     finally:
         for task in tasks:
             task.cancel()
-        if live is not None:
-            live.detach()  # the consumer list is the process's: leave no runner behind
+        await asyncio.to_thread(rounds.stop_ais, runtime, live)
 
 
 def create_app(settings: Settings, *, engine=None) -> FastAPI:

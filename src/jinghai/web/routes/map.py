@@ -2,18 +2,17 @@
 vessel's identity and registry record, its track from the store, search, map layers.
 
 Signed-in users only. The AIS runtime (feeds, ingestor, live tracker) lives for the app's
-lifetime through this router's lifespan, so the map works the moment the app is up.
+lifetime, started by the app's lifespan (:mod:`jinghai.rounds`), so the map works the
+moment the app is up.
 """
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
@@ -35,19 +34,7 @@ from jinghai.vessels.queries import (
 from jinghai.web.deps import CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
-
-@asynccontextmanager
-async def _lifespan(app: FastAPI):
-    runtime = AisRuntime(app.state.settings, app.state.session_factory)
-    await asyncio.to_thread(runtime.start)
-    app.state.ais_runtime = runtime
-    try:
-        yield
-    finally:
-        await asyncio.to_thread(runtime.stop)
-
-
-router = APIRouter(lifespan=_lifespan)
+router = APIRouter()
 register_nav("海图", "/map", {"office", "liaison", "viewer", "admin"})
 
 TZ = ZoneInfo("Asia/Shanghai")

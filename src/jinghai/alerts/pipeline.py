@@ -1,15 +1,24 @@
-"""Running the detectors over the AIS store (batch) and over the live feed, into alerts.
+"""The detection pipeline: the AIS store and the live feed through the detectors, into alerts.
 
-Both paths build the same suite from the same database facts (zones, the registry's
-fishing vessels, entry reports, the task force's own boats, parameters from settings) and
-hand every event to :func:`jinghai.alerts.service.record_event`, which keys alerts by the
-event's deterministic id. Because the detectors themselves give identical events whether
-fed at once or in pieces (see :mod:`jinghai.detect.base`), a re-run over the archive and
-the live service end with identical alerts.
+Batch and live build the same suite from the same database facts (zones, the registry's
+fishing vessels, entry and exit reports, the task force's own boats) and the same
+parameters — :func:`resolve_params` merges, in this order, the detectors' defaults, the
+server's ``detector_params`` setting, what the office saved on the settings page and the
+per-zone values kept on the zones — and hand every event to
+:func:`jinghai.alerts.service.record_events`, which keys alerts by the event's
+deterministic id. Because the detectors give identical events whether fed at once or in
+pieces (see :mod:`jinghai.detect.base`), a re-run over the archive and the live service
+end with identical alerts.
 
-Batch reads the store one UTC day partition at a time (``positions/day=YYYY-MM-DD``, the
-AIS contract) with :mod:`pyarrow.dataset` and feeds the same detector objects day after
-day, so their state crosses midnight: a transfer from 23:40 to 00:30 is one event.
+Batch reads the store one UTC day (or one time window) at a time
+(:mod:`jinghai.detect.windows`) and feeds the same detector objects on, so their state
+crosses midnight: a transfer from 23:40 to 00:30 is one event.
+
+Live detection does not wait for a detector's time slot to close before it speaks: after
+every batch it asks a copy of each detector what it would decide with the time known so
+far (:meth:`jinghai.detect.base.Detector.probe`), so a zone entry is an alert on the
+position that enters and a duration condition on the first position after the duration;
+the detectors themselves still decide slot by slot, so the final events are the batch's.
 """
 
 from __future__ import annotations
@@ -18,27 +27,35 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jinghai.ais.models import AisStaticChange, AisVessel
+from jinghai.ais.runtime import register_live_consumer, unregister_live_consumer
+from jinghai.alerts.detector_settings import detector_params, effective_overrides, settings_version
+from jinghai.alerts.service import AlertConfig, note_filed_reports, record_events
 from jinghai.detect.base import Detector
+from jinghai.detect.encounter import EncounterParams
 from jinghai.detect.events import Event
 from jinghai.detect.identity import IdentityAnomalyDetector
+from jinghai.detect.partition import make_plan, run_local
 from jinghai.detect.port import UnreportedArrivalDetector, UnreportedDepartureDetector
 from jinghai.detect.positions import Fleet
-from jinghai.detect.registry import default_params
 from jinghai.detect.suite import build_detectors
+from jinghai.detect.windows import iter_days, iter_windows
+from jinghai.geo.service import load_zones
+from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
+from jinghai.vessels.models import OUT_OF_ROSTER, FishingVessel
 
 log = logging.getLogger(__name__)
 
@@ -46,40 +63,21 @@ SessionScope = Callable[[], AbstractContextManager[Session]]
 
 
 # -- what the detectors need from the database -------------------------------------------
-def detector_params(overrides: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
-    """Params dataclasses from settings (``detector_params: {name: {field: value}}``);
-    unknown names or fields are an error, so a typo in the settings is not silently ignored."""
-    from jinghai.errors import InvalidInput
-
-    defaults = default_params()
-    out: dict[str, Any] = {}
-    for name, fields in (overrides or {}).items():
-        if name not in defaults:
-            raise InvalidInput(f"detector_params: unknown detector {name!r}")
-        base = defaults[name]
-        known = {f.name for f in dataclasses.fields(base)}
-        bad = set(fields) - known
-        if bad:
-            raise InvalidInput(f"detector_params.{name}: unknown fields {sorted(bad)}")
-        out[name] = dataclasses.replace(base, **fields)
-    return out
+def resolve_params(session: Session, settings: Any, zones: list[Any]) -> dict[str, Any]:
+    """Every detector's parameters, the one place they are merged: defaults, then the
+    server's ``detector_params`` setting, then the office's saved values (they win, field
+    by field), then per-zone values kept on the zones. Batch and live both build from it."""
+    return with_zone_params(detector_params(effective_overrides(session, settings)), zones)
 
 
 def load_fleet(session: Session, own_mmsis: list[int] | tuple[int, ...] = (),
                static: dict[int, dict[str, Any]] | None = None) -> Fleet:
     """Own boats from settings, fishing vessels from the registry, static facts from the
     registry (and from AIS static data once the sea-picture domain stores it)."""
-    from jinghai.vessels.models import OUT_OF_ROSTER, FishingVessel
-
     static = {int(k): dict(v) for k, v in (static or {}).items()}
-    try:
-        from jinghai.ais.models import AisVessel
-    except ImportError:
-        AisVessel = None
-    if AisVessel is not None:
-        for v in session.scalars(select(AisVessel)):
-            static.setdefault(int(v.mmsi), {"name": v.name, "callsign": v.callsign,
-                                   "ship_type": v.ship_type, "length": v.length})
+    for v in session.scalars(select(AisVessel)):
+        static.setdefault(int(v.mmsi), {"name": v.name, "callsign": v.callsign,
+                                        "ship_type": v.ship_type, "length": v.length})
     fishing = []
     for v in session.scalars(select(FishingVessel).where(FishingVessel.mmsi.is_not(None),
                                                          FishingVessel.status.not_in(OUT_OF_ROSTER))):
@@ -95,8 +93,6 @@ def load_fleet(session: Session, own_mmsis: list[int] | tuple[int, ...] = (),
 def static_times(session: Session, mmsis: Any = None) -> dict[int, int]:
     """When each vessel's static data was first received (epoch ms), from ``AisVessel``
     (created by the first static report; ``first_seen`` moves only with static reports)."""
-    from jinghai.ais.models import AisVessel
-
     q = select(AisVessel.mmsi, AisVessel.first_seen)
     if mmsis is not None:
         q = q.where(AisVessel.mmsi.in_([int(m) for m in mmsis]))
@@ -116,8 +112,6 @@ class StaticHistory:
         self._state: dict[int, dict[str, Any]] = {}
 
     def read(self, session: Session) -> pd.DataFrame:
-        from jinghai.ais.models import AisStaticChange
-
         rows: list[dict[str, Any]] = []
         q = (select(AisStaticChange).where(AisStaticChange.id > self.last_id,
                                            AisStaticChange.field.in_(self.FIELDS))
@@ -141,17 +135,13 @@ def build_suite(session: Session, settings: Any = None,
     """The detectors with today's database facts; ``static`` adds vessel facts known
     elsewhere (a recording's own static messages). ``history`` keeps the position in the
     static-change history for a live runner that reads on."""
-    from jinghai.alerts.detector_settings import effective_overrides
-    from jinghai.geo.service import load_zones
-    from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
-
     zones = load_zones(session)
-    params = detector_params(effective_overrides(session, settings))
+    params = resolve_params(session, settings, zones)
     history = history or StaticHistory()
     return build_detectors(
         zones, load_fleet(session, getattr(settings, "own_mmsis", []) or [], static),
         reports=entry_reports_for_detector(session),
-        exit_reports=exit_reports_for_detector(session), params=with_zone_params(params, zones),
+        exit_reports=exit_reports_for_detector(session), params=params,
         static_history=history.read(session), static_times=static_times(session))
 
 
@@ -159,8 +149,6 @@ def with_zone_params(params: dict[str, Any], zones: list[Any]) -> dict[str, Any]
     """Per-zone settings kept on the zones themselves (the office edits them with the
     geography): ``encounter_max_distance_m`` on a zone tightens the encounter distance
     there (e.g. a busy channel), merged over what settings give."""
-    from jinghai.detect.encounter import EncounterParams
-
     per_zone = {z.id: float(z.properties["encounter_max_distance_m"]) for z in zones
                 if z.properties.get("encounter_max_distance_m") is not None}
     if not per_zone:
@@ -172,8 +160,6 @@ def with_zone_params(params: dict[str, Any], zones: list[Any]) -> dict[str, Any]
 
 def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
     """Reports filed since the suite was built (an owner reporting on arrival) count."""
-    from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
-
     for det in suite.values():
         if isinstance(det, UnreportedArrivalDetector):  # the departure detector is one too
             departures = isinstance(det, UnreportedDepartureDetector)
@@ -181,70 +167,6 @@ def refresh_reports(suite: dict[str, Detector], session: Session) -> None:
                        else entry_reports_for_detector)(session)
             fresh = type(det)(det.params, reports=reports, zones=det.zones, fleet=det.fleet)
             det._reports = fresh._reports
-
-
-# -- reading the store -------------------------------------------------------------------
-def _dataset(store_root: Path) -> ds.Dataset | None:
-    root = Path(store_root) / "positions"
-    if not root.exists():
-        return None
-    part = ds.partitioning(pa.schema([("day", pa.string())]), flavor="hive")
-    return ds.dataset(str(root), format="parquet", partitioning=part)
-
-
-def iter_days(store_root: Path, start: datetime, end: datetime) -> Iterator[pa.Table]:
-    """Positions in ``[start, end)`` one UTC day at a time, each sorted by time."""
-    dataset = _dataset(store_root)
-    if dataset is None:
-        return
-    day = start.astimezone(UTC).date()
-    last = (end.astimezone(UTC) - timedelta(microseconds=1)).date()
-    ts_type = dataset.schema.field("ts").type
-    lo = pa.scalar(start.astimezone(UTC), type=ts_type)
-    hi = pa.scalar(end.astimezone(UTC), type=ts_type)
-    while day <= last:
-        flt = ((ds.field("day") == day.isoformat()) & (ds.field("ts") >= lo)
-               & (ds.field("ts") < hi))
-        table = dataset.to_table(filter=flt)
-        if table.num_rows:
-            table = table.drop_columns([c for c in ("day",) if c in table.column_names])
-            yield table.take(pc.sort_indices(table, [("ts", "ascending")]))
-        day += timedelta(days=1)
-
-
-def iter_windows(store_root: Path, start: datetime, end: datetime,
-                 window: timedelta) -> Iterator[pa.Table]:
-    """Positions in ``[start, end)`` one time window at a time (never across a UTC day,
-    so each read touches one day partition), each sorted by time: fed in order to the same
-    detectors, they give the events of :func:`iter_days` while only one window is in
-    memory (the filter is pushed down to the Parquet reader: row groups outside the window
-    are not read)."""
-    if window <= timedelta(0):
-        raise ValueError("window must be positive")
-    dataset = _dataset(store_root)
-    if dataset is None:
-        return
-    ts_type = dataset.schema.field("ts").type
-    t = start.astimezone(UTC)
-    end = end.astimezone(UTC)
-    while t < end:
-        midnight = datetime.combine(t.date() + timedelta(days=1), datetime.min.time(), UTC)
-        hi = min(t + window, midnight, end)
-        flt = ((ds.field("day") == t.date().isoformat())
-               & (ds.field("ts") >= pa.scalar(t, type=ts_type))
-               & (ds.field("ts") < pa.scalar(hi, type=ts_type)))
-        table = dataset.to_table(filter=flt)
-        if table.num_rows:
-            table = table.drop_columns([c for c in ("day",) if c in table.column_names])
-            yield table.take(pc.sort_indices(table, [("ts", "ascending")]))
-        t = hi
-
-
-def store_days(store_root: Path) -> list[date]:
-    root = Path(store_root) / "positions"
-    if not root.exists():
-        return []
-    return sorted(date.fromisoformat(p.name[4:]) for p in root.glob("day=*") if p.is_dir())
 
 
 # -- batch -------------------------------------------------------------------------------
@@ -267,8 +189,6 @@ def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: S
     """Every detector over ``[start, end)`` of the store; every event into alerts.
     ``window``: read and feed the store in windows of that length instead of whole days
     (the same events; memory follows the window)."""
-    from jinghai.alerts.service import AlertConfig, record_events
-
     t0 = time.perf_counter()
     if suite is None:
         with session_scope() as s:
@@ -297,9 +217,6 @@ def run_partitioned(store_root: Path, start: datetime, end: datetime,
     """:func:`run_batch` cut into partitions (:mod:`jinghai.detect.partition`), run on the
     Dask cluster ``scheduler`` (an address or a ``distributed.Client``) or, without one,
     one partition after the other here; the same events, the same alerts."""
-    from jinghai.alerts.service import AlertConfig, record_events
-    from jinghai.detect.partition import make_plan, run_local
-
     t0 = time.perf_counter()
     if suite is None:
         with session_scope() as s:
@@ -320,7 +237,9 @@ def run_partitioned(store_root: Path, start: datetime, end: datetime,
 
 # -- live --------------------------------------------------------------------------------
 class LiveRunner:
-    """Feeds every batch of new positions to the suite and records what changed.
+    """Feeds every batch of new positions to the suite and records what changed, and what
+    a decision at the latest position would find (``decide_early``): a finding is an alert
+    with the batch that shows it, not at the end of the detectors' time slot.
 
     Attach with :meth:`attach` (through ``jinghai.ais.runtime.register_live_consumer``
     once the live runtime exists) or call :meth:`on_positions` with each new batch (a
@@ -330,10 +249,7 @@ class LiveRunner:
 
     def __init__(self, session_scope: SessionScope, settings: Any = None, *,
                  suite: dict[str, Detector] | None = None, config: Any = None,
-                 reports_every_s: float = 60.0) -> None:
-        from jinghai.alerts.detector_settings import settings_version
-        from jinghai.alerts.service import AlertConfig
-
+                 reports_every_s: float = 60.0, decide_early: bool = True) -> None:
         self._scope = session_scope
         self._settings = settings
         self._history = StaticHistory()
@@ -350,6 +266,9 @@ class LiveRunner:
                                  else AlertConfig())
         self._lock = threading.Lock()
         self._reports_every_s = reports_every_s
+        # Record what a decision now would find (Detector.probe) with every batch, instead
+        # of waiting for the detectors' slot to close: alerts in seconds, not a minute.
+        self.decide_early = decide_early
         self._reports_at = time.monotonic()
         self.positions = 0
         self.failures = 0
@@ -380,9 +299,12 @@ class LiveRunner:
                 self._note_static(table)
                 for det in self.suite.values():
                     changed += det.feed(table)
+                if self.decide_early:
+                    for det in self.suite.values():
+                        changed += det.probe()
                 self.positions += len(table)
                 self._unflushed = True
-                self._record(changed)
+                self._record(list({e.id: e for e in changed}.values()))
             except Exception:
                 self.failures += 1
                 log.exception("live detection batch failed")
@@ -418,8 +340,6 @@ class LiveRunner:
             self.flush_if_quiet(quiet_s)
 
     def _record(self, events: list[Event]) -> None:
-        from jinghai.alerts.service import note_filed_reports, record_events
-
         with self._scope() as s:
             if time.monotonic() - self._reports_at >= self._reports_every_s:
                 refresh_reports(self.suite, s)
@@ -432,8 +352,6 @@ class LiveRunner:
     def _apply_new_params(self, session: Session) -> None:
         """When the office saved detector parameters, rebuild the detectors whose
         parameters changed (their open events start afresh); the others keep their state."""
-        from jinghai.alerts.detector_settings import settings_version
-
         version = settings_version(session)
         if version == self._params_version:
             return
@@ -447,8 +365,6 @@ class LiveRunner:
     def attach(self, quiet_s: float = 120.0, every_s: float = 10.0) -> bool:
         """Register with the live AIS runtime, and flush open work when the feed has been
         quiet for ``quiet_s`` seconds (checked every ``every_s``)."""
-        from jinghai.ais.runtime import register_live_consumer
-
         register_live_consumer(self.on_positions)
         self._stop.clear()
         self._watch = threading.Thread(target=self._watchdog, args=(quiet_s, every_s),
@@ -458,8 +374,6 @@ class LiveRunner:
 
     def detach(self) -> None:
         """Stop receiving batches (the app shutting down) and flush what is pending."""
-        from jinghai.ais.runtime import unregister_live_consumer
-
         unregister_live_consumer(self.on_positions)
         self._stop.set()
         if self._watch is not None:
@@ -471,42 +385,7 @@ class LiveRunner:
                 log.exception("live detection flush at shutdown failed")
 
 
-__all__ = ["LiveRunner", "RunResult", "StaticHistory", "build_suite", "detector_params",
-           "iter_days", "iter_windows", "load_fleet", "refresh_reports", "run_batch", "run_partitioned",
-           "static_times", "store_days", "with_zone_params"]
+__all__ = ["LiveRunner", "RunResult", "StaticHistory", "build_suite", "load_fleet",
+           "refresh_reports", "resolve_params", "run_batch", "run_partitioned", "static_times",
+           "with_zone_params"]
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m jinghai.detect.runner --from 2026-11-20 --to 2026-11-22``: a batch run
-    over the configured store (settings from the environment, as every entry point)."""
-    import argparse
-    import sys
-
-    from jinghai.db import make_engine, make_session_factory, session_scope
-    from jinghai.settings import Settings
-
-    ap = argparse.ArgumentParser(prog="python -m jinghai.detect.runner",
-                                 description="Run every detector over a period of the AIS "
-                                             "store and record the findings as alerts.")
-    ap.add_argument("--from", dest="start", required=True, help="UTC date or ISO time")
-    ap.add_argument("--to", dest="end", required=True, help="UTC date or ISO time (exclusive)")
-    args = ap.parse_args(argv)
-
-    def when(text: str) -> datetime:
-        t = datetime.fromisoformat(text)
-        return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-    settings = Settings()
-    engine = make_engine(settings.resolved_database_url())
-    factory = make_session_factory(engine)
-    result = run_batch(settings.resolved_ais_store_dir(), when(args.start), when(args.end),
-                       lambda: session_scope(factory), settings)
-    counts = ", ".join(f"{k} {len(v)}" for k, v in result.events.items() if v) or "none"
-    sys.stdout.write(f"{result.positions} positions, {result.event_count} events ({counts}), "
-                     f"{result.alerts} alerts recorded or updated, {result.seconds:.1f} s\n")
-    engine.dispose()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
