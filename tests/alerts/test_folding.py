@@ -99,7 +99,8 @@ def test_registry_boat_home_with_report_is_quiet(session, operation, office) -> 
     """Landing-point approach stays quiet for a registry boat returning to its own home
     port with its report filed; without the report, or at another boat's home, it is raised."""
     from jinghai.geo.service import seed_demo_zones
-    from jinghai.portcalls.service import PortReportInput, file_port_report
+    from jinghai.portcalls.schemas import PortReportIn
+    from jinghai.portcalls.service import file_port_report
     from jinghai.vessels.service import add_vessel
 
     seed_demo_zones(session)
@@ -107,7 +108,7 @@ def test_registry_boat_home_with_report_is_quiet(session, operation, office) -> 
         add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
                                      "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
                                      "home_port": home})
-    file_port_report(session, office, PortReportInput(
+    file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00801", direction="进港", port="郭巨", event_time=T0 + timedelta(minutes=30),
         crew_count=3), now=T0)
 

@@ -193,17 +193,18 @@ def test_precision_per_detector_by_week(session, zones, office) -> None:
 
 
 def test_a_late_entry_report_is_noted_on_the_open_alert(session, zones, office) -> None:
-    from jinghai.portcalls.service import PortReportInput, file_port_report
+    from jinghai.portcalls.schemas import PortReportIn
+    from jinghai.portcalls.service import file_port_report
     from jinghai.vessels.service import add_vessel
 
     add_vessel(session, office, {"registry_no": "浙甬渔00002", "name": "甬渔2",
                                  "mmsi": "412300002"})
     alert = record_event(session, make_event("unreported_arrival", (412300002,),
                                              zone_id="port-meishan", port="梅山港区"))
-    file_port_report(session, office, PortReportInput(
+    file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00002", direction="进港", port="北仑港", event_time=T0, crew_count=3),
         now=T0 + timedelta(hours=1))  # another port: not this visit
-    file_port_report(session, office, PortReportInput(
+    file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00002", direction="进港", port="梅山港区",
         event_time=T0 + timedelta(minutes=30), crew_count=3), now=T0 + timedelta(hours=1))
     note_filed_reports(session, now=T0 + timedelta(hours=1))

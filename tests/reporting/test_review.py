@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import Conflict, InvalidInput, PermissionDenied
-from jinghai.incidents.service import IncidentInput, open_incident, void_incident
+from jinghai.incidents.schemas import IncidentIn, VoidIn
+from jinghai.incidents.service import open_incident, void_incident
 from jinghai.notify.models import Notification
 from jinghai.reporting.export_pdf import render_pdf
 from jinghai.reporting.export_tabular import render_csv, render_json
@@ -36,6 +37,7 @@ from jinghai.reporting.service import (
     save_section,
     submit_nil,
 )
+from jinghai.schemas import parse
 
 DAY = date(2026, 11, 10)
 ON_TIME = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Beijing time
@@ -196,7 +198,7 @@ def test_locked_day_opened_for_one_unit_relocks_on_its_submission(session, offic
 def test_counted_figure_changed_after_submission_is_flagged_and_voiding_counts(
         session, office, make_liaison):
     transport = make_liaison("transport")
-    open_incident(session, transport, IncidentInput(
+    open_incident(session, transport, IncidentIn(
         kind="illegal_entry", persons=3, occurred_at=datetime(2026, 11, 10, 1, 0, tzinfo=UTC)))
     view = entry_view(session, transport, "transport", "case_handling", DAY)
     values = {f.key: str(f.computed) for f in view.fields}
@@ -204,7 +206,7 @@ def test_counted_figure_changed_after_submission_is_flagged_and_voiding_counts(
     assert save_section(session, transport, "transport", "case_handling", DAY, values,
                         submit=True, now=ON_TIME).submitted
     # 20:30: another incident after the 10:00 submission
-    late = open_incident(session, transport, IncidentInput(
+    late = open_incident(session, transport, IncidentIn(
         kind="illegal_entry", persons=2, occurred_at=AFTER))
     report = compile_daily_report(session, office, DAY)
     assert report.values["case_handling.illegal_entrants_today"] == 5
@@ -217,16 +219,16 @@ def test_counted_figure_changed_after_submission_is_flagged_and_voiding_counts(
     [src_json] = days[0]["sources"]["case_handling.illegal_entrants_today"]
     assert src_json["changed_after_submission"] is True and src_json["submitted"] == 3
 
-    with pytest.raises(InvalidInput):
-        void_incident(session, transport, late.id, "")
-    void_incident(session, transport, late.id, "重复录入")
+    with pytest.raises(InvalidInput, match="作废个案必须填写原因"):
+        parse(VoidIn, {"reason": " "})
+    void_incident(session, transport, late.id, VoidIn(reason="重复录入"))
     assert compile_daily_report(session, office, DAY).values[
         "case_handling.illegal_entrants_today"] == 3
     assert session.scalars(select(AuditEvent.reason).where(
         AuditEvent.entity_type == "incident", AuditEvent.action == "void")).all() == ["重复录入"]
 
     # the lock freezes the live count into the submitted figure, audited
-    open_incident(session, transport, IncidentInput(
+    open_incident(session, transport, IncidentIn(
         kind="illegal_entry", persons=1, occurred_at=AFTER))
     lock_day(session, office, DAY, confirm=True)
     report = compile_daily_report(session, office, DAY)

@@ -331,9 +331,10 @@ def close_alert(session: Session, user: User, alert_id: int, outcome: str, reaso
         raise Conflict("预警已关闭")
     old = alert.state
     if outcome == "clue":
-        from jinghai.cases.service import ClueInput, create_clue
+        from jinghai.cases.schemas import ClueIn
+        from jinghai.cases.service import create_clue
 
-        clue = create_clue(session, user, ClueInput(
+        clue = create_clue(session, user, ClueIn(
             source_kind="alert", source_detail=f"系统预警 #{alert.id}（{alert.kind_label}）",
             title=alert.title[:200], content=f"{alert.summary}\n船舶MMSI：" + "、".join(
                 str(v) for v in alert.vessels or []) + f"\n处置意见：{reason}",

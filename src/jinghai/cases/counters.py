@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.cases.models import Case, CaseMeasure, Clue, ClueLink, LineOfWork, Seizure
 from jinghai.cases.queries import local_day_bounds
-from jinghai.cases.service import GOODS
+from jinghai.cases.schemas import GOODS
 from jinghai.org.models import Unit
 from jinghai.org.service import sections_of_unit
 from jinghai.reporting.computed import register_counter
