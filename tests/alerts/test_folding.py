@@ -101,13 +101,15 @@ def test_registry_boat_home_with_report_is_quiet(session, operation, office) -> 
     from jinghai.geo.service import seed_demo_zones
     from jinghai.portcalls.schemas import PortReportIn
     from jinghai.portcalls.service import file_port_report
+    from jinghai.vessels.schemas import VesselIn
     from jinghai.vessels.service import add_vessel
 
     seed_demo_zones(session)
     for m, home in ((412300801, "郭巨"), (412300802, "郭巨"), (412300803, "梅山")):
-        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
-                                     "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
-                                     "home_port": home})
+        add_vessel(session, office, VesselIn.model_validate(
+            {"registry_no": f"浙甬渔{m % 100000:05d}",
+             "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
+             "home_port": home}))
     file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00801", direction="进港", port="郭巨", event_time=T0 + timedelta(minutes=30),
         crew_count=3), now=T0)

@@ -195,10 +195,12 @@ def test_precision_per_detector_by_week(session, zones, office) -> None:
 def test_a_late_entry_report_is_noted_on_the_open_alert(session, zones, office) -> None:
     from jinghai.portcalls.schemas import PortReportIn
     from jinghai.portcalls.service import file_port_report
+    from jinghai.vessels.schemas import VesselIn
     from jinghai.vessels.service import add_vessel
 
-    add_vessel(session, office, {"registry_no": "浙甬渔00002", "name": "甬渔2",
-                                 "mmsi": "412300002"})
+    add_vessel(session, office, VesselIn.model_validate(
+        {"registry_no": "浙甬渔00002", "name": "甬渔2",
+         "mmsi": "412300002"}))
     alert = record_event(session, make_event("unreported_arrival", (412300002,),
                                              zone_id="port-meishan", port="梅山港区"))
     file_port_report(session, office, PortReportIn(

@@ -24,6 +24,7 @@ from jinghai.portcalls.service import (
     revoke_owner_link,
 )
 from jinghai.schemas import parse
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -32,8 +33,9 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 @pytest.fixture()
 def fleet(session, office):
     seed_demo_zones(session)
-    return [add_vessel(session, office, {"registry_no": f"浙甬渔6012{i}", "name": f"甬渔{i}",
-                                         "mmsi": str(412300001 + i)}) for i in range(3)]
+    return [add_vessel(session, office, VesselIn.model_validate(
+        {"registry_no": f"浙甬渔6012{i}", "name": f"甬渔{i}",
+         "mmsi": str(412300001 + i)})) for i in range(3)]
 
 
 def test_form_report_resolves_vessel_port_and_local_time(session, office, fleet) -> None:
@@ -122,8 +124,9 @@ def test_detector_matches_filed_entry_reports(session, office) -> None:
     seed_demo_zones(session)
     sc = s.beilun_scenario()
     for m in (s.F_UNREPORTED, s.F_REPORTED):
-        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
-                                     "name": f"渔{m % 100}", "mmsi": str(m)})
+        add_vessel(session, office, VesselIn.model_validate(
+            {"registry_no": f"浙甬渔{m % 100000:05d}",
+             "name": f"渔{m % 100}", "mmsi": str(m)}))
     file_port_report(session, office, PortReportIn(
         vessel=str(s.F_REPORTED), direction="进港", port="北仑港",
         event_time=sc.t0 + timedelta(hours=3.9), crew_count=5), now=sc.t0)

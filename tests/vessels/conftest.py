@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 
@@ -14,12 +15,12 @@ def agri(make_liaison):
 
 @pytest.fixture()
 def vessel(session, agri):
-    return add_vessel(session, agri, {
+    return add_vessel(session, agri, VesselIn.model_validate({
         "registry_no": "浙甬渔60123", "name": "浙甬渔60123", "home_port": "郭巨",
         "mmsi": "412345678", "beidou_no": "BD1234567",
         "owner": {"kind": "个人", "name": "王海军", "phone": "13805741234",
                   "id_code": "330206197001011234"},
-    })
+    }))
 
 
 PASSWORD = "correct-horse-9"

@@ -14,6 +14,7 @@ from jinghai.accounts.service import add_user
 from jinghai.alerts.service import record_event
 from jinghai.db import make_session_factory, session_scope, utcnow
 from jinghai.geo.service import seed_demo_zones
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 from ..alerts.factories import make_event
@@ -144,8 +145,9 @@ def test_port_report_form_link_and_owner_page(client, login, app, alerts) -> Non
     factory = make_session_factory(app.state.engine)
     with session_scope(factory) as s:
         office = s.query(User).filter_by(username="office1").one()
-        add_vessel(s, office, {"registry_no": "浙甬渔60123", "name": "甬渔123",
-                               "mmsi": "412300123"})
+        add_vessel(s, office, VesselIn.model_validate(
+            {"registry_no": "浙甬渔60123", "name": "甬渔123",
+             "mmsi": "412300123"}))
     token = login("office1")
     r = client.post("/portcalls/new", data={
         "csrf_token": token, "vessel": "浙甬渔60123", "direction": "entry", "port": "北仑港",
