@@ -22,6 +22,7 @@ from jinghai.org.service import init_operation, reporting_slots
 from jinghai.org.template import LoadedTemplate, load_template
 from jinghai.patrol.demo import seed_patrols
 from jinghai.reporting.form import Severity
+from jinghai.reporting.schemas import LockIn
 from jinghai.reporting.service import entry_view, lock_day, save_section, submit_nil
 from jinghai.supervision.demo import INBOUND_STATION, issue_demo_circulars, seed_operations
 
@@ -231,7 +232,7 @@ def build_demo(
             _submit(session, user, unit, section, day, values, now)
     office = users["office"]
     for offset in range(days - 1, 2, -1):
-        lock_day(session, office, today - timedelta(days=offset), confirm=True)
+        lock_day(session, office, today - timedelta(days=offset), LockIn(confirm=True))
     _seed_alerts(session, rng, today)
     issue_demo_circulars(session, users, today)
     session.flush()
