@@ -218,3 +218,16 @@ def test_zones_page_switches_a_shipped_layer(client, login, app) -> None:
     r = client.post("/zones/layers/gfw_anchorages/active", data={"active": "1",
                                                                  "csrf_token": token})
     assert r.status_code == 403
+
+
+def test_json_inputs_answer_the_models_chinese_message(client, login, alerts) -> None:
+    """A body refused by a domain schema's validator says what to fix, as the service did
+    when it checked the same thing (issue 11 point 4); a wrong type keeps the generic one."""
+    h = {"X-CSRF-Token": login("office1")}
+    r = client.post("/api/clues", headers=h, json={"source_kind": "rumour", "content": "x"})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "线索来源应为：系统预警、部门通报、巡查发现、群众举报、研判发现之一"
+    r = client.post("/api/alerts/bulk", headers=h, json={"ids": [1], "action": "delete"})
+    assert (r.status_code, r.json()["detail"]) == (422, "action 须为 acknowledge 或 close")
+    r = client.post("/api/clues", headers=h, json={"source_kind": "agency", "content": []})
+    assert (r.status_code, r.json()["detail"]) == (422, "请求内容有误")

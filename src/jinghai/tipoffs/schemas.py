@@ -47,6 +47,8 @@ class TipOffIn(Input):
             raise ValueError("经度和纬度须同时填写")
         if self.lon is not None and not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
             raise ValueError("经纬度超出范围")
+        if self.occurred_at is not None and self.occurred_at.tzinfo is None:
+            raise ValueError("时间须带时区")
         if self.occurred_at is not None and self.occurred_at > utcnow() + timedelta(hours=1):
             raise ValueError("发生时间不能晚于现在")
         return self
