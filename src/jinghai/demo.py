@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.org.models import Unit
 from jinghai.org.service import init_operation, reporting_slots
@@ -194,12 +195,12 @@ def build_demo(
     logins = demo_logins(session)
     users: dict[str, User] = {}
     for login in logins:
-        users[login.username] = add_user(
-            session, None, username=login.username, password=login.password, role=login.role,
+        users[login.username] = add_user(session, None, UserIn(
+            username=login.username, password=login.password, role=login.role,
             display_name=login.display_name,
             unit_key=login.username if login.role == Role.LIAISON.value else (
                 "office" if login.role == Role.OFFICE.value else None),
-        )
+        ))
     _seed_registry(session, rng)
     _seed_casework(session, rng, [start + timedelta(days=i) for i in range(days)], users)
     seed_operations(session, rng, [start + timedelta(days=i) for i in range(days)], users)

@@ -42,6 +42,7 @@ _GENERIC = {
     "greater_than_equal": "太小",
     "less_than_equal": "太大",
     "literal_error": "不在可选范围内",
+    "enum": "不在可选范围内",
 }
 
 

@@ -9,6 +9,7 @@ import time
 from sqlalchemy import select
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.cases import service
 from jinghai.cases.models import Case
@@ -25,8 +26,8 @@ def test_concurrent_cases_get_distinct_numbers(fresh_database_url):
     factory = make_session_factory(engine)
     with session_scope(factory) as s:
         init_operation(s, load_template())
-        police = add_user(s, None, username="police1", password="correct-horse-9",
-                          role=Role.LIAISON, unit_key="police")
+        police = add_user(s, None, UserIn(username="police1", password="correct-horse-9",
+                                          role=Role.LIAISON, unit_key="police"))
         clue_ids = [service.create_clue(s, police, ClueIn(source_kind="analyst",
                                                           content=f"线索{i}")).id
                     for i in range(2)]

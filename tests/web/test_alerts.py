@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.alerts.service import record_event
 from jinghai.db import make_session_factory, session_scope, utcnow
@@ -32,8 +33,8 @@ def alerts(app):
         land = record_event(s, make_event("landing_approach", (413800001,), zone_id="lp-gj-01",
                                           night=True), now=earlier)
         ids = {"encounter": enc.id, "landing": land.id}
-        add_user(s, None, username="cu3", password=PASSWORD, role=Role.LIAISON,
-                 unit_key="cu_meishan")
+        add_user(s, None, UserIn(username="cu3", password=PASSWORD, role=Role.LIAISON,
+                                 unit_key="cu_meishan"))
     return ids
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import ROLE_LABELS, Role, User
+from jinghai.accounts.models import ROLE_LABELS, User
+from jinghai.accounts.schemas import UserIn, UserPatch
 from jinghai.accounts.service import add_user, list_users, set_active, set_password, set_role
 from jinghai.errors import JinghaiError
 from jinghai.org.models import Unit
+from jinghai.schemas import parse
 from jinghai.web.deps import AdminUser, DbSession
 from jinghai.web.render import render
 from jinghai.web.routes.auth import UserOut
@@ -51,8 +52,9 @@ def users_add(
     user: AdminUser,
 ):
     try:
-        add_user(db, user, username=username, password=password, role=role,
-                 display_name=display_name, unit_key=unit or None)
+        add_user(db, user, parse(UserIn, {"username": username, "password": password,
+                                          "role": role, "display_name": display_name,
+                                          "unit_key": unit}))
     except JinghaiError as exc:
         if exc.status_code == 403:
             raise
@@ -81,21 +83,6 @@ def users_change(
     return RedirectResponse("/admin/users?flash=changed", status_code=303)
 
 
-class UserIn(BaseModel):
-    username: str
-    password: str
-    role: Role
-    display_name: str = ""
-    unit_key: str | None = None
-
-
-class UserPatch(BaseModel):
-    role: Role | None = None
-    unit_key: str | None = None
-    active: bool | None = None
-    password: str | None = None
-
-
 @router.get("/api/users", response_model=list[UserOut], tags=["users"])
 def api_users(db: DbSession, user: AdminUser):
     return [UserOut.of(u) for u in list_users(db, user)]
@@ -104,8 +91,7 @@ def api_users(db: DbSession, user: AdminUser):
 @router.post("/api/users", response_model=UserOut, status_code=201, tags=["users"])
 def api_add_user(body: UserIn, db: DbSession,
                  user: AdminUser):
-    new = add_user(db, user, username=body.username, password=body.password, role=body.role,
-                   display_name=body.display_name, unit_key=body.unit_key)
+    new = add_user(db, user, body)
     db.refresh(new)
     return UserOut.of(new)
 
