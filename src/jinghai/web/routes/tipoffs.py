@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
 from jinghai.cases.access import mask_text
 from jinghai.errors import InvalidInput, NotFound, TooManyRequests
@@ -230,6 +231,7 @@ async def convert(request: Request, tipoff_id: int, db: DbSession,
 @router.post("/tipoffs/{tipoff_id}/status", include_in_schema=False)
 async def change_status(request: Request, tipoff_id: int, db: DbSession,
                         user: CurrentUser):
+    require_office(user)  # before the form is read: a liaison learns nothing from its errors
     form = await request.form()
     service.set_status(db, user, tipoff_id, parse(StatusIn, {
         "status": str(form.get("status", "")), "reply": str(form.get("reply", ""))}))
@@ -246,6 +248,7 @@ def _form_id(value) -> int:
 @router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
 async def reward(request: Request, tipoff_id: int, db: DbSession,
                  user: CurrentUser):
+    require_office(user)  # before the form is read, as for the status
     form = await request.form()
     action = str(form.get("action", "propose"))
     if action == "propose":
