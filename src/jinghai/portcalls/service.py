@@ -91,7 +91,8 @@ def _file(session: Session, user: User | None, data: PortReportIn, via: str,
     when = data.event_time
     report = PortReport(vessel_id=vessel.id, mmsi=vessel.mmsi, direction=data.direction,
                         port_zone_id=zone_id, port_name=port_name, event_time=when,
-                        crew_count=data.crew_count, via=via, reporter_name=data.reporter_name.strip()[:100],
+                        crew_count=data.crew_count, via=via,
+                        reporter_name=data.reporter_name.strip()[:100],
                         reporter_phone=data.reporter_phone.strip()[:40],
                         note=data.note.strip()[:2000],
                         created_by_id=user.id if user else None, created_at=now)
