@@ -437,7 +437,7 @@ async def api_import(*, file: UploadFile = File(...), dry_run: bool = True,
 @api.get("/export")
 def api_export(*, fmt: str = "xlsx", db: DbSession,
                user: CurrentUser):
-    return export_file(fmt, db, user)
+    return export_file(fmt=fmt, db=db, user=user)
 
 
 @api.post("/{vessel_id}/owner/unmasked")
