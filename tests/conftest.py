@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.db import make_engine
 from jinghai.migrate import upgrade
@@ -151,8 +152,8 @@ def operation(session: Session):
 
 
 def _user(session: Session, username: str, role: Role, unit_key: str | None = None) -> User:
-    return add_user(session, None, username=username, password="correct-horse-9",
-                    role=role, unit_key=unit_key)
+    return add_user(session, None, UserIn(username=username, password="correct-horse-9",
+                                          role=role, unit_key=unit_key))
 
 
 @pytest.fixture()

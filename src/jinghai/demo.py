@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.alerts.demo import seed_alerts
 from jinghai.cases.demo import seed_casework
@@ -27,6 +28,7 @@ from jinghai.org.template import LoadedTemplate, load_template
 from jinghai.outreach.demo import seed_outreach
 from jinghai.patrol.demo import seed_patrols
 from jinghai.reporting.form import Severity, default_form
+from jinghai.reporting.schemas import LockIn
 from jinghai.reporting.service import entry_view, lock_day, save_section, submit_nil
 from jinghai.supervision.demo import issue_demo_circulars, seed_operations
 from jinghai.vessels.demo import seed_vessels
@@ -202,12 +204,12 @@ def build_demo(
     logins = demo_logins(session)
     users: dict[str, User] = {}
     for login in logins:
-        users[login.username] = add_user(
-            session, None, username=login.username, password=login.password, role=login.role,
+        users[login.username] = add_user(session, None, UserIn(
+            username=login.username, password=login.password, role=login.role,
             display_name=login.display_name,
             unit_key=login.username if login.role == Role.LIAISON.value else (
                 "office" if login.role == Role.OFFICE.value else None),
-        )
+        ))
     _seed_registry(session, rng)
     month = [start + timedelta(days=i) for i in range(days)]
     _seed_casework(session, rng, month, users)
@@ -243,7 +245,7 @@ def build_demo(
             _submit(session, user, unit, section, day, values, now)
     office = users["office"]
     for offset in range(days - 1, 2, -1):
-        lock_day(session, office, today - timedelta(days=offset), confirm=True)
+        lock_day(session, office, today - timedelta(days=offset), LockIn(confirm=True))
     _seed_alerts(session, rng, today)
     issue_demo_circulars(session, users, today)
     session.flush()

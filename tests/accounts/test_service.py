@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from jinghai.accounts.models import Role, UserSession
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import (
     ThrottlePolicy,
     add_user,
@@ -21,17 +22,19 @@ from jinghai.errors import (
     PermissionDenied,
     TooManyRequests,
 )
+from jinghai.schemas import parse
 
 
 def test_passwords_are_argon2_hashes(session, operation):
-    user = add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    user = add_user(session, None, UserIn(username="u1", password="long-password-1",
+                                          role=Role.VIEWER))
     assert user.password_hash.startswith("$argon2id$")
     assert "long-password-1" not in user.password_hash
     assert authenticate(session, "u1", "long-password-1").id == user.id
 
 
 def test_wrong_password_and_unknown_user_look_the_same(session, operation):
-    add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    add_user(session, None, UserIn(username="u1", password="long-password-1", role=Role.VIEWER))
     with pytest.raises(NotAuthenticated) as a:
         authenticate(session, "u1", "nope-nope-nope")
     with pytest.raises(NotAuthenticated) as b:
@@ -40,7 +43,7 @@ def test_wrong_password_and_unknown_user_look_the_same(session, operation):
 
 
 def test_throttle_after_repeated_failures(session, operation):
-    add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    add_user(session, None, UserIn(username="u1", password="long-password-1", role=Role.VIEWER))
     policy = ThrottlePolicy(max_failures=3, window=timedelta(minutes=15))
     for _ in range(3):
         with pytest.raises(NotAuthenticated):
@@ -51,13 +54,18 @@ def test_throttle_after_repeated_failures(session, operation):
 
 def test_liaison_needs_a_unit_and_names_are_unique(session, operation):
     with pytest.raises(InvalidInput):
-        add_user(session, None, username="l1", password="long-password-1", role=Role.LIAISON)
-    add_user(session, None, username="l1", password="long-password-1", role=Role.LIAISON,
-             unit_key="police")
+        add_user(session, None, UserIn(username="l1", password="long-password-1",
+                                       role=Role.LIAISON))
+    add_user(session, None, UserIn(username="l1", password="long-password-1", role=Role.LIAISON,
+                                   unit_key="police"))
     with pytest.raises(Conflict):
-        add_user(session, None, username="l1", password="long-password-1", role=Role.VIEWER)
-    with pytest.raises(InvalidInput):
-        add_user(session, None, username="l2", password="short", role=Role.VIEWER)
+        add_user(session, None, UserIn(username="l1", password="long-password-1", role=Role.VIEWER))
+    with pytest.raises(InvalidInput, match="密码至少需要 8 位"):
+        parse(UserIn, {"username": "l2", "password": "short", "role": "viewer"})
+    with pytest.raises(InvalidInput, match="用户名不能为空"):
+        parse(UserIn, {"username": " ", "password": "long-password-1", "role": "viewer"})
+    with pytest.raises(InvalidInput, match="角色：不在可选范围内"):
+        parse(UserIn, {"username": "l3", "password": "long-password-1", "role": "god"})
 
 
 def test_only_admins_change_roles_and_it_is_audited(session, office, admin, make_liaison):

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jinghai.accounts.models import Role
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.ais.ingest import Ingestor
 from jinghai.ais.store import PositionStore
@@ -26,9 +27,9 @@ def client(request, fresh_database_url, tmp_path, nmea_dir):
     factory = make_session_factory(engine)
     with session_scope(factory) as s:
         init_operation(s, load_template())
-        add_user(s, None, username="office1", password=PASSWORD, role=Role.OFFICE)
-        add_user(s, None, username="bs1", password=PASSWORD, role=Role.LIAISON,
-                 unit_key="bs_beilun")
+        add_user(s, None, UserIn(username="office1", password=PASSWORD, role=Role.OFFICE))
+        add_user(s, None, UserIn(username="bs1", password=PASSWORD, role=Role.LIAISON,
+                                 unit_key="bs_beilun"))
     stats = Ingestor(PositionStore(tmp_path / "ais"), factory).ingest_file(
         nmea_dir / "knapply_maritime/20181101.log")
     engine.dispose()

@@ -13,7 +13,9 @@ import pytest
 
 from jinghai.detect import synthetic as s
 from jinghai.geo.service import seed_demo_zones
-from jinghai.portcalls.service import PortReportInput, file_port_report
+from jinghai.portcalls.schemas import PortReportIn
+from jinghai.portcalls.service import file_port_report
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 POSITION_SCHEMA = pa.schema([
@@ -52,15 +54,16 @@ def beilun(session, office, scenario):
     """Zones, the scenario's fishing vessels in the registry, and F_REPORTED's entry report."""
     seed_demo_zones(session)
     for m in sorted(scenario.fishing_mmsis):
-        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
-                                     "name": f"浙甬渔{m % 10000:05d}", "mmsi": str(m),
-                                     "length_m": "38"})
-    file_port_report(session, office, PortReportInput(
+        add_vessel(session, office, VesselIn.model_validate(
+            {"registry_no": f"浙甬渔{m % 100000:05d}",
+             "name": f"浙甬渔{m % 10000:05d}", "mmsi": str(m),
+             "length_m": "38"}))
+    file_port_report(session, office, PortReportIn(
         vessel=str(s.F_REPORTED), direction="进港", port="北仑港",
         event_time=scenario.t0 + timedelta(hours=3.5), crew_count=6),
         now=scenario.t0 + timedelta(hours=3.5))
     # a report for the wrong port does not cover the visit to 梅山港区
-    file_port_report(session, office, PortReportInput(
+    file_port_report(session, office, PortReportIn(
         vessel=str(s.F_UNREPORTED), direction="进港", port="port-beilun",
         event_time=scenario.t0 + timedelta(hours=3.5), crew_count=5),
         now=scenario.t0 + timedelta(hours=3.5))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from jinghai.alerts.models import Alert, AlertEvent
 from jinghai.alerts.queries import count_alerts, inbox_groups, list_alerts
+from jinghai.alerts.schemas import AckIn, CloseIn
 from jinghai.alerts.service import bulk_acknowledge, bulk_close, close_alert, record_event
 from jinghai.audit.models import AuditEvent
 
@@ -48,7 +49,7 @@ def test_repeated_events_fold_into_one_alert(session, operation, office) -> None
     session.flush()
     assert _count(session) == 4
     # once closed, a new event of the same key is news again
-    close_alert(session, office, alert.id, "false_alarm", "渔船回港")
+    close_alert(session, office, alert.id, CloseIn(outcome="false_alarm", reason="渔船回港"))
     record_event(session, make_event("landing_approach", boat, start=T0 + timedelta(hours=6),
                                      zone_id="lp-0", lon=122.11, lat=29.87))
     session.flush()
@@ -61,11 +62,12 @@ def test_bulk_acknowledge_and_close_with_one_reason(session, operation, office,
                                             lon=122.0 + 0.1 * i, lat=29.9)).id
            for i in range(4)]
     session.flush()
-    result = bulk_acknowledge(session, office, ids[:3] + [ids[0]], "出动核查")
+    result = bulk_acknowledge(session, office, ids[:3] + [ids[0]], AckIn(note="出动核查"))
     assert result.done == ids[:3] and result.skipped == {}
     again = bulk_acknowledge(session, office, ids[:2])
     assert again.done == [] and set(again.skipped) == set(ids[:2])  # not new any more
-    closed = bulk_close(session, office, ids, "false_alarm", "锚泊船舶，非过驳")
+    closed = bulk_close(session, office, ids,
+                        CloseIn(outcome="false_alarm", reason="锚泊船舶，非过驳"))
     assert closed.done == ids
     rows = session.scalars(select(Alert).where(Alert.id.in_(ids))).all()
     assert {(a.state, a.outcome, a.close_reason) for a in rows} == {
@@ -99,15 +101,18 @@ def test_registry_boat_home_with_report_is_quiet(session, operation, office) -> 
     """Landing-point approach stays quiet for a registry boat returning to its own home
     port with its report filed; without the report, or at another boat's home, it is raised."""
     from jinghai.geo.service import seed_demo_zones
-    from jinghai.portcalls.service import PortReportInput, file_port_report
+    from jinghai.portcalls.schemas import PortReportIn
+    from jinghai.portcalls.service import file_port_report
+    from jinghai.vessels.schemas import VesselIn
     from jinghai.vessels.service import add_vessel
 
     seed_demo_zones(session)
     for m, home in ((412300801, "郭巨"), (412300802, "郭巨"), (412300803, "梅山")):
-        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
-                                     "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
-                                     "home_port": home})
-    file_port_report(session, office, PortReportInput(
+        add_vessel(session, office, VesselIn.model_validate(
+            {"registry_no": f"浙甬渔{m % 100000:05d}",
+             "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
+             "home_port": home}))
+    file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00801", direction="进港", port="郭巨", event_time=T0 + timedelta(minutes=30),
         crew_count=3), now=T0)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from jinghai.alerts.access import can_act
 from jinghai.alerts.models import Alert, AlertDisposition
 from jinghai.alerts.queries import detector_stats, list_alerts, precision_by_week
+from jinghai.alerts.schemas import AckIn, CloseIn
 from jinghai.alerts.service import (
     AlertConfig,
     acknowledge_alert,
@@ -27,6 +28,7 @@ from jinghai.geo.service import seed_demo_zones
 from jinghai.notify.models import Notification
 from jinghai.org.models import Unit
 from jinghai.reporting.computed import computed_values
+from jinghai.schemas import parse
 
 from .factories import T0, make_event
 
@@ -85,14 +87,16 @@ def test_port_visit_is_no_alert_but_an_unreported_exit_is(session, zones) -> Non
 def test_acknowledge_then_close_with_reason_and_audit(session, zones, make_liaison) -> None:
     cg = make_liaison("coast_guard")
     alert = record_event(session, make_event("encounter"))
-    acknowledge_alert(session, cg, alert.id, "巡逻艇前往核查", now=T0 + timedelta(minutes=5))
+    acknowledge_alert(session, cg, alert.id, AckIn(note="巡逻艇前往核查"),
+                      now=T0 + timedelta(minutes=5))
     with pytest.raises(Conflict):
         acknowledge_alert(session, cg, alert.id)
-    with pytest.raises(InvalidInput):
-        close_alert(session, cg, alert.id, "confirmed", "  ")
-    with pytest.raises(InvalidInput):
-        close_alert(session, cg, alert.id, "maybe", "不知道")
-    close_alert(session, cg, alert.id, "confirmed", "登临检查发现过驳", now=T0 + timedelta(hours=1))
+    with pytest.raises(InvalidInput, match="请填写关闭理由"):
+        parse(CloseIn, {"outcome": "confirmed", "reason": "  "})
+    with pytest.raises(InvalidInput, match="处置结果须为 确认属实、误报、转为线索 之一"):
+        parse(CloseIn, {"outcome": "maybe", "reason": "不知道"})
+    close_alert(session, cg, alert.id, CloseIn(outcome="confirmed", reason="登临检查发现过驳"),
+                now=T0 + timedelta(hours=1))
     assert (alert.state, alert.outcome, alert.close_reason, alert.closed_by_id) == (
         "closed", "confirmed", "登临检查发现过驳", cg.id)
     assert [h.action for h in alert.history] == ["created", "acknowledged", "closed"]
@@ -104,12 +108,12 @@ def test_acknowledge_then_close_with_reason_and_audit(session, zones, make_liais
         (cg.id, "closed:confirmed")]
     assert audit[-1].reason == "登临检查发现过驳"
     with pytest.raises(Conflict):
-        close_alert(session, cg, alert.id, "false_alarm", "再关一次")
+        close_alert(session, cg, alert.id, CloseIn(outcome="false_alarm", reason="再关一次"))
 
 
 def test_turning_an_alert_into_a_clue(session, zones, office) -> None:
     alert = record_event(session, make_event("going_dark", (413700001,), score=0.7))
-    close_alert(session, office, alert.id, "clue", "消失前与不明快艇接触，转线索研判")
+    close_alert(session, office, alert.id, CloseIn(outcome="clue", reason="消失前与不明快艇接触，转线索研判"))
     clue = session.get(Clue, alert.clue_id)
     assert (clue.source_kind, clue.source_detail) == ("alert", f"系统预警 #{alert.id}（关闭AIS（消失））")
     assert "413700001" in clue.content
@@ -141,10 +145,12 @@ def test_confirmed_unreported_arrivals_feed_border_control(session, zones, offic
     d1 = record_event(session, make_event("unreported_departure", (412300003,),
                                           status="closed", zone_id="port-daxie"))
     day = T0.date()  # 10:00 local on 20 November
-    close_alert(session, office, a1.id, "confirmed", "渔政登船核实未报告", now=T0 + timedelta(hours=2))
-    close_alert(session, office, a2.id, "false_alarm", "已电话报告，系统漏录",
+    close_alert(session, office, a1.id, CloseIn(outcome="confirmed", reason="渔政登船核实未报告"),
                 now=T0 + timedelta(hours=2))
-    close_alert(session, office, d1.id, "confirmed", "未报告出港", now=T0 + timedelta(hours=2))
+    close_alert(session, office, a2.id, CloseIn(outcome="false_alarm", reason="已电话报告，系统漏录"),
+                now=T0 + timedelta(hours=2))
+    close_alert(session, office, d1.id, CloseIn(outcome="confirmed", reason="未报告出港"),
+                now=T0 + timedelta(hours=2))
     assert computed_values(session, units["cu_meishan"], "border_control", day) == {
         "abnormal_departures": 0, "abnormal_arrivals": 1}
     assert computed_values(session, units["cu_daxie"], "border_control", day) == {
@@ -171,7 +177,7 @@ def test_other_groups_cannot_see_or_act(session, zones, make_liaison, viewer) ->
     with pytest.raises(NotFound):
         acknowledge_alert(session, customs, enc.id)
     with pytest.raises(NotFound):
-        close_alert(session, xinqi, land.id, "false_alarm", "不是我们的")
+        close_alert(session, xinqi, land.id, CloseIn(outcome="false_alarm", reason="不是我们的"))
     assert enc.state == "new" and land.state == "new"
 
 
@@ -179,9 +185,11 @@ def test_precision_per_detector_by_week(session, zones, office) -> None:
     outcomes = ["confirmed", "confirmed", "false_alarm", "clue"]
     for i, outcome in enumerate(outcomes):
         a = record_event(session, make_event("encounter", (412300100 + i, 413500100 + i)))
-        close_alert(session, office, a.id, outcome, "核查结论", now=T0 + timedelta(hours=i))
+        close_alert(session, office, a.id, CloseIn(outcome=outcome, reason="核查结论"),
+                    now=T0 + timedelta(hours=i))
     late = record_event(session, make_event("encounter", (412300200, 413500200)))
-    close_alert(session, office, late.id, "false_alarm", "误报", now=T0 + timedelta(days=7))
+    close_alert(session, office, late.id, CloseIn(outcome="false_alarm", reason="误报"),
+                now=T0 + timedelta(days=7))
     stats = {s.detector: s for s in detector_stats(session, office)}
     assert (stats["encounter"].by_state, stats["encounter"].precision) == ({"closed": 5}, 0.5)
     series = precision_by_week(session, office, today=T0.date() + timedelta(days=8))
@@ -193,17 +201,20 @@ def test_precision_per_detector_by_week(session, zones, office) -> None:
 
 
 def test_a_late_entry_report_is_noted_on_the_open_alert(session, zones, office) -> None:
-    from jinghai.portcalls.service import PortReportInput, file_port_report
+    from jinghai.portcalls.schemas import PortReportIn
+    from jinghai.portcalls.service import file_port_report
+    from jinghai.vessels.schemas import VesselIn
     from jinghai.vessels.service import add_vessel
 
-    add_vessel(session, office, {"registry_no": "浙甬渔00002", "name": "甬渔2",
-                                 "mmsi": "412300002"})
+    add_vessel(session, office, VesselIn.model_validate(
+        {"registry_no": "浙甬渔00002", "name": "甬渔2",
+         "mmsi": "412300002"}))
     alert = record_event(session, make_event("unreported_arrival", (412300002,),
                                              zone_id="port-meishan", port="梅山港区"))
-    file_port_report(session, office, PortReportInput(
+    file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00002", direction="进港", port="北仑港", event_time=T0, crew_count=3),
         now=T0 + timedelta(hours=1))  # another port: not this visit
-    file_port_report(session, office, PortReportInput(
+    file_port_report(session, office, PortReportIn(
         vessel="浙甬渔00002", direction="进港", port="梅山港区",
         event_time=T0 + timedelta(minutes=30), crew_count=3), now=T0 + timedelta(hours=1))
     note_filed_reports(session, now=T0 + timedelta(hours=1))

@@ -12,6 +12,7 @@ from docx import Document
 from typer.testing import CliRunner
 
 from jinghai.accounts.models import Role
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.cli.main import app
 from jinghai.db import make_engine, make_session_factory, session_scope
@@ -31,9 +32,10 @@ def test_brief_and_remind_commands(tmp_path: Path, fresh_database_url, backend):
     assert runner.invoke(app, ["init"], env=env).exit_code == 0
     engine = make_engine(url)
     with session_scope(make_session_factory(engine)) as s:
-        cg = add_user(s, None, username="cg", password="correct-horse-9", role=Role.LIAISON,
-                      unit_key="coast_guard")
-        office = add_user(s, None, username="o", password="correct-horse-9", role=Role.OFFICE)
+        cg = add_user(s, None, UserIn(username="cg", password="correct-horse-9", role=Role.LIAISON,
+                                      unit_key="coast_guard"))
+        office = add_user(s, None, UserIn(username="o", password="correct-horse-9",
+                                          role=Role.OFFICE))
         # a submission gives every figure of the section (a blank is not a zero)
         figures = {f.key: 0 for f in default_form().section("sea_patrol").figures}
         result = save_section(s, cg, "coast_guard", "sea_patrol", DAY,

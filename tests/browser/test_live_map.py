@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from jinghai.accounts.models import User
 from jinghai.ais.simulate import EPOCH, PATROL_MMSIS, FishingSpec, Simulation, serve_feed
 from jinghai.db import make_engine, make_session_factory, session_scope
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 pytestmark = pytest.mark.browser
@@ -33,9 +34,10 @@ def _add_registry_boat(database_url: str) -> None:
     engine = make_engine(database_url)
     with session_scope(make_session_factory(engine)) as s:
         agri = s.query(User).filter_by(username="agri1").one()
-        add_vessel(s, agri, {"registry_no": BOAT.name, "name": BOAT.name, "home_port": "郭巨",
-                             "mmsi": str(BOAT.mmsi),
-                             "owner": {"kind": "个人", "name": "王海军", "phone": "13805741234"}})
+        add_vessel(s, agri, VesselIn.model_validate(
+            {"registry_no": BOAT.name, "name": BOAT.name, "home_port": "郭巨",
+             "mmsi": str(BOAT.mmsi),
+             "owner": {"kind": "个人", "name": "王海军", "phone": "13805741234"}}))
     engine.dispose()
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from jinghai.accounts.models import User
 from jinghai.db import make_engine, make_session_factory, session_scope
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 pytestmark = pytest.mark.browser
@@ -20,11 +21,11 @@ def _add_vessel(database_url: str) -> str:
     engine = make_engine(database_url)
     with session_scope(make_session_factory(engine)) as s:
         agri = s.query(User).filter_by(username="agri1").one()
-        vessel = add_vessel(s, agri, {
+        vessel = add_vessel(s, agri, VesselIn.model_validate({
             "registry_no": "浙甬渔60123", "name": "浙甬渔60123", "home_port": "郭巨",
             "mmsi": "412345678",
             "owner": {"kind": "个人", "name": "王海军", "phone": "13805741234"},
-        })
+        }))
         token = vessel.qr_token
     engine.dispose()
     return token

@@ -22,17 +22,25 @@ from jinghai.cases.queries import (
     reveal_clue_text,
     reveal_entity,
 )
-from jinghai.cases.service import ClueInput, EntityInput
+from jinghai.cases.schemas import (
+    CaseIn,
+    ClueIn,
+    EntityIn,
+    MeasureIn,
+    PartyIn,
+    SeizureIn,
+)
 from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.reporting.service import entry_view
+from jinghai.schemas import parse
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
 def clue(session, user, content, **kw):
-    return service.create_clue(session, user, ClueInput(source_kind="analyst", content=content,
-                                                        **kw))
+    return service.create_clue(session, user, ClueIn(source_kind="analyst", content=content,
+                                                     **kw))
 
 
 @pytest.fixture()
@@ -44,11 +52,11 @@ def test_the_issues_network_links_exactly_from_stored_clues(session, office):
     c1 = clue(session, office, "群众举报：有人用13812345678联系偷渡，约在梅山码头接人。",
               occurred_at=T0, lon=121.90, lat=29.88)
     c2 = clue(session, office, "巡逻发现可疑人员", occurred_at=T0 + 3 * DAY,
-              entities=[EntityInput("person", "王小明", {"phone": "138-1234-5678"})])
+              entities=[EntityIn(kind="person", value="王小明", fields={"phone": "138-1234-5678"})])
     c3 = clue(session, office, "研判：嫌疑人联系电话 +86 138 1234 5678",
               occurred_at=T0 + 7 * DAY, lon=122.30, lat=30.10)
     c4 = clue(session, office, "夜间关闭AIS", occurred_at=T0 + 10 * DAY, lon=121.5, lat=29.5,
-              entities=[EntityInput("vessel", "浙象渔12345号")])
+              entities=[EntityIn(kind="vessel", value="浙象渔12345号")])
     c5 = clue(session, office, "海警通报：浙象渔12354在六横岛附近接驳",
               occurred_at=T0 + 14 * DAY, lon=121.6, lat=29.7)
     clue(session, office, "冻品走私线索，车牌浙B·D12345，联系人李国强",
@@ -87,7 +95,7 @@ def test_phone_and_id_numbers_are_masked_in_lists_and_revealing_is_logged(sessio
 def test_liaison_of_another_unit_cannot_read_a_case_or_its_clues(session, office, police,
                                                                  make_liaison, viewer):
     c = clue(session, police, "渔船夜间靠泊卸货 浙象渔12345")
-    case = service.open_case(session, police, "梅山走私冻品案", [c.id])
+    case = service.open_case(session, police, CaseIn(title="梅山走私冻品案", clue_ids=[c.id]))
     customs = make_liaison("cu_beilun", "cu1")
 
     with pytest.raises(PermissionDenied):
@@ -99,7 +107,7 @@ def test_liaison_of_another_unit_cannot_read_a_case_or_its_clues(session, office
     # the leadership reads every case (issue 10 point 11) and writes none
     assert get_case_for(session, viewer, case.id) is case
     with pytest.raises(PermissionDenied):
-        service.open_case(session, viewer, "领导立案", [c.id])
+        service.open_case(session, viewer, CaseIn(title="领导立案", clue_ids=[c.id]))
     assert list_clues(session, customs) == []
     assert get_case_for(session, police, case.id) is case
     assert get_case_for(session, office, case.id) is case
@@ -135,22 +143,26 @@ def test_counters_feed_the_entry_forms(session, office, police):
     clue(session, police, "嫌疑人电话138 1234 5678")
     [link] = service.propose_links(session, police)
     service.accept_link(session, police, link.id)
-    case = service.open_case(session, police, "偷渡案", [a.id])
+    case = service.open_case(session, police, CaseIn(title="偷渡案", clue_ids=[a.id]))
     day = entry_view(session, office, "police", "crackdown", _local_today(session)).report_date
-    service.add_measure(session, police, case.id, "王小明", "coercive", day)
-    service.add_measure(session, police, case.id, "王小明", "prosecution_referral", day)
+    service.add_measure(session, police, case.id,
+                        MeasureIn(person_name="王小明", kind="coercive", day=day))
+    service.add_measure(session, police, case.id,
+                        MeasureIn(person_name="王小明", kind="prosecution_referral", day=day))
     # The police's illegal-entry seizures are not 反走私 ...
-    service.record_seizure(session, police, case.id, "person", day, quantity=2)
+    service.record_seizure(session, police, case.id,
+                           SeizureIn(category="person", day=day, quantity=2))
     # ... a smuggling case's are, and it is not a 立案侦查数 of 集中打击.
     s_clue = clue(session, police, "走私冻品线索", line="smuggling")
     assert s_clue.line == "smuggling"
-    smuggling_case = service.open_case(session, police, "走私冻品案", [s_clue.id])
+    smuggling_case = service.open_case(session, police,
+                                       CaseIn(title="走私冻品案", clue_ids=[s_clue.id]))
     assert smuggling_case.line == "smuggling"
-    service.record_seizure(session, police, smuggling_case.id, "vessel", day, quantity=1)
-    service.record_seizure(session, police, smuggling_case.id, "frozen_food", day,
-                           tonnes="12.5")
-    service.record_seizure(session, police, smuggling_case.id, "sugar", day, tonnes="0.25")
-    service.record_seizure(session, police, smuggling_case.id, "person", day, quantity=3)
+    for seized in (SeizureIn(category="vessel", day=day, quantity=1),
+                   SeizureIn(category="frozen_food", day=day, tonnes="12.5"),
+                   SeizureIn(category="sugar", day=day, tonnes="0.25"),
+                   SeizureIn(category="person", day=day, quantity=3)):
+        service.record_seizure(session, police, smuggling_case.id, seized)
 
     crackdown = {f.key: f.computed for f in
                  entry_view(session, office, "police", "crackdown", day).fields}
@@ -163,13 +175,23 @@ def test_counters_feed_the_entry_forms(session, office, police):
                          "goods_tonnes": Decimal("12.750")}
 
 
-@pytest.mark.parametrize("tonnes", ["Infinity", "NaN", "1e30", "-1", "abc"])
-def test_absurd_seizures_are_refused(session, police, tonnes):
-    a = clue(session, police, "走私线索", line="smuggling")
-    case = service.open_case(session, police, "走私案", [a.id])
-    with pytest.raises(InvalidInput):
-        service.record_seizure(session, police, case.id, "sugar", date(2026, 11, 5),
-                               tonnes=tonnes)
+@pytest.mark.parametrize("tonnes,message", [
+    ("Infinity", "有限"), ("NaN", "有限"), ("1e30", "超出合理范围"), ("-1", "不能为负"),
+    ("abc", "吨数须为数字"), ("0.0001", "3 位小数")])
+def test_absurd_seizures_are_refused(tonnes, message):
+    with pytest.raises(InvalidInput, match=message):
+        parse(SeizureIn, {"category": "sugar", "day": date(2026, 11, 5), "tonnes": tonnes})
+
+
+def test_seizure_form_values_are_read_as_typed():
+    assert parse(SeizureIn, {"category": "person", "day": "2026-11-05", "quantity": " 3 ",
+                             "tonnes": ""}).model_dump() == {
+        "category": "person", "day": date(2026, 11, 5), "quantity": 3, "tonnes": Decimal(0),
+        "description": ""}
+    with pytest.raises(InvalidInput, match="数量应为整数"):
+        parse(SeizureIn, {"category": "person", "day": "2026-11-05", "quantity": "两"})
+    with pytest.raises(InvalidInput, match="请填写查获数量"):
+        parse(SeizureIn, {"category": "vessel", "day": "2026-11-05"})
 
 
 def _local_today(session):
@@ -189,9 +211,17 @@ def test_bad_clue_input_is_rejected_with_a_message(session, office):
     from jinghai.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="来源"):
-        service.create_clue(session, office, ClueInput(source_kind="rumour", content="x"))
+        parse(ClueIn, {"source_kind": "rumour", "content": "x"})
     with pytest.raises(InvalidInput, match="经度和纬度"):
-        clue(session, office, "x", lon=121.0)
+        parse(ClueIn, {"source_kind": "analyst", "content": "x", "lon": 121.0})
+    with pytest.raises(InvalidInput, match="请填写线索内容"):
+        parse(ClueIn, {"source_kind": "analyst", "content": "  "})
+    with pytest.raises(InvalidInput, match="未知的实体类型：ufo"):
+        parse(ClueIn, {"source_kind": "analyst", "content": "x",
+                       "entities": [{"kind": "ufo", "value": "x"}]})
+    with pytest.raises(InvalidInput, match="工作条线"):
+        parse(ClueIn, {"source_kind": "analyst", "content": "x", "line": "fraud"})
+    assert clue(session, office, "x").entities == []
 
 
 def test_free_text_is_masked_and_showing_the_original_is_logged(session, office):
@@ -210,12 +240,13 @@ def test_free_text_is_masked_and_showing_the_original_is_logged(session, office)
 def test_illegal_employers_and_foreign_workers_are_recorded_masked_and_need_to_know(
         session, office, police, make_liaison):
     c = clue(session, police, "某水产公司雇用外籍人员加工冻品")
-    case = service.open_case(session, police, "非法用工案", [c.id])
-    employer = service.add_party(session, police, case.id, "illegal_employer", "宁波某水产有限公司",
-                                 T0.date(), document="91330206MA2XXXXX1Y", place="小港")
-    worker = service.add_party(session, police, case.id, "illegal_foreign_worker", "NGUYEN VAN A",
-                               T0.date(), nationality="越南", document="C1234567",
-                               employer="宁波某水产有限公司")
+    case = service.open_case(session, police, CaseIn(title="非法用工案", clue_ids=[c.id]))
+    employer = service.add_party(session, police, case.id, PartyIn(
+        kind="illegal_employer", name="宁波某水产有限公司", day=T0.date(),
+        document="91330206MA2XXXXX1Y", place="小港"))
+    worker = service.add_party(session, police, case.id, PartyIn(
+        kind="illegal_foreign_worker", name="NGUYEN VAN A", day=T0.date(), nationality="越南",
+        document="C1234567", employer="宁波某水产有限公司"))
     assert [p.kind for p in case.parties] == ["illegal_employer", "illegal_foreign_worker"]
     assert worker.document_masked == "C1****67" and "1234" not in worker.document_masked
     assert employer.kind_label == "非法用工单位"
@@ -224,11 +255,12 @@ def test_illegal_employers_and_foreign_workers_are_recorded_masked_and_need_to_k
 
     customs = make_liaison("cu_beilun", "cu1")
     with pytest.raises(PermissionDenied):
-        service.add_party(session, customs, case.id, "illegal_employer", "x", T0.date())
-    with pytest.raises(InvalidInput):
-        service.add_party(session, police, case.id, "smuggler", "x", T0.date())
-    with pytest.raises(InvalidInput):
-        service.add_party(session, police, case.id, "illegal_employer", "  ", T0.date())
+        service.add_party(session, customs, case.id,
+                          PartyIn(kind="illegal_employer", name="x", day=T0.date()))
+    with pytest.raises(InvalidInput, match="类型应为非法用工单位"):
+        parse(PartyIn, {"kind": "smuggler", "name": "x", "day": T0.date()})
+    with pytest.raises(InvalidInput, match="请填写单位名称"):
+        parse(PartyIn, {"kind": "illegal_employer", "name": "  ", "day": T0.date()})
 
 
 def _png() -> bytes:

@@ -13,6 +13,7 @@ from sqlalchemy import inspect, select
 from typer.testing import CliRunner
 
 from jinghai.accounts.models import Role
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.cli.main import app
 from jinghai.db import make_engine, make_session_factory, session_scope
@@ -142,8 +143,8 @@ def reported(env) -> dict[str, str]:
     engine = make_engine(_url(env))
     with session_scope(make_session_factory(engine)) as session:
         for unit, inbound in (("bs_beilun", 12), ("bs_daxie", 30)):
-            liaison = add_user(session, None, username=f"l_{unit}", password="long-enough-1",
-                               role=Role.LIAISON, unit_key=unit)
+            liaison = add_user(session, None, UserIn(username=f"l_{unit}", password="long-enough-1",
+                                                     role=Role.LIAISON, unit_key=unit))
             figures = {"inbound_vessels_checked": inbound, "outbound_vessels_checked": 0,
                        "inbound_persons_checked": 0, "outbound_persons_checked": 0,
                        "vessels_guarded": 0, "anchorage_patrols": 0}

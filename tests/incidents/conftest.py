@@ -19,6 +19,7 @@ def client(request, fresh_database_url, tmp_path):
     from fastapi.testclient import TestClient
 
     from jinghai.accounts.models import Role
+    from jinghai.accounts.schemas import UserIn
     from jinghai.accounts.service import add_user
     from jinghai.db import make_engine, make_session_factory, session_scope
     from jinghai.migrate import upgrade
@@ -33,7 +34,8 @@ def client(request, fresh_database_url, tmp_path):
     with session_scope(make_session_factory(engine)) as s:
         init_operation(s, load_template())
         for name, (role, unit) in USERS.items():
-            add_user(s, None, username=name, password=PASSWORD, role=Role(role), unit_key=unit)
+            add_user(s, None, UserIn(username=name, password=PASSWORD, role=Role(role),
+                                     unit_key=unit))
     engine.dispose()
     app = create_app(Settings(data_dir=tmp_path, database_url=url))
     with TestClient(app) as c:

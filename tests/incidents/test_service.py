@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from jinghai.db import utcnow
 from jinghai.errors import PermissionDenied
+from jinghai.incidents.schemas import IncidentIn
 from jinghai.incidents.service import (
-    IncidentInput,
     complete_step,
     get_incident_for,
     open_incident,
@@ -52,8 +52,8 @@ def receiver():
 
 
 def intake(kind="sea_rescue", persons=4):
-    return IncidentInput(kind=kind, persons=persons, occurred_at=utcnow(), place="梅山湾",
-                         nationalities="越南", health_state="sick")
+    return IncidentIn(kind=kind, persons=persons, occurred_at=utcnow(), place="梅山湾",
+                      nationalities="越南", health_state="sick")
 
 
 def test_intake_notifies_the_office_and_queues_the_webhook(session, make_liaison, receiver):

@@ -252,6 +252,7 @@ def test_concurrent_resend_of_a_checkin_is_stored_once(fresh_database_url):
     import threading
 
     from jinghai.accounts.models import User
+    from jinghai.accounts.schemas import UserIn
     from jinghai.accounts.service import add_user
     from jinghai.db import make_engine, make_session_factory, session_scope
     from jinghai.geo.service import seed_demo_zones
@@ -265,8 +266,8 @@ def test_concurrent_resend_of_a_checkin_is_stored_once(fresh_database_url):
     with session_scope(factory) as s:
         init_operation(s, load_template())
         seed_demo_zones(s)
-        add_user(s, None, username="sd1", password="correct-horse-9", role="liaison",
-                 unit_key="sd_qijiashan")
+        add_user(s, None, UserIn(username="sd1", password="correct-horse-9", role="liaison",
+                                 unit_key="sd_qijiashan"))
     cid = _cid()
     results, errors = [], []
     barrier = threading.Barrier(2)

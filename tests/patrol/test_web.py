@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jinghai.accounts.models import Role
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.ais.simulate import PATROL_MMSIS, decoded_positions, iter_sentences
 from jinghai.ais.store import PositionStore
@@ -50,7 +51,7 @@ def client(request, fresh_database_url, tmp_path):
         init_operation(s, load_template())
         seed_demo_zones(s)
         for name, (role, unit) in USERS.items():
-            add_user(s, None, username=name, password=PASSWORD, role=role, unit_key=unit)
+            add_user(s, None, UserIn(username=name, password=PASSWORD, role=role, unit_key=unit))
     engine.dispose()
     app = create_app(Settings(data_dir=tmp_path, database_url=url, alert_worker=False,
                               own_mmsis=list(PATROL_MMSIS)))

@@ -12,6 +12,7 @@ from jinghai.db import utcnow
 from jinghai.geo.service import seed_demo_zones
 from jinghai.portcalls.demo import FORGETFUL_EVERY, file_demo_port_reports
 from jinghai.portcalls.models import PortReport
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 
@@ -21,9 +22,10 @@ def test_demo_boats_report_their_calls(session, office) -> None:
     for i in range(FORGETFUL_EVERY):
         m = 412350001 + i
         home = ("郭巨", "梅山", "白峰", "穿山")[i % 4]
-        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
-                                     "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
-                                     "home_port": home})
+        add_vessel(session, office, VesselIn.model_validate(
+            {"registry_no": f"浙甬渔{m % 100000:05d}",
+             "name": f"浙甬渔{m % 100000:05d}", "mmsi": str(m),
+             "home_port": home}))
         specs.append(FishingSpec(m, f"ZHE YONG YU {i}", home))
     sim = Simulation(fishing=specs)
     now = utcnow()

@@ -14,8 +14,8 @@ from jinghai.errors import InvalidInput, PermissionDenied
 from jinghai.geo import ZoneIndex
 from jinghai.geo.service import load_zones, seed_demo_zones
 from jinghai.portcalls.models import PortReport
+from jinghai.portcalls.schemas import PortReportIn
 from jinghai.portcalls.service import (
-    PortReportInput,
     entry_reports_for_detector,
     file_owner_report,
     file_port_report,
@@ -23,6 +23,8 @@ from jinghai.portcalls.service import (
     issue_owner_link,
     revoke_owner_link,
 )
+from jinghai.schemas import parse
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -31,12 +33,13 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 @pytest.fixture()
 def fleet(session, office):
     seed_demo_zones(session)
-    return [add_vessel(session, office, {"registry_no": f"浙甬渔6012{i}", "name": f"甬渔{i}",
-                                         "mmsi": str(412300001 + i)}) for i in range(3)]
+    return [add_vessel(session, office, VesselIn.model_validate(
+        {"registry_no": f"浙甬渔6012{i}", "name": f"甬渔{i}",
+         "mmsi": str(412300001 + i)})) for i in range(3)]
 
 
 def test_form_report_resolves_vessel_port_and_local_time(session, office, fleet) -> None:
-    r = file_port_report(session, office, PortReportInput(
+    r = file_port_report(session, office, PortReportIn(
         vessel="浙甬渔60120", direction="进港", port="梅山港区", event_time="2026-11-20 09:30",
         crew_count="7"), now=NOW)
     assert (r.vessel_id, r.mmsi, r.direction, r.port_zone_id, r.event_time, r.crew_count,
@@ -55,15 +58,14 @@ def test_form_report_resolves_vessel_port_and_local_time(session, office, fleet)
 ])
 def test_form_rejects_bad_input_saying_what_to_fix(session, office, fleet, field, value,
                                                    message) -> None:
-    data = PortReportInput(vessel="浙甬渔60120", direction="出港", port="北仑港",
-                           event_time="2026-11-20 09:30", crew_count=5)
-    setattr(data, field, value)
+    data = {"vessel": "浙甬渔60120", "direction": "出港", "port": "北仑港",
+            "event_time": "2026-11-20 09:30", "crew_count": 5, field: value}
     with pytest.raises(InvalidInput, match=message):
-        file_port_report(session, office, data, now=NOW)
+        file_port_report(session, office, parse(PortReportIn, data), now=NOW)
 
 
 def test_only_office_and_fisheries_authority_file(session, fleet, make_liaison) -> None:
-    data = PortReportInput(vessel="浙甬渔60120", direction="进港", port="北仑港",
+    data = PortReportIn(vessel="浙甬渔60120", direction="进港", port="北仑港",
                            event_time=NOW, crew_count=5)
     assert file_port_report(session, make_liaison("agriculture"), data, now=NOW).id
     with pytest.raises(PermissionDenied):
@@ -73,18 +75,18 @@ def test_only_office_and_fisheries_authority_file(session, fleet, make_liaison) 
 def test_owner_link_files_for_its_own_vessel_only_until_revoked(session, office, fleet) -> None:
     link, token = issue_owner_link(session, office, fleet[1].id)
     assert link.token_hash != token and len(token) >= 32
-    r = file_owner_report(session, token, PortReportInput(
+    r = file_owner_report(session, token, PortReportIn(
         vessel="浙甬渔60120", direction="出港", port="北仑港", event_time=NOW,
         crew_count=4, reporter_name="王船东"), now=NOW)
     assert (r.vessel_id, r.via, r.created_by_id) == (fleet[1].id, "owner_link", None)
     # a new link replaces the old one
     _, token2 = issue_owner_link(session, office, fleet[1].id)
     with pytest.raises(PermissionDenied):
-        file_owner_report(session, token, PortReportInput(
+        file_owner_report(session, token, PortReportIn(
             vessel="", direction="进港", port="北仑港", event_time=NOW, crew_count=4), now=NOW)
     revoke_owner_link(session, office, link.id + 1)
     with pytest.raises(PermissionDenied):
-        file_owner_report(session, token2, PortReportInput(
+        file_owner_report(session, token2, PortReportIn(
             vessel="", direction="进港", port="北仑港", event_time=NOW, crew_count=4), now=NOW)
 
 
@@ -122,9 +124,10 @@ def test_detector_matches_filed_entry_reports(session, office) -> None:
     seed_demo_zones(session)
     sc = s.beilun_scenario()
     for m in (s.F_UNREPORTED, s.F_REPORTED):
-        add_vessel(session, office, {"registry_no": f"浙甬渔{m % 100000:05d}",
-                                     "name": f"渔{m % 100}", "mmsi": str(m)})
-    file_port_report(session, office, PortReportInput(
+        add_vessel(session, office, VesselIn.model_validate(
+            {"registry_no": f"浙甬渔{m % 100000:05d}",
+             "name": f"渔{m % 100}", "mmsi": str(m)}))
+    file_port_report(session, office, PortReportIn(
         vessel=str(s.F_REPORTED), direction="进港", port="北仑港",
         event_time=sc.t0 + timedelta(hours=3.9), crew_count=5), now=sc.t0)
     det = UnreportedArrivalDetector(zones=ZoneIndex(load_zones(session)),

@@ -21,13 +21,15 @@ from sqlalchemy import select
 
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import Conflict, InvalidInput, PermissionDenied
-from jinghai.incidents.service import IncidentInput, open_incident, void_incident
+from jinghai.incidents.schemas import IncidentIn, VoidIn
+from jinghai.incidents.service import open_incident, void_incident
 from jinghai.notify.models import Notification
 from jinghai.reporting.export_pdf import render_pdf
 from jinghai.reporting.export_tabular import render_csv, render_json
 from jinghai.reporting.export_xlsx import render_xlsx
 from jinghai.reporting.form import default_form
 from jinghai.reporting.queries import compile_daily_report, compile_period, compile_range
+from jinghai.reporting.schemas import LockIn, OpenIn, ReviewIn
 from jinghai.reporting.service import (
     entry_view,
     lock_day,
@@ -36,6 +38,7 @@ from jinghai.reporting.service import (
     save_section,
     submit_nil,
 )
+from jinghai.schemas import parse
 
 DAY = date(2026, 11, 10)
 ON_TIME = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Beijing time
@@ -116,11 +119,12 @@ def test_office_returns_a_section_unit_sees_it_and_resubmits(session, office, ma
     assert save_section(session, bs, "bs_beilun", "port_area", DAY, PORT, submit=True,
                         now=ON_TIME).submitted
     with pytest.raises(PermissionDenied):
-        review_section(session, bs, "bs_beilun", "port_area", DAY, accept=False, reason="x")
+        review_section(session, bs, "bs_beilun", "port_area", DAY,
+                       ReviewIn(decision="return", reason="x"))
     with pytest.raises(InvalidInput, match="退回必须填写原因"):
-        review_section(session, office, "bs_beilun", "port_area", DAY, accept=False)
-    review_section(session, office, "bs_beilun", "port_area", DAY, accept=False,
-                   reason="入境人员数与口岸系统不符")
+        parse(ReviewIn, {"decision": "return", "reason": " "})
+    review_section(session, office, "bs_beilun", "port_area", DAY,
+                   ReviewIn(decision="return", reason="入境人员数与口岸系统不符"))
     view = entry_view(session, bs, "bs_beilun", "port_area", DAY)
     assert (view.status, view.review_reason) == ("returned", "入境人员数与口岸系统不符")
     note = session.scalars(select(Notification).where(
@@ -136,7 +140,7 @@ def test_office_returns_a_section_unit_sees_it_and_resubmits(session, office, ma
                          correction_reason="按口岸系统核对更正", submit=True, now=ON_TIME)
     assert fixed.submitted, fixed.problems
     assert fixed.view.status == "submitted" and fixed.view.review_reason == ""
-    review_section(session, office, "bs_beilun", "port_area", DAY, accept=True)
+    review_section(session, office, "bs_beilun", "port_area", DAY, ReviewIn(decision="accept"))
     assert entry_view(session, bs, "bs_beilun", "port_area", DAY).accepted
     actions = session.scalars(select(AuditEvent.action).where(
         AuditEvent.entity_type == "report_section")).all()
@@ -155,7 +159,7 @@ def test_lock_names_the_outstanding_units_and_needs_confirmation(session, office
     assert "大榭边检站（草稿）" in refused.value.message
     assert "梅山边检站（未报）" in refused.value.message
     assert "北仑边检站" not in refused.value.message
-    lock_day(session, office, DAY, confirm=True)
+    lock_day(session, office, DAY, LockIn(confirm=True))
     # statuses are kept as they were, beside the lock
     report = compile_daily_report(session, office, DAY)
     statuses = {(u.unit_key, u.section): u.status for u in report.units}
@@ -174,10 +178,10 @@ def test_locked_day_opened_for_one_unit_relocks_on_its_submission(session, offic
                                                                    make_liaison):
     bs, daxie = make_liaison("bs_beilun"), make_liaison("bs_daxie")
     save_section(session, bs, "bs_beilun", "port_area", DAY, PORT, submit=True, now=ON_TIME)
-    lock_day(session, office, DAY, confirm=True)
-    with pytest.raises(InvalidInput):
-        open_day_for_unit(session, office, DAY, "bs_daxie", "port_area", " ")
-    open_day_for_unit(session, office, DAY, "bs_daxie", "port_area", "大榭补报")
+    lock_day(session, office, DAY, LockIn(confirm=True))
+    with pytest.raises(InvalidInput, match="为单位开放修改必须填写原因"):
+        parse(OpenIn, {"reason": " "})
+    open_day_for_unit(session, office, DAY, "bs_daxie", "port_area", OpenIn(reason="大榭补报"))
     with pytest.raises(Conflict):  # only the opened unit may write
         save_section(session, bs, "bs_beilun", "port_area", DAY, PORT, now=ON_TIME)
     assert entry_view(session, daxie, "bs_daxie", "port_area", DAY).editable
@@ -196,7 +200,7 @@ def test_locked_day_opened_for_one_unit_relocks_on_its_submission(session, offic
 def test_counted_figure_changed_after_submission_is_flagged_and_voiding_counts(
         session, office, make_liaison):
     transport = make_liaison("transport")
-    open_incident(session, transport, IncidentInput(
+    open_incident(session, transport, IncidentIn(
         kind="illegal_entry", persons=3, occurred_at=datetime(2026, 11, 10, 1, 0, tzinfo=UTC)))
     view = entry_view(session, transport, "transport", "case_handling", DAY)
     values = {f.key: str(f.computed) for f in view.fields}
@@ -204,7 +208,7 @@ def test_counted_figure_changed_after_submission_is_flagged_and_voiding_counts(
     assert save_section(session, transport, "transport", "case_handling", DAY, values,
                         submit=True, now=ON_TIME).submitted
     # 20:30: another incident after the 10:00 submission
-    late = open_incident(session, transport, IncidentInput(
+    late = open_incident(session, transport, IncidentIn(
         kind="illegal_entry", persons=2, occurred_at=AFTER))
     report = compile_daily_report(session, office, DAY)
     assert report.values["case_handling.illegal_entrants_today"] == 5
@@ -217,18 +221,18 @@ def test_counted_figure_changed_after_submission_is_flagged_and_voiding_counts(
     [src_json] = days[0]["sources"]["case_handling.illegal_entrants_today"]
     assert src_json["changed_after_submission"] is True and src_json["submitted"] == 3
 
-    with pytest.raises(InvalidInput):
-        void_incident(session, transport, late.id, "")
-    void_incident(session, transport, late.id, "重复录入")
+    with pytest.raises(InvalidInput, match="作废个案必须填写原因"):
+        parse(VoidIn, {"reason": " "})
+    void_incident(session, transport, late.id, VoidIn(reason="重复录入"))
     assert compile_daily_report(session, office, DAY).values[
         "case_handling.illegal_entrants_today"] == 3
     assert session.scalars(select(AuditEvent.reason).where(
         AuditEvent.entity_type == "incident", AuditEvent.action == "void")).all() == ["重复录入"]
 
     # the lock freezes the live count into the submitted figure, audited
-    open_incident(session, transport, IncidentInput(
+    open_incident(session, transport, IncidentIn(
         kind="illegal_entry", persons=1, occurred_at=AFTER))
-    lock_day(session, office, DAY, confirm=True)
+    lock_day(session, office, DAY, LockIn(confirm=True))
     report = compile_daily_report(session, office, DAY)
     assert report.values["case_handling.illegal_entrants_today"] == 4
     assert not report.changed_sources

@@ -13,6 +13,7 @@ from jinghai.reporting.queries import (
     completeness_board,
     summarize,
 )
+from jinghai.reporting.schemas import LockIn, UnlockIn
 from jinghai.reporting.service import (
     entry_view,
     lock_day,
@@ -21,6 +22,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
+from jinghai.schemas import parse
 
 DAY = date(2026, 11, 10)
 
@@ -179,14 +181,14 @@ def test_lock_blocks_changes_until_unlocked_with_reason(session, office, make_li
     liaison = make_liaison("coast_guard")
     save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
                  full("sea_patrol", personnel="5"), submit=True, now=ON_TIME)
-    lock_day(session, office, DAY, confirm=True)
+    lock_day(session, office, DAY, LockIn(confirm=True))
     with pytest.raises(Conflict):
         save_section(session, liaison, "coast_guard", "sea_patrol", DAY, {"personnel": "6"})
     with pytest.raises(PermissionDenied):
         lock_day(session, liaison, DAY + timedelta(days=1))
-    with pytest.raises(InvalidInput):
-        unlock_day(session, office, DAY, " ")
-    unlock_day(session, office, DAY, "海警补报漏填数据")
+    with pytest.raises(InvalidInput, match="解锁必须填写原因"):
+        parse(UnlockIn, {"reason": " "})
+    unlock_day(session, office, DAY, UnlockIn(reason="海警补报漏填数据"))
     save_section(session, liaison, "coast_guard", "sea_patrol", DAY,
                  full("sea_patrol", personnel="6"), correction_reason="漏填一人",
                  submit=True, now=ON_TIME)

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from jinghai.audit.models import AuditEvent
 from jinghai.errors import InvalidInput, PermissionDenied, TooManyRequests
+from jinghai.schemas import parse
+from jinghai.tipoffs.schemas import ConvertIn, RewardIn, StatusIn, TipOffIn
 from jinghai.tipoffs.service import (
-    TipOffInput,
     approve_reward,
     convert_to_clue,
     pay_reward,
@@ -24,7 +25,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def submit(session, tmp_path, content="梅山码头晚上有小船卸货，好几个外国人上岸", ip="10.0.0.1",
            **kw):
-    return submit_tipoff(session, TipOffInput(content=content, **kw), client_ip=ip,
+    return submit_tipoff(session, parse(TipOffIn, {"content": content, **kw}), client_ip=ip,
                          salt="s", data_dir=tmp_path)
 
 
@@ -72,8 +73,8 @@ def test_identity_is_office_only_and_every_view_is_logged(session, office, make_
 def test_convert_to_clue_and_reward(session, office, tmp_path):
     tip = submit(session, tmp_path, contact_name="张三")
 
-    clue = convert_to_clue(session, office, tip.id, unit_key="police")
-    reward = propose_reward(session, office, tip.id, "500")
+    clue = convert_to_clue(session, office, tip.id, ConvertIn(unit_key="police"))
+    reward = propose_reward(session, office, tip.id, parse(RewardIn, {"amount": "500"}))
     approve_reward(session, office, reward.id)
     pay_reward(session, office, reward.id)
 
@@ -81,6 +82,19 @@ def test_convert_to_clue_and_reward(session, office, tmp_path):
     assert "张三" not in clue.content
     assert tipoff_status(session, tip.receipt_code).status == "converted"
     assert (reward.status, str(reward.amount)) == ("paid", "500.00")
+
+
+def test_office_inputs_say_what_to_fix():
+    with pytest.raises(InvalidInput, match="奖励金额须为数字"):
+        parse(RewardIn, {"amount": "五百"})
+    with pytest.raises(InvalidInput, match="奖励金额应大于 0"):
+        parse(RewardIn, {"amount": "0"})
+    with pytest.raises(InvalidInput, match="状态不在可选范围内"):
+        parse(StatusIn, {"status": "lost"})
+    with pytest.raises(InvalidInput, match="来源可靠性应为 A–F"):
+        parse(ConvertIn, {"reliability": "Z"})
+    with pytest.raises(InvalidInput, match="经度和纬度须同时填写"):
+        parse(TipOffIn, {"content": "梅山码头有小船卸货", "lon": 121.9})
 
 
 def test_a_webp_photo_becomes_a_clue_attachment(session, office, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 
@@ -14,12 +15,12 @@ def agri(make_liaison):
 
 @pytest.fixture()
 def vessel(session, agri):
-    return add_vessel(session, agri, {
+    return add_vessel(session, agri, VesselIn.model_validate({
         "registry_no": "浙甬渔60123", "name": "浙甬渔60123", "home_port": "郭巨",
         "mmsi": "412345678", "beidou_no": "BD1234567",
         "owner": {"kind": "个人", "name": "王海军", "phone": "13805741234",
                   "id_code": "330206197001011234"},
-    })
+    }))
 
 
 PASSWORD = "correct-horse-9"
@@ -37,6 +38,7 @@ def web(request, fresh_database_url, tmp_path):
     from fastapi.testclient import TestClient
 
     from jinghai.accounts.models import Role
+    from jinghai.accounts.schemas import UserIn
     from jinghai.accounts.service import add_user
     from jinghai.db import make_engine, make_session_factory, session_scope
     from jinghai.migrate import upgrade
@@ -51,7 +53,8 @@ def web(request, fresh_database_url, tmp_path):
     with session_scope(make_session_factory(engine)) as s:
         init_operation(s, load_template())
         for name, (role, unit) in WEB_USERS.items():
-            add_user(s, None, username=name, password=PASSWORD, role=Role(role), unit_key=unit)
+            add_user(s, None, UserIn(username=name, password=PASSWORD, role=Role(role),
+                                     unit_key=unit))
     engine.dispose()
     app = create_app(Settings(data_dir=tmp_path, database_url=url))
     with TestClient(app) as client:

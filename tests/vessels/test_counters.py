@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from jinghai.reporting.computed import computed_values
 from jinghai.reporting.service import entry_view, save_section
+from jinghai.vessels.schemas import AdvanceIn, ThreeNoIn, VesselIn
 from jinghai.vessels.service import (
     add_vessel,
     advance_three_no,
@@ -24,18 +25,20 @@ EARLIER = datetime(2026, 11, 1, tzinfo=UTC)
 def _fleet(session, agri):
     firm = {"kind": "企业", "name": "海丰渔业", "id_code": "91330206MA2AAAAA1X"}
     vessels = [
-        add_vessel(session, agri, {"registry_no": "浙甬渔1", "name": "浙甬渔1", "owner": firm},
-                   now=EARLIER),
-        add_vessel(session, agri, {"registry_no": "浙甬渔2", "name": "浙甬渔2", "owner": firm},
-                   now=EARLIER),
-        add_vessel(session, agri, {"registry_no": "浙甬渔3", "name": "浙甬渔3",
-                                   "status": "laid_up",
-                                   "owner": {"kind": "个人", "name": "张三"}}, now=EARLIER),
-        add_vessel(session, agri, {"registry_no": "浙甬渔4", "name": "浙甬渔4",
-                                   "owner": {"kind": "个人", "name": "李四"}}, now=EARLIER),
+        add_vessel(session, agri, VesselIn.model_validate(
+            {"registry_no": "浙甬渔1", "name": "浙甬渔1", "owner": firm}), now=EARLIER),
+        add_vessel(session, agri, VesselIn.model_validate(
+            {"registry_no": "浙甬渔2", "name": "浙甬渔2", "owner": firm}), now=EARLIER),
+        add_vessel(session, agri, VesselIn.model_validate(
+            {"registry_no": "浙甬渔3", "name": "浙甬渔3", "status": "laid_up",
+             "owner": {"kind": "个人", "name": "张三"}}), now=EARLIER),
+        add_vessel(session, agri, VesselIn.model_validate(
+            {"registry_no": "浙甬渔4", "name": "浙甬渔4",
+             "owner": {"kind": "个人", "name": "李四"}}), now=EARLIER),
         # Entered the roster the day after: not in DAY's count.
-        add_vessel(session, agri, {"registry_no": "浙甬渔5", "name": "浙甬渔5",
-                                   "owner": {"kind": "个人", "name": "王五"}},
+        add_vessel(session, agri, VesselIn.model_validate(
+            {"registry_no": "浙甬渔5", "name": "浙甬渔5",
+             "owner": {"kind": "个人", "name": "王五"}}),
                    now=LOCAL_MIDNIGHT + timedelta(days=1, minutes=1)),
     ]
     # 李四's only boat was deregistered during DAY: out of the count at the day's close.
@@ -51,11 +54,13 @@ def test_counts_follow_the_local_day(session, agri, make_liaison):
     record_inspection(session, agri, vessels[0], now=LOCAL_MIDNIGHT + timedelta(hours=3))
     record_inspection(session, agri, vessels[1], now=LOCAL_MIDNIGHT + timedelta(hours=23, minutes=59))
     record_inspection(session, agri, vessels[2], now=LOCAL_MIDNIGHT - timedelta(minutes=1))
-    case = record_three_no(session, agri, found_at=LOCAL_MIDNIGHT - timedelta(hours=2),
-                           place="穿山码头")
-    advance_three_no(session, agri, case.id, "seized", at=LOCAL_MIDNIGHT + timedelta(minutes=30))
-    late = record_three_no(session, agri, found_at=LOCAL_MIDNIGHT, place="郭巨")
-    advance_three_no(session, agri, late.id, "seized", at=LOCAL_MIDNIGHT + timedelta(days=1))
+    case = record_three_no(session, agri, ThreeNoIn(
+        found_at=LOCAL_MIDNIGHT - timedelta(hours=2), place="穿山码头"))
+    advance_three_no(session, agri, case.id,
+                     AdvanceIn(status="seized", at=LOCAL_MIDNIGHT + timedelta(minutes=30)))
+    late = record_three_no(session, agri, ThreeNoIn(found_at=LOCAL_MIDNIGHT, place="郭巨"))
+    advance_three_no(session, agri, late.id,
+                     AdvanceIn(status="seized", at=LOCAL_MIDNIGHT + timedelta(days=1)))
 
     assert computed_values(session, agri.unit, "vessel_control", DAY) == {
         "fishing_vessels": Decimal(3),

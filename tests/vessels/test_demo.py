@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 
+from jinghai.schemas import parse
 from jinghai.vessels.demo import seed_vessels
-from jinghai.vessels.service import clean_vessel_fields
+from jinghai.vessels.schemas import VesselIn
 
 
 def test_demo_fleet(session, operation):
@@ -16,4 +17,5 @@ def test_demo_fleet(session, operation):
     assert {v.home_port for v in fleet} == {"郭巨", "梅山", "白峰", "穿山"}
     assert len({v.owner_id for v in fleet if v.owner.kind == "enterprise"}) == 15
     for v in fleet[:20]:
-        clean_vessel_fields({"registry_no": v.registry_no, "name": v.name, "mmsi": v.mmsi})
+        assert parse(VesselIn, {"registry_no": v.registry_no, "name": v.name,
+                                "mmsi": v.mmsi}).mmsi == v.mmsi

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jinghai.accounts.models import Role
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.db import make_engine, make_session_factory, session_scope
 from jinghai.migrate import upgrade
@@ -30,7 +31,7 @@ def build_site(url: str) -> None:
     with session_scope(make_session_factory(engine)) as s:
         init_operation(s, load_template())
         for name, (role, unit) in USERS.items():
-            add_user(s, None, username=name, password=PASSWORD, role=role, unit_key=unit)
+            add_user(s, None, UserIn(username=name, password=PASSWORD, role=role, unit_key=unit))
     engine.dispose()
 
 

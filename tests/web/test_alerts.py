@@ -10,10 +10,12 @@ from urllib.parse import quote
 import pytest
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.alerts.service import record_event
 from jinghai.db import make_session_factory, session_scope, utcnow
 from jinghai.geo.service import seed_demo_zones
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 from ..alerts.factories import make_event
@@ -31,8 +33,8 @@ def alerts(app):
         land = record_event(s, make_event("landing_approach", (413800001,), zone_id="lp-gj-01",
                                           night=True), now=earlier)
         ids = {"encounter": enc.id, "landing": land.id}
-        add_user(s, None, username="cu3", password=PASSWORD, role=Role.LIAISON,
-                 unit_key="cu_meishan")
+        add_user(s, None, UserIn(username="cu3", password=PASSWORD, role=Role.LIAISON,
+                                 unit_key="cu_meishan"))
     return ids
 
 
@@ -144,8 +146,9 @@ def test_port_report_form_link_and_owner_page(client, login, app, alerts) -> Non
     factory = make_session_factory(app.state.engine)
     with session_scope(factory) as s:
         office = s.query(User).filter_by(username="office1").one()
-        add_vessel(s, office, {"registry_no": "浙甬渔60123", "name": "甬渔123",
-                               "mmsi": "412300123"})
+        add_vessel(s, office, VesselIn.model_validate(
+            {"registry_no": "浙甬渔60123", "name": "甬渔123",
+             "mmsi": "412300123"}))
     token = login("office1")
     r = client.post("/portcalls/new", data={
         "csrf_token": token, "vessel": "浙甬渔60123", "direction": "entry", "port": "北仑港",
@@ -216,3 +219,16 @@ def test_zones_page_switches_a_shipped_layer(client, login, app) -> None:
     r = client.post("/zones/layers/gfw_anchorages/active", data={"active": "1",
                                                                  "csrf_token": token})
     assert r.status_code == 403
+
+
+def test_json_inputs_answer_the_models_chinese_message(client, login, alerts) -> None:
+    """A body refused by a domain schema's validator says what to fix, as the service did
+    when it checked the same thing (issue 11 point 4); a wrong type keeps the generic one."""
+    h = {"X-CSRF-Token": login("office1")}
+    r = client.post("/api/clues", headers=h, json={"source_kind": "rumour", "content": "x"})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "线索来源应为：系统预警、部门通报、巡查发现、群众举报、研判发现之一"
+    r = client.post("/api/alerts/bulk", headers=h, json={"ids": [1], "action": "delete"})
+    assert (r.status_code, r.json()["detail"]) == (422, "action 须为 acknowledge 或 close")
+    r = client.post("/api/clues", headers=h, json={"source_kind": "agency", "content": []})
+    assert (r.status_code, r.json()["detail"]) == (422, "请求内容有误")

@@ -102,10 +102,11 @@ def test_failures_from_one_address_do_not_lock_the_rightful_address(app):
 
 def test_back_off_grows_and_expires(session, operation):
     from jinghai.accounts.models import LoginAttempt, Role
+    from jinghai.accounts.schemas import UserIn
     from jinghai.accounts.service import ThrottlePolicy, add_user, login_wait
     from jinghai.db import utcnow
 
-    add_user(session, None, username="u9", password=PASSWORD, role=Role.VIEWER)
+    add_user(session, None, UserIn(username="u9", password=PASSWORD, role=Role.VIEWER))
     policy = ThrottlePolicy(max_failures=3, window=timedelta(minutes=15),
                             base_delay=timedelta(seconds=30))
     now = utcnow()
@@ -131,11 +132,12 @@ def test_back_off_grows_and_expires(session, operation):
                                   "1qaz2wsx", "admin123456", "88888888"])
 def test_common_passwords_are_refused(session, operation, weak):
     from jinghai.accounts.models import Role
-    from jinghai.accounts.service import add_user
+    from jinghai.accounts.schemas import UserIn
     from jinghai.errors import InvalidInput
+    from jinghai.schemas import parse
 
     with pytest.raises(InvalidInput) as exc:
-        add_user(session, None, username="weakling", password=weak, role=Role.VIEWER)
+        parse(UserIn, {"username": "weakling", "password": weak, "role": Role.VIEWER})
     assert "常见" in exc.value.message
 
 

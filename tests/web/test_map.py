@@ -18,6 +18,7 @@ from jinghai.ais.simulate import (
     iter_sentences,
 )
 from jinghai.db import make_session_factory, session_scope
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 BOAT = FishingSpec(412401234, "浙甬渔60123", "郭巨")
@@ -39,11 +40,11 @@ def registry_vessel(site_url):
                                    .make_engine(site_url))
     with session_scope(factory) as s:
         office = s.scalar(select(User).where(User.username == "office1"))
-        v = add_vessel(s, office, {
+        v = add_vessel(s, office, VesselIn.model_validate({
             "registry_no": "浙甬渔60123", "name": "浙甬渔60123", "home_port": "郭巨",
             "mmsi": str(BOAT.mmsi),
             "owner": {"kind": "个人", "name": "王海军", "phone": "13805741234",
-                      "id_code": "330206197001011234"}})
+                      "id_code": "330206197001011234"}}))
         vid = v.id
     factory.kw["bind"].dispose()
     return vid

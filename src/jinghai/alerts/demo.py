@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
 from jinghai.alerts.models import Alert
+from jinghai.alerts.schemas import AckIn, CloseIn
 from jinghai.alerts.service import acknowledge_alert, close_alert, record_event
 from jinghai.detect.positions import Fleet
 from jinghai.detect.suite import build_detectors, run_all
@@ -50,9 +51,10 @@ def seed_alerts(session: Session, rng: random.Random, today: date | None = None)
     for kind, outcome, reason in HANDLED:
         alert = next((a for a in alerts if a.kind == kind and a.state == "new"), None)
         if alert is not None:
-            close_alert(session, office, alert.id, outcome, reason, now=now)
+            close_alert(session, office, alert.id, CloseIn(outcome=outcome, reason=reason),
+                        now=now)
     for alert in session.scalars(select(Alert).where(Alert.kind.in_(
             ["unreported_arrival", "encounter"]), Alert.state == "new").order_by(Alert.id)):
-        acknowledge_alert(session, office, alert.id, "已通知相关工作组核查", now=now)
+        acknowledge_alert(session, office, alert.id, AckIn(note="已通知相关工作组核查"), now=now)
         break
     return len(alerts)

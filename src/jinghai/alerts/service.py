@@ -31,6 +31,7 @@ from jinghai.alerts.models import (
 )
 from jinghai.alerts.queries import vessel_label
 from jinghai.alerts.routing import NOT_ALERTED, rule_for, severity_for
+from jinghai.alerts.schemas import AckIn, CloseIn
 from jinghai.audit.service import record
 from jinghai.db import utcnow
 from jinghai.detect.events import Event
@@ -43,7 +44,6 @@ from jinghai.org.models import Unit, WorkGroup
 log = logging.getLogger(__name__)
 
 SEVERITY_RANK = {"yellow": 0, "orange": 1, "red": 2}
-OUTCOMES = tuple(OUTCOME_LABELS)
 
 
 @dataclass
@@ -293,9 +293,10 @@ def note_filed_reports(session: Session, *, now: datetime | None = None,
 
 
 # -- the workflow ------------------------------------------------------------------------
-def acknowledge_alert(session: Session, user: User, alert_id: int, note: str = "", *,
-                      now: datetime | None = None) -> Alert:
+def acknowledge_alert(session: Session, user: User, alert_id: int, data: AckIn | None = None,
+                      *, now: datetime | None = None) -> Alert:
     """The group has seen it and is on it (签收)."""
+    note = (data or AckIn()).note
     now = now or utcnow()
     alert = get_alert_for(session, user, alert_id)
     require_actor(session, user, alert)
@@ -312,7 +313,7 @@ def acknowledge_alert(session: Session, user: User, alert_id: int, note: str = "
     return alert
 
 
-def close_alert(session: Session, user: User, alert_id: int, outcome: str, reason: str, *,
+def close_alert(session: Session, user: User, alert_id: int, data: CloseIn, *,
                 now: datetime | None = None) -> Alert:
     """Close with a judgement: confirmed, false alarm, or turned into a clue (a clue with
     the alert as its source is created for the user's unit). A reason is required: the
@@ -320,18 +321,15 @@ def close_alert(session: Session, user: User, alert_id: int, outcome: str, reaso
     now = now or utcnow()
     alert = get_alert_for(session, user, alert_id)
     require_actor(session, user, alert)
-    if outcome not in OUTCOMES:
-        raise InvalidInput(f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写关闭理由")
+    outcome, reason = data.outcome, data.reason
     if alert.state == "closed":
         raise Conflict("预警已关闭")
     old = alert.state
     if outcome == "clue":
-        from jinghai.cases.service import ClueInput, create_clue
+        from jinghai.cases.schemas import ClueIn
+        from jinghai.cases.service import create_clue
 
-        clue = create_clue(session, user, ClueInput(
+        clue = create_clue(session, user, ClueIn(
             source_kind="alert", source_detail=f"系统预警 #{alert.id}（{alert.kind_label}）",
             title=alert.title[:200], content=f"{alert.summary}\n船舶MMSI：" + "、".join(
                 str(v) for v in alert.vessels or []) + f"\n处置意见：{reason}",
@@ -365,35 +363,31 @@ class BulkResult:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def bulk_acknowledge(session: Session, user: User, alert_ids: Iterable[int], note: str = "",
-                     *, now: datetime | None = None) -> BulkResult:
+def bulk_acknowledge(session: Session, user: User, alert_ids: Iterable[int],
+                     data: AckIn | None = None, *, now: datetime | None = None) -> BulkResult:
     """Acknowledge many alerts at once; each is checked as if acknowledged alone (an alert
     the user may not handle, or not new any more, is skipped with the reason)."""
     out = BulkResult()
     for aid in dict.fromkeys(int(a) for a in alert_ids):
         try:
             with session.begin_nested():
-                acknowledge_alert(session, user, aid, note, now=now)
+                acknowledge_alert(session, user, aid, data, now=now)
             out.done.append(aid)
         except (Conflict, NotFound, PermissionDenied) as exc:
             out.skipped[aid] = exc.message
     return out
 
 
-def bulk_close(session: Session, user: User, alert_ids: Iterable[int], outcome: str,
-               reason: str, *, now: datetime | None = None) -> BulkResult:
+def bulk_close(session: Session, user: User, alert_ids: Iterable[int], data: CloseIn, *,
+               now: datetime | None = None) -> BulkResult:
     """Close many alerts with one judgement and one reason (e.g. 误报: ships at anchor)."""
-    if outcome not in OUTCOMES:
-        raise InvalidInput(f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
-    if not (reason or "").strip():
-        raise InvalidInput("请填写关闭理由")
-    if outcome == "clue":
+    if data.outcome == "clue":
         raise InvalidInput("转为线索须逐条处理")
     out = BulkResult()
     for aid in dict.fromkeys(int(a) for a in alert_ids):
         try:
             with session.begin_nested():
-                close_alert(session, user, aid, outcome, reason, now=now)
+                close_alert(session, user, aid, data, now=now)
             out.done.append(aid)
         except (Conflict, NotFound, PermissionDenied) as exc:
             out.skipped[aid] = exc.message

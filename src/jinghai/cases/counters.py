@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jinghai.cases.models import Case, CaseMeasure, Clue, ClueLink, LineOfWork, Seizure
-from jinghai.cases.service import GOODS
+from jinghai.cases.schemas import GOODS
 from jinghai.org.models import Unit
 from jinghai.org.service import local_day_bounds, sections_of_unit
 from jinghai.reporting.computed import register_counter

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.cases.models import Clue
+from jinghai.cases.schemas import CaseIn, ClueIn, LinkIn, MeasureIn, PartyIn, SeizureIn
 from jinghai.cases.service import (
-    ClueInput,
     add_measure,
     add_party,
     create_clue,
@@ -87,7 +87,7 @@ def seed_casework(session: Session, rng: random.Random, days: list[date],
                 place=place, phone=_written(rng, phone), name=name,
                 vessel=rng.choice(VESSELS), plate=_plate(rng))
             author = police if rng.random() < 0.7 else services
-            clue = create_clue(session, author, ClueInput(
+            clue = create_clue(session, author, ClueIn(
                 source_kind=rng.choice(["agency", "patrol", "analyst", "tipoff"]),
                 reliability=rng.choice("BCCDF"), content=content, place=place,
                 lon=lon + rng.uniform(-0.01, 0.01), lat=lat + rng.uniform(-0.01, 0.01),
@@ -98,7 +98,8 @@ def seed_casework(session: Session, rng: random.Random, days: list[date],
             a, b = rng.choice(recent), rng.choice(todays)
             if a.unit_id == b.unit_id:
                 user = police if a.unit_id == police.unit_id else services
-                link = link_clues(session, user, a.id, b.id, reason="同一联系人，经研判串并")
+                link = link_clues(session, user, LinkIn(clue_a_id=a.id, clue_b_id=b.id,
+                                                        reason="同一联系人，经研判串并"))
                 link.decided_at = _at(day, tz, rng)
         if rng.random() < 0.12:
             _case(session, rng, day, police, [c for c in todays if c.unit_id == police.unit_id],
@@ -116,22 +117,26 @@ def _case(session: Session, rng: random.Random, day: date, user: User, clues: li
           tz: ZoneInfo) -> None:
     if not clues:
         return
-    case = open_case(session, user, f"{day:%m月%d日}涉嫌组织偷越国（边）境案",
-                     [c.id for c in clues[:2]], opened_at=_at(day, tz, rng))
+    case = open_case(session, user, CaseIn(title=f"{day:%m月%d日}涉嫌组织偷越国（边）境案",
+                                           clue_ids=[c.id for c in clues[:2]]),
+                     opened_at=_at(day, tz, rng))
     for _ in range(rng.randint(1, 3)):
-        add_measure(session, user, case.id, rng.choice(SURNAMES) + rng.choice(GIVEN),
-                    "coercive", day)
+        add_measure(session, user, case.id, MeasureIn(
+            person_name=rng.choice(SURNAMES) + rng.choice(GIVEN), kind="coercive", day=day))
     if rng.random() < 0.3:
         company = rng.choice(["宁波某水产加工有限公司", "北仑某船舶修造厂", "某冷链物流公司"])
-        add_party(session, user, case.id, "illegal_employer", company, day, place="小港")
+        add_party(session, user, case.id, PartyIn(kind="illegal_employer", name=company,
+                                                  day=day, place="小港"))
         for _ in range(rng.randint(1, 3)):
-            add_party(session, user, case.id, "illegal_foreign_worker",
-                      rng.choice(["NGUYEN VAN A", "TRAN THI B", "AUNG KYAW"]), day,
-                      nationality=rng.choice(["越南", "缅甸"]), employer=company,
-                      document=f"C{rng.randint(1000000, 9999999)}")
+            add_party(session, user, case.id, PartyIn(
+                kind="illegal_foreign_worker",
+                name=rng.choice(["NGUYEN VAN A", "TRAN THI B", "AUNG KYAW"]), day=day,
+                nationality=rng.choice(["越南", "缅甸"]), employer=company,
+                document=f"C{rng.randint(1000000, 9999999)}"))
     if rng.random() < 0.4:
-        add_measure(session, user, case.id, rng.choice(SURNAMES) + rng.choice(GIVEN),
-                    "prosecution_referral", day)
+        add_measure(session, user, case.id, MeasureIn(
+            person_name=rng.choice(SURNAMES) + rng.choice(GIVEN), kind="prosecution_referral",
+            day=day))
 
 
 def _smuggling(session: Session, rng: random.Random, day: date, user: User, clues: list[Clue],
@@ -139,15 +144,18 @@ def _smuggling(session: Session, rng: random.Random, day: date, user: User, clue
     if not clues:
         return
     category, label = rng.choice(GOODS)
-    case = open_case(session, user, f"{day:%m月%d日}涉嫌走私{label}案", [clues[0].id],
-                     opened_at=_at(day, tz, rng), line="smuggling")
-    record_seizure(session, user, case.id, category, day,
-                   tonnes=Decimal(rng.randint(500, 18000)) / 1000, description=label)
+    case = open_case(session, user, CaseIn(title=f"{day:%m月%d日}涉嫌走私{label}案",
+                                           clue_ids=[clues[0].id], line="smuggling"),
+                     opened_at=_at(day, tz, rng))
+    record_seizure(session, user, case.id, SeizureIn(
+        category=category, day=day, tonnes=Decimal(rng.randint(500, 18000)) / 1000,
+        description=label))
     if rng.random() < 0.5:
-        record_seizure(session, user, case.id, "vehicle", day, quantity=1,
-                       description="运输车辆")
+        record_seizure(session, user, case.id, SeizureIn(category="vehicle", day=day,
+                                                         quantity=1, description="运输车辆"))
     if rng.random() < 0.3:
-        record_seizure(session, user, case.id, "vessel", day, quantity=1,
-                       description="涉案船舶")
+        record_seizure(session, user, case.id, SeizureIn(category="vessel", day=day,
+                                                         quantity=1, description="涉案船舶"))
     if rng.random() < 0.5:
-        record_seizure(session, user, case.id, "person", day, quantity=rng.randint(1, 3))
+        record_seizure(session, user, case.id, SeizureIn(category="person", day=day,
+                                                         quantity=rng.randint(1, 3)))

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -29,54 +26,30 @@ from jinghai.cases.entities import (
     normalise_vessel_name,
 )
 from jinghai.cases.models import (
-    ENTITY_KINDS,
-    PARTY_LABELS,
-    RELIABILITY,
     Case,
     CaseMeasure,
     CaseParty,
     Clue,
     ClueEntity,
     ClueLink,
-    ClueSource,
     LineOfWork,
     LinkStatus,
     Seizure,
-    SeizureCategory,
 )
 from jinghai.cases.queries import get_case_for, get_clue_for, visible_clues
+from jinghai.cases.schemas import (
+    CaseIn,
+    ClueIn,
+    LinkIn,
+    MeasureIn,
+    PartyIn,
+    SeizureIn,
+)
 from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput, NotFound
 
 _TEXT_KIND = {"phone": "phone", "landline": "phone", "id_number": "id_number",
               "plate": "vehicle", "mmsi": "mmsi", "vessel_name": "vessel"}
-
-
-@dataclass
-class EntityInput:
-    """An entity as typed on a form or sent to the API; ``fields`` carries the rest of a
-    person (id_number, phone, nationality) or a vessel (mmsi, registry_number)."""
-
-    kind: str
-    value: str
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ClueInput:
-    source_kind: str
-    content: str
-    reliability: str = "F"
-    title: str = ""
-    source_detail: str = ""
-    occurred_at: datetime | None = None
-    place: str = ""
-    lon: float | None = None
-    lat: float | None = None
-    entities: list[EntityInput] = field(default_factory=list)
-    recognise_text: bool = True
-    tipoff_id: int | None = None
-    line: str = ""  # illegal_entry | smuggling; empty: the recording unit's line
 
 
 def _normalise(kind: str, value: str) -> str:
@@ -95,28 +68,6 @@ def _normalise(kind: str, value: str) -> str:
     return v
 
 
-def _validate(data: ClueInput) -> None:
-    if data.source_kind not in {s.value for s in ClueSource}:
-        raise InvalidInput("线索来源应为：系统预警、部门通报、巡查发现、群众举报、研判发现之一")
-    if data.reliability not in RELIABILITY:
-        raise InvalidInput("来源可靠性应为 A–F")
-    if not data.content.strip():
-        raise InvalidInput("请填写线索内容")
-    if len(data.content) > 20000:
-        raise InvalidInput("线索内容过长（不超过 20000 字）")
-    if (data.lon is None) != (data.lat is None):
-        raise InvalidInput("经度和纬度须同时填写")
-    if data.lon is not None and not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
-        raise InvalidInput("经纬度超出范围")
-    if data.occurred_at is not None and data.occurred_at.tzinfo is None:
-        raise InvalidInput("时间须带时区")
-    for e in data.entities:
-        if e.kind not in ENTITY_KINDS:
-            raise InvalidInput(f"未知的实体类型：{e.kind}")
-        if not e.value.strip():
-            raise InvalidInput("实体内容不能为空")
-
-
 def default_line(session: Session, unit_id: int) -> str:
     """The line of work of a unit's records when none is given: smuggling for a unit that
     reports the 反走私 section, illegal entry for any other."""
@@ -133,12 +84,13 @@ def _check_line(line: str) -> str:
     return line
 
 
-def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
+def create_clue(session: Session, user: User, data: ClueIn, *, tipoff_id: int | None = None,
+                recognise_text: bool = True) -> Clue:
     """Record a clue for the user's unit. Identifiers recognised in the text (phones, ID
     numbers, plates, MMSIs, vessel names) are stored as entities too, so they show on the
-    clue and in searches, not only inside the linker."""
+    clue and in searches, not only inside the linker. ``tipoff_id`` is the tip-off it was
+    converted from; neither it nor ``recognise_text`` is the user's to set."""
     require_staff_writer(user)
-    _validate(data)
     unit_id = owning_unit_id(session, user)
     line = _check_line(data.line.strip() or default_line(session, unit_id))
     clue = Clue(line=line,
@@ -146,7 +98,7 @@ def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
         reliability=data.reliability, title=data.title.strip()[:200],
         content=data.content.strip(), occurred_at=data.occurred_at, place=data.place.strip(),
         lon=data.lon, lat=data.lat, unit_id=unit_id,
-        created_by_id=user.id, tipoff_id=data.tipoff_id,
+        created_by_id=user.id, tipoff_id=tipoff_id,
     )
     seen: set[tuple[str, str]] = set()
     for e in data.entities:
@@ -154,7 +106,7 @@ def create_clue(session: Session, user: User, data: ClueInput) -> Clue:
         seen.add((e.kind, value))
         clue.entities.append(ClueEntity(kind=e.kind, value=value, raw=e.value.strip()[:200],
                                         fields={k: v for k, v in e.fields.items() if v}))
-    if data.recognise_text:
+    if recognise_text:
         for span in extract_entities(f"{data.title}\n{data.content}"):
             kind = _TEXT_KIND.get(span.kind)
             if kind and (kind, span.value) not in seen:
@@ -230,13 +182,10 @@ def propose_links(session: Session, user: User,
     return new
 
 
-def link_clues(session: Session, user: User, clue_a_id: int, clue_b_id: int,
-               reason: str = "") -> ClueLink:
+def link_clues(session: Session, user: User, data: LinkIn) -> ClueLink:
     """An analyst links two clues by hand; it is accepted at once (they decided)."""
     require_staff_writer(user)
-    a, b = sorted((clue_a_id, clue_b_id))
-    if a == b:
-        raise InvalidInput("不能与自身串并")
+    a, b = sorted((data.clue_a_id, data.clue_b_id))
     get_clue_for(session, user, a)
     get_clue_for(session, user, b)
     link = session.scalar(select(ClueLink).where(ClueLink.clue_a_id == a,
@@ -244,7 +193,7 @@ def link_clues(session: Session, user: User, clue_a_id: int, clue_b_id: int,
     if link is None:
         link = ClueLink(clue_a_id=a, clue_b_id=b, score=1.0,
                         explanation=[{"field": "analyst", "method": "manual", "value_a": "",
-                                      "value_b": "", "strength": 1.0, "note": reason}])
+                                      "value_b": "", "strength": 1.0, "note": data.reason}])
         session.add(link)
         session.flush()
     return _decide(session, user, link, LinkStatus.ACCEPTED)
@@ -301,23 +250,19 @@ def _next_case_number(session: Session, when: datetime) -> str:
     return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:04d}"
 
 
-def open_case(session: Session, user: User, title: str, clue_ids: list[int],
-              summary: str = "", opened_at: datetime | None = None, line: str = "") -> Case:
+def open_case(session: Session, user: User, data: CaseIn,
+              opened_at: datetime | None = None) -> Case:
     """Open a case (立案侦查) from clues the user may see; the clues move to ``in_case``.
     Its line of work (and so its seizures') is ``line``, else its clues' when they agree,
-    else the unit's."""
+    else the unit's. ``opened_at`` (default now) is for imports and the demo."""
     require_staff_writer(user)
-    if not title.strip():
-        raise InvalidInput("请填写案件名称")
-    if not clue_ids:
-        raise InvalidInput("立案须至少关联一条线索")
-    clues = [get_clue_for(session, user, cid) for cid in dict.fromkeys(clue_ids)]
+    clues = [get_clue_for(session, user, cid) for cid in dict.fromkeys(data.clue_ids)]
     when = opened_at or utcnow()
     unit_id = owning_unit_id(session, user)
     lines = {c.line for c in clues}
-    line = _check_line(line.strip() or (lines.pop() if len(lines) == 1
-                                        else default_line(session, unit_id)))
-    case = Case(title=title.strip()[:200], summary=summary.strip(), opened_at=when,
+    line = _check_line(data.line.strip() or (lines.pop() if len(lines) == 1
+                                             else default_line(session, unit_id)))
+    case = Case(title=data.title.strip()[:200], summary=data.summary.strip(), opened_at=when,
                 unit_id=unit_id, created_by_id=user.id, line=line)
     # Two offices opening a case at the same moment may draw the same number; the unique
     # constraint refuses the second, which then takes the next free number.
@@ -340,82 +285,45 @@ def open_case(session: Session, user: User, title: str, clue_ids: list[int],
     return case
 
 
-def add_measure(session: Session, user: User, case_id: int, person_name: str, kind: str,
-                day: date, id_number: str = "", note: str = "") -> CaseMeasure:
+def add_measure(session: Session, user: User, case_id: int, data: MeasureIn) -> CaseMeasure:
     """A coercive measure or a referral for prosecution, one row per person."""
     require_staff_writer(user)
     case = get_case_for(session, user, case_id)
-    if kind not in ("coercive", "prosecution_referral"):
-        raise InvalidInput("措施类型应为采取强制措施或起送审查起诉")
-    if not person_name.strip():
-        raise InvalidInput("请填写人员姓名")
-    measure = CaseMeasure(case_id=case.id, person_name=person_name.strip()[:100],
+    id_number = data.id_number
+    measure = CaseMeasure(case_id=case.id, person_name=data.person_name.strip()[:100],
                           id_number=(normalise_id_number(id_number) or id_number.strip())[:40],
-                          kind=kind, day=day, note=note, created_by_id=user.id)
+                          kind=data.kind, day=data.day, note=data.note, created_by_id=user.id)
     session.add(measure)
     session.flush()
-    record(session, user, "create", "case_measure", measure.id, new=kind,
+    record(session, user, "create", "case_measure", measure.id, new=data.kind,
            reason=f"case {case.number}")
     return measure
 
 
-def add_party(session: Session, user: User, case_id: int, kind: str, name: str, day: date,
-              *, nationality: str = "", document: str = "", employer: str = "",
-              place: str = "", note: str = "") -> CaseParty:
+def add_party(session: Session, user: User, case_id: int, data: PartyIn) -> CaseParty:
     """An illegal employer (依法查处非法用工企业) or an illegal foreign worker (境外非法务工
     人员) found in a case; audited without the document number."""
     require_staff_writer(user)
     case = get_case_for(session, user, case_id)
-    if kind not in PARTY_LABELS:
-        raise InvalidInput("类型应为非法用工单位或非法务工外籍人员")
-    if not name.strip():
-        raise InvalidInput("请填写单位名称或人员姓名")
-    if len(document.strip()) > 60:
-        raise InvalidInput("证件号码过长")
-    party = CaseParty(case_id=case.id, kind=kind, name=name.strip()[:200],
-                      nationality=nationality.strip()[:60], document=document.strip(),
-                      employer=employer.strip()[:200], place=place.strip()[:200], day=day,
-                      note=note.strip()[:2000], created_by_id=user.id)
+    party = CaseParty(case_id=case.id, kind=data.kind, name=data.name.strip()[:200],
+                      nationality=data.nationality.strip()[:60],
+                      document=data.document.strip(), employer=data.employer.strip()[:200],
+                      place=data.place.strip()[:200], day=data.day,
+                      note=data.note.strip()[:2000], created_by_id=user.id)
     session.add(party)
     session.flush()
-    record(session, user, "create", "case_party", party.id, new=kind,
+    record(session, user, "create", "case_party", party.id, new=data.kind,
            reason=f"case {case.number}")
     return party
 
 
-GOODS = {c.value for c in SeizureCategory} - {"vehicle", "vessel", "person"}
-#: Bounds of one seizure record: far above any real one, far below what breaks a column.
-MAX_TONNES = Decimal(100000)
-MAX_QUANTITY = 100000
-
-
-def record_seizure(session: Session, user: User, case_id: int, category: str, day: date,
-                   quantity: int = 0, tonnes: Decimal | float | str = 0,
-                   description: str = "") -> Seizure:
+def record_seizure(session: Session, user: User, case_id: int, data: SeizureIn) -> Seizure:
     """Vehicles, vessels and persons count by quantity; goods by tonnes (反走私)."""
     require_staff_writer(user)
     case = get_case_for(session, user, case_id)
-    if category not in {c.value for c in SeizureCategory}:
-        raise InvalidInput("查获类别不在方案所列范围内")
-    try:
-        t = Decimal(str(tonnes or 0).strip())
-    except ArithmeticError as exc:
-        raise InvalidInput("吨数须为数字") from exc
-    if not t.is_finite():
-        raise InvalidInput("吨数须为有限的数字")
-    if quantity < 0 or t < 0:
-        raise InvalidInput("数量和吨数不能为负")
-    if t > MAX_TONNES or quantity > MAX_QUANTITY:
-        raise InvalidInput(f"数量或吨数超出合理范围（每次查获不超过 {MAX_QUANTITY} 件、"
-                           f"{MAX_TONNES} 吨），请核对")
-    if t != t.quantize(Decimal("0.001")):
-        raise InvalidInput("吨数最多保留 3 位小数")
-    if category in GOODS and t == 0 and quantity == 0:
-        raise InvalidInput("请填写物品吨数或数量")
-    if category not in GOODS and quantity <= 0:
-        raise InvalidInput("请填写查获数量")
-    seizure = Seizure(case_id=case.id, category=category, day=day, quantity=quantity,
-                      tonnes=t, description=description.strip()[:200],
+    category, quantity, t = data.category, data.quantity, data.tonnes
+    seizure = Seizure(case_id=case.id, category=category, day=data.day, quantity=quantity,
+                      tonnes=t, description=data.description.strip()[:200],
                       created_by_id=user.id)
     session.add(seizure)
     session.flush()

@@ -170,8 +170,10 @@ def users_add(
         "--password", help="密码；不给则交互输入两次")] = None,
 ) -> None:
     """添加用户（以服务器操作员身份，记入审计）。"""
+    from jinghai.accounts.schemas import UserIn
     from jinghai.accounts.service import add_user
     from jinghai.db import make_session_factory, session_scope
+    from jinghai.schemas import parse
 
     if password is None:
         password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
@@ -179,8 +181,9 @@ def users_add(
     try:
         _require_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
-            add_user(session, None, username=username, password=password, role=role.value,
-                     display_name=name, unit_key=unit)
+            add_user(session, None, parse(UserIn, {
+                "username": username, "password": password, "role": role.value,
+                "display_name": name, "unit_key": unit}))
     finally:
         engine.dispose()
     typer.echo(f"已添加用户 {username}（{role.value}）")

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.cases.demo import PLACES, _at
-from jinghai.incidents.service import IncidentInput, open_incident
+from jinghai.incidents.schemas import IncidentIn
+from jinghai.incidents.service import open_incident
 
 
 def seed_incidents_of_day(session: Session, rng: random.Random, day: date, user: User,
@@ -20,7 +21,7 @@ def seed_incidents_of_day(session: Session, rng: random.Random, day: date, user:
     for kind, p in (("illegal_entry", 0.06), ("sea_rescue", 0.04)):
         if rng.random() < p:
             place, lon, lat = rng.choice(PLACES)
-            open_incident(session, user, IncidentInput(
+            open_incident(session, user, IncidentIn(
                 kind=kind, persons=rng.randint(1, 4), occurred_at=_at(day, tz, rng),
                 place=place, lon=lon, lat=lat,
                 nationalities=rng.choice(["越南", "缅甸", "不明"]),

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,14 +27,9 @@ from jinghai.cases.access import (
     require_unit_data,
 )
 from jinghai.db import utcnow
-from jinghai.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from jinghai.incidents.models import (
-    HEALTH_STATES,
-    INCIDENT_KINDS,
-    RESPONSE_PLANS,
-    Incident,
-    IncidentStep,
-)
+from jinghai.errors import Conflict, NotFound, PermissionDenied
+from jinghai.incidents.models import RESPONSE_PLANS, Incident, IncidentStep
+from jinghai.incidents.schemas import IncidentIn, VoidIn
 from jinghai.notify.models import WebhookOutbox
 from jinghai.notify.service import notify_role
 from jinghai.notify.webhooks import enqueue_messages, robot_message
@@ -44,32 +37,6 @@ from jinghai.org.models import Unit
 from jinghai.org.service import operation_tz
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class IncidentInput:
-    kind: str
-    persons: int
-    occurred_at: datetime
-    place: str = ""
-    nationalities: str = ""
-    health_state: str = "unknown"
-    description: str = ""
-    lon: float | None = None
-    lat: float | None = None
-
-
-def _validate(data: IncidentInput) -> None:
-    if data.kind not in INCIDENT_KINDS:
-        raise InvalidInput("类型应为查获非法入境或海上求助入境")
-    if not 1 <= data.persons <= 10000:
-        raise InvalidInput("人数应为 1–10000")
-    if data.health_state not in HEALTH_STATES:
-        raise InvalidInput("健康状况不在可选范围内")
-    if data.occurred_at.tzinfo is None:
-        raise InvalidInput("时间须带时区")
-    if (data.lon is None) != (data.lat is None):
-        raise InvalidInput("经度和纬度须同时填写")
 
 
 def incident_message(incident: Incident, fmt: str, tz: ZoneInfo) -> dict[str, Any]:
@@ -106,15 +73,18 @@ def incident_payload(incident: Incident) -> dict[str, Any]:
     }
 
 
-def open_incident(session: Session, user: User, data: IncidentInput,
+def open_incident(session: Session, user: User, data: IncidentIn,
                   webhook_targets: Sequence[tuple[str, str]] = ()) -> Incident:
-    """Record an incident with its response checklist and report it to the office."""
+    """Record an incident with its response checklist and report it to the office. A time
+    given without a zone is the operation's local time."""
     require_staff_writer(user)
-    _validate(data)
+    occurred_at = data.occurred_at
+    if occurred_at.tzinfo is None:
+        occurred_at = occurred_at.replace(tzinfo=operation_tz(session))
     incident = Incident(
         kind=data.kind, persons=data.persons, nationalities=data.nationalities.strip()[:200],
         place=data.place.strip()[:200], lon=data.lon, lat=data.lat,
-        occurred_at=data.occurred_at, health_state=data.health_state,
+        occurred_at=occurred_at, health_state=data.health_state,
         description=data.description.strip(), unit_id=owning_unit_id(session, user),
         created_by_id=user.id,
     )
@@ -192,7 +162,7 @@ def complete_step(session: Session, user: User, step_id: int, note: str = "") ->
     return step
 
 
-def void_incident(session: Session, user: User, incident_id: int, reason: str) -> Incident:
+def void_incident(session: Session, user: User, incident_id: int, data: VoidIn) -> Incident:
     """作废: an incident recorded in error (a duplicate, a test, a wrong count) stops
     counting in the daily report's 个案处置 figures. Kept, with who voided it and why;
     the owning unit or the office may do it, audited."""
@@ -200,12 +170,10 @@ def void_incident(session: Session, user: User, incident_id: int, reason: str) -
     incident = get_incident_for(session, user, incident_id)
     if not may_see_unit_data(user, incident.unit_id):
         raise PermissionDenied("只有报告单位或专班办公室可以作废该个案")
-    if not reason or not reason.strip():
-        raise InvalidInput("作废个案必须填写原因")
     if incident.voided_at is not None:
         raise Conflict("该个案已作废")
     incident.voided_at = utcnow()
-    incident.void_reason = reason.strip()[:2000]
+    incident.void_reason = data.reason.strip()[:2000]
     incident.voided_by_id = user.id
     record(session, user, "void", "incident", incident.id, field="voided", old=False,
            new=True, reason=incident.void_reason)

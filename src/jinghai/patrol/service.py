@@ -370,9 +370,10 @@ def check_in(session: Session, user: User, data: CheckInIn | dict[str, Any], *,
         with session.begin_nested():
             clue_id = None
             if data.finding and data.make_clue:
-                from jinghai.cases.service import ClueInput, create_clue
+                from jinghai.cases.schemas import ClueIn
+                from jinghai.cases.service import create_clue
 
-                clue = create_clue(session, user, ClueInput(
+                clue = create_clue(session, user, ClueIn(
                     source_kind="patrol", content=data.finding, title=f"巡查发现：{zone.name}",
                     source_detail=f"{unit.name}打卡", occurred_at=data.at, place=zone.name,
                     lon=data.lon, lat=data.lat))

@@ -1,7 +1,7 @@
 """Owners' entry and exit reports of fishing vessels (进出港报告): models, service, import."""
 
+from jinghai.portcalls.schemas import PortReportIn
 from jinghai.portcalls.service import (
-    PortReportInput,
     file_owner_report,
     file_port_report,
     import_port_reports,
@@ -10,7 +10,7 @@ from jinghai.portcalls.service import (
 )
 
 __all__ = [
-    "PortReportInput",
+    "PortReportIn",
     "file_owner_report",
     "file_port_report",
     "import_port_reports",

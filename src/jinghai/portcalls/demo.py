@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZoneRecord
-from jinghai.portcalls.service import PortReportInput, _file
+from jinghai.portcalls.schemas import PortReportIn
+from jinghai.portcalls.service import _file
 from jinghai.vessels.models import FishingVessel
 
 FORGETFUL_EVERY = 12
@@ -68,7 +69,7 @@ def file_demo_port_reports(session: Session, sim: Any, epoch: datetime, start: d
                 continue
             when = at - REPORT_LEAD if direction == "entry" else at
             try:
-                _file(session, None, PortReportInput(
+                _file(session, None, PortReportIn(
                     vessel=boat.registry_no, direction=direction, port=port,
                     event_time=at, crew_count=3 + v.mmsi % 5, reporter_name="船东",
                     note="示范：船东按时报告"), "owner_link", min(when, now))

@@ -20,8 +20,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -32,29 +31,11 @@ from jinghai.db import utcnow
 from jinghai.errors import InvalidInput, NotFound, PermissionDenied
 from jinghai.geo.models import ZoneRecord
 from jinghai.portcalls.models import OwnerReportLink, PortReport
+from jinghai.portcalls.schemas import PortReportIn
+from jinghai.schemas import parse
 from jinghai.vessels.access import is_registry_keeper
 from jinghai.vessels.models import FishingVessel
 from jinghai.vessels.roster import read_table
-
-TZ = ZoneInfo("Asia/Shanghai")
-MAX_CREW = 200
-DIRECTIONS = {"entry": "entry", "exit": "exit", "进港": "entry", "出港": "exit", "入港": "entry",
-              "进": "entry", "出": "exit", "in": "entry", "out": "exit"}
-
-
-@dataclass
-class PortReportInput:
-    """What a report says. ``event_time`` may be naive: it is then local time (Asia/Shanghai),
-    as owners and spreadsheets write it."""
-
-    vessel: str  # registry number (渔船编号), or the vessel id as text
-    direction: str
-    port: str  # port zone id or name, or a free port name
-    event_time: datetime | str
-    crew_count: int | str
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    note: str = ""
 
 
 def require_report_keeper(session: Session, user: User | None) -> None:
@@ -68,22 +49,6 @@ def require_report_reader(session: Session, user: User | None) -> None:
     if user is not None and user.role == Role.VIEWER and user.active:
         return
     require_report_keeper(session, user)
-
-
-def _parse_time(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        text = value.strip().replace("/", "-").replace("T", " ")
-        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f"):
-            try:
-                value = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            raise InvalidInput(f"时间“{value}”无法识别，请写成 2026-11-20 08:30")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=TZ)
-    return value.astimezone(UTC)
 
 
 def _find_vessel(session: Session, ref: str) -> FishingVessel:
@@ -109,33 +74,25 @@ def _port(session: Session, text: str) -> tuple[str | None, str]:
     return (rec.id, rec.name) if rec else (None, text[:200])
 
 
-def _validate(session: Session, data: PortReportInput, now: datetime
-              ) -> tuple[FishingVessel, str, str | None, str, datetime, int]:
+def _validate(session: Session, data: PortReportIn, now: datetime
+              ) -> tuple[FishingVessel, str | None, str]:
     vessel = _find_vessel(session, data.vessel)
-    direction = DIRECTIONS.get(str(data.direction).strip().lower())
-    if direction is None:
-        raise InvalidInput("方向只能是“进港”或“出港”")
     zone_id, port_name = _port(session, data.port)
-    when = _parse_time(data.event_time)
-    if when > now + timedelta(days=3):
+    if data.event_time > now + timedelta(days=3):
         raise InvalidInput("进出港时间不能晚于三天后")
-    if when < now - timedelta(days=366):
+    if data.event_time < now - timedelta(days=366):
         raise InvalidInput("进出港时间不能早于一年前")
-    try:
-        crew = int(str(data.crew_count).strip())
-    except ValueError:
-        raise InvalidInput("船上人数须为整数") from None
-    if not 0 <= crew <= MAX_CREW:
-        raise InvalidInput(f"船上人数须在 0–{MAX_CREW} 之间")
-    return vessel, direction, zone_id, port_name, when, crew
+    return vessel, zone_id, port_name
 
 
-def _file(session: Session, user: User | None, data: PortReportInput, via: str,
+def _file(session: Session, user: User | None, data: PortReportIn, via: str,
           now: datetime) -> PortReport:
-    vessel, direction, zone_id, port_name, when, crew = _validate(session, data, now)
-    report = PortReport(vessel_id=vessel.id, mmsi=vessel.mmsi, direction=direction,
+    vessel, zone_id, port_name = _validate(session, data, now)
+    when = data.event_time
+    report = PortReport(vessel_id=vessel.id, mmsi=vessel.mmsi, direction=data.direction,
                         port_zone_id=zone_id, port_name=port_name, event_time=when,
-                        crew_count=crew, via=via, reporter_name=data.reporter_name.strip()[:100],
+                        crew_count=data.crew_count, via=via,
+                        reporter_name=data.reporter_name.strip()[:100],
                         reporter_phone=data.reporter_phone.strip()[:40],
                         note=data.note.strip()[:2000],
                         created_by_id=user.id if user else None, created_at=now)
@@ -147,7 +104,7 @@ def _file(session: Session, user: User | None, data: PortReportInput, via: str,
     return report
 
 
-def file_port_report(session: Session, user: User, data: PortReportInput, *,
+def file_port_report(session: Session, user: User, data: PortReportIn, *,
                      now: datetime | None = None) -> PortReport:
     """The office or the fisheries authority records a report (form or phone call)."""
     require_report_keeper(session, user)
@@ -199,12 +156,12 @@ def vessel_for_owner_token(session: Session, token: str) -> tuple[OwnerReportLin
     return link, link.vessel
 
 
-def file_owner_report(session: Session, token: str, data: PortReportInput, *,
+def file_owner_report(session: Session, token: str, data: PortReportIn, *,
                       now: datetime | None = None) -> PortReport:
     """An owner files through their link: only for the link's own vessel."""
     now = now or utcnow()
     link, vessel = vessel_for_owner_token(session, token)
-    data.vessel = vessel.registry_no
+    data = data.model_copy(update={"vessel": vessel.registry_no})
     link.last_used_at = now
     report = _file(session, None, data, "owner_link", now)
     record(session, None, "create", "port_report", report.id, reason="船东通过报告链接提交",
@@ -270,7 +227,7 @@ def import_port_reports(session: Session, user: User, data: bytes, filename: str
             continue
         try:
             with session.begin_nested():
-                _file(session, user, PortReportInput(**{k: values.get(k, "") for k in (
+                _file(session, user, parse(PortReportIn, {k: values.get(k, "") for k in (
                     *REQUIRED, "reporter_name", "reporter_phone", "note")}), "import", now)
             out.rows.append(ImportRow(n, values.get("vessel", ""), True))
         except InvalidInput as exc:

@@ -38,6 +38,7 @@ from jinghai.reporting.models import (
     Submission,
     SubmissionStatus,
 )
+from jinghai.reporting.schemas import LockIn, OpenIn, ReviewIn, UnlockIn
 from jinghai.reporting.validation import Issue, check_rules, parse_value
 
 #: Statuses whose (submitted) figures count in the report. A returned section keeps
@@ -620,9 +621,8 @@ def review_section(
     unit_key: str,
     section_key: str,
     day: date,
+    data: ReviewIn,
     *,
-    accept: bool,
-    reason: str = "",
     form: FormDefinition | None = None,
 ) -> Submission:
     """The office accepts a unit's submitted section, or returns it (退回) with a reason.
@@ -637,19 +637,17 @@ def review_section(
         raise Conflict(f"{unit.name} 尚未报送该栏目，无法审核")
     if is_locked(session, day) and open_exception(session, unit, section_key, day) is None:
         raise Conflict(f"{day:%Y-%m-%d} 的日报已锁定")
-    reason = (reason or "").strip()
+    reason = data.reason
     entity = _entity(unit, section_key, day)
     old = sub.status
     sub.reviewed_at = utcnow()
     sub.reviewed_by_id = user.id
-    if accept:
+    if data.accept:
         sub.accepted = True
         sub.review_reason = ""
         record(session, user, "section.accept", "report_section", entity, field="review",
                old=old, new="accepted", reason=reason)
     else:
-        if not reason:
-            raise InvalidInput("退回必须填写原因")
         sub.status = SubmissionStatus.RETURNED.value
         sub.accepted = False
         sub.review_reason = reason[:2000]
@@ -712,7 +710,7 @@ def refresh_counted(session: Session, user: User, day: date) -> int:
     return changed
 
 
-def lock_day(session: Session, user: User, day: date, *, confirm: bool = False,
+def lock_day(session: Session, user: User, day: date, data: LockIn | None = None, *,
              now: datetime | None = None) -> DayLock:
     """Lock the day. With units not reported, in draft or returned, the lock needs
     ``confirm`` (the refusal names them). Locking an already locked day closes the
@@ -733,7 +731,7 @@ def lock_day(session: Session, user: User, day: date, *, confirm: bool = False,
         session.flush()
         return lock
     missing = outstanding_units(session, day)
-    if missing and not confirm:
+    if missing and not (data and data.confirm):
         names = "、".join(f"{m.unit_name}（{_OUTSTANDING_LABELS[m.status]}）" for m in missing)
         raise Conflict(f"以下单位未完成报送：{names}。确认仍要锁定吗？",
                        details=[m.__dict__ for m in missing])
@@ -755,12 +753,11 @@ _OUTSTANDING_LABELS = {"not_started": "未报", "draft": "草稿", "returned": "
 
 
 def open_day_for_unit(session: Session, user: User, day: date, unit_key: str,
-                      section_key: str, reason: str) -> DayException:
+                      section_key: str, data: OpenIn) -> DayException:
     """Open a locked day for one unit's section (an exception) so it can correct it; the
     rest of the day stays locked. The unit's next submission re-locks it."""
     require_office(user)
-    if not reason or not reason.strip():
-        raise InvalidInput("为单位开放修改必须填写原因")
+    reason = data.reason
     unit = get_unit(session, unit_key)
     default_form().section(section_key)
     if (unit.id, section_key) not in {(s.unit.id, s.section) for s in reporting_slots(session)}:
@@ -783,10 +780,9 @@ def open_day_for_unit(session: Session, user: User, day: date, unit_key: str,
     return exc
 
 
-def unlock_day(session: Session, user: User, day: date, reason: str) -> DayLock:
+def unlock_day(session: Session, user: User, day: date, data: UnlockIn) -> DayLock:
     require_office(user)
-    if not reason or not reason.strip():
-        raise InvalidInput("解锁必须填写原因")
+    reason = data.reason
     lock = session.scalar(select(DayLock).where(DayLock.report_date == day))
     if lock is None or not lock.locked:
         raise Conflict(f"{day:%Y-%m-%d} 没有锁定")

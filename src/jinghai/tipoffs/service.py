@@ -14,7 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -25,13 +25,14 @@ from jinghai.accounts.models import Role, User
 from jinghai.audit.service import record
 from jinghai.cases.attachments import IMAGE_NAMES, add_attachment, detect_image
 from jinghai.cases.models import Clue
-from jinghai.cases.service import ClueInput, create_clue
+from jinghai.cases.schemas import ClueIn
+from jinghai.cases.service import create_clue
 from jinghai.db import utcnow
 from jinghai.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from jinghai.org.service import get_unit
-from jinghai.tipoffs.models import TIPOFF_STATUS, Reward, TipOff, TipOffIdentity
+from jinghai.tipoffs.models import Reward, TipOff, TipOffIdentity
+from jinghai.tipoffs.schemas import ConvertIn, RewardIn, StatusIn, TipOffIn
 
-MAX_CONTENT = 2000
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PER_ADDRESS_PER_HOUR = 5
 THROTTLE = timedelta(hours=1)
@@ -41,18 +42,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the
 _URL = re.compile(r"(https?://|www\.|\.com\b|\.cn\b)", re.IGNORECASE)
 _AD_WORDS = ("加微信", "加V", "代开发票", "兼职", "贷款", "博彩", "刷单", "优惠", "加QQ")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@dataclass
-class TipOffInput:
-    content: str
-    place: str = ""
-    lon: float | None = None
-    lat: float | None = None
-    occurred_at: datetime | None = None
-    contact_name: str = ""
-    contact_phone: str = ""
-    photo: bytes | None = None
 
 
 def address_hash(client_ip: str, key: str, at: datetime) -> str:
@@ -99,22 +88,10 @@ def _photo_ext(data: bytes) -> str:
     return image[0]
 
 
-def submit_tipoff(session: Session, data: TipOffInput, *, client_ip: str, salt: str,
+def submit_tipoff(session: Session, data: TipOffIn, *, client_ip: str, salt: str,
                   data_dir: Path) -> TipOff:
     """File a tip-off from the public and return it with its receipt code."""
     content = data.content.strip()
-    if len(content) < 5:
-        raise InvalidInput("请描述您看到的情况（至少 5 个字）")
-    if len(content) > MAX_CONTENT:
-        raise InvalidInput(f"内容不能超过 {MAX_CONTENT} 字")
-    if len(data.place) > 200 or len(data.contact_name) > 50 or len(data.contact_phone) > 30:
-        raise InvalidInput("地点或联系方式过长")
-    if (data.lon is None) != (data.lat is None):
-        raise InvalidInput("经度和纬度须同时填写")
-    if data.lon is not None and not (-180 <= data.lon <= 180 and -90 <= data.lat <= 90):
-        raise InvalidInput("经纬度超出范围")
-    if data.occurred_at is not None and data.occurred_at > utcnow() + timedelta(hours=1):
-        raise InvalidInput("发生时间不能晚于现在")
     now = utcnow()
     # Keep only what the throttle needs: older tip-offs lose their address hash.
     session.execute(update(TipOff).where(TipOff.created_at < now - THROTTLE,
@@ -210,23 +187,21 @@ def view_identity(session: Session, user: User, tipoff_id: int) -> TipOffIdentit
     return identity
 
 
-def set_status(session: Session, user: User, tipoff_id: int, status: str,
-               reply: str = "") -> TipOff:
+def set_status(session: Session, user: User, tipoff_id: int, data: StatusIn) -> TipOff:
     require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
-    if status not in TIPOFF_STATUS:
-        raise InvalidInput("状态不在可选范围内")
     old = tip.status
-    tip.status = status
-    if reply:
-        tip.reply = reply.strip()[:1000]
+    tip.status = data.status
+    if data.reply:
+        tip.reply = data.reply.strip()[:1000]
     session.flush()
-    record(session, user, "update", "tipoff", tip.id, field="status", old=old, new=status)
+    record(session, user, "update", "tipoff", tip.id, field="status", old=old,
+           new=data.status)
     return tip
 
 
-def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str = "",
-                    reliability: str = "F", data_dir: Path | None = None) -> Clue:
+def convert_to_clue(session: Session, user: User, tipoff_id: int,
+                    data: ConvertIn | None = None, data_dir: Path | None = None) -> Clue:
     """Turn a tip-off into a clue (source 群众举报), optionally handed to a unit. The
     tipster's identity is not copied: it stays in its own table. The photo, if any,
     becomes the clue's first attachment (``data_dir`` is where both live)."""
@@ -234,18 +209,19 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
     tip = get_tipoff_for(session, user, tipoff_id)
     if tip.clue_id is not None:
         raise Conflict("该举报已转为线索")
-    clue = create_clue(session, user, ClueInput(
+    data = data or ConvertIn()
+    clue = create_clue(session, user, ClueIn(
         source_kind="tipoff", source_detail=f"群众举报 {tip.receipt_code}",
-        reliability=reliability, title=f"群众举报 {tip.receipt_code}", content=tip.content,
-        occurred_at=tip.occurred_at or tip.created_at, place=tip.place, lon=tip.lon,
-        lat=tip.lat, tipoff_id=tip.id))
+        reliability=data.reliability, title=f"群众举报 {tip.receipt_code}",
+        content=tip.content, occurred_at=tip.occurred_at or tip.created_at, place=tip.place,
+        lon=tip.lon, lat=tip.lat), tipoff_id=tip.id)
     if tip.photo_path and data_dir is not None:
         photo = (data_dir / tip.photo_path).resolve()
         if photo.is_file() and data_dir.resolve() in photo.parents:
             add_attachment(session, user, clue.id, f"举报照片{photo.suffix}",
                            photo.read_bytes(), data_dir)
-    if unit_key:
-        clue.unit_id = get_unit(session, unit_key).id
+    if data.unit_key:
+        clue.unit_id = get_unit(session, data.unit_key).id
     tip.clue_id = clue.id
     tip.status = "converted"
     session.flush()
@@ -253,17 +229,11 @@ def convert_to_clue(session: Session, user: User, tipoff_id: int, unit_key: str 
     return clue
 
 
-def propose_reward(session: Session, user: User, tipoff_id: int, amount: str | Decimal,
-                   note: str = "") -> Reward:
+def propose_reward(session: Session, user: User, tipoff_id: int, data: RewardIn) -> Reward:
     require_office(user)
     tip = get_tipoff_for(session, user, tipoff_id)
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation as exc:
-        raise InvalidInput("奖励金额须为数字") from exc
-    if value <= 0 or value > Decimal(1000000):
-        raise InvalidInput("奖励金额应大于 0")
-    reward = Reward(tipoff_id=tip.id, amount=value.quantize(Decimal("0.01")), note=note)
+    reward = Reward(tipoff_id=tip.id, amount=data.amount.quantize(Decimal("0.01")),
+                    note=data.note)
     session.add(reward)
     session.flush()
     record(session, user, "create", "reward", reward.id, new=str(reward.amount))

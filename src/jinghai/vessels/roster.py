@@ -17,17 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput, JinghaiError
+from jinghai.schemas import parse
 from jinghai.textsafe import csv_row, set_text
 from jinghai.vessels.access import can_see_contacts, require_reader, require_registry_keeper
 from jinghai.vessels.masking import mask_id, mask_phone
 from jinghai.vessels.models import VESSEL_STATUS_LABELS, FishingVessel, VesselStatus
-from jinghai.vessels.service import (
-    add_vessel,
-    clean_owner_fields,
-    clean_vessel_fields,
-    find_or_add_owner,
-    update_vessel,
-)
+from jinghai.vessels.schemas import OwnerIn, VesselIn, VesselPatch
+from jinghai.vessels.service import add_vessel, find_or_add_owner, update_vessel
 
 MAX_ROWS = 20000
 
@@ -189,15 +185,14 @@ def _import_row(session: Session, user: User, row_no: int, values: dict[str, str
     owner_data = {"kind": values.get("owner_kind"), "name": values.get("owner_name"),
                   "phone": values.get("owner_phone", ""),
                   "id_code": values.get("owner_id_code", "")}
+    fields: dict[str, object] = {}
     try:
-        fields = clean_vessel_fields(vessel_data, partial=True)
-        clean_vessel_fields({**vessel_data, "registry_no": vessel_data.get("registry_no"),
-                             "name": vessel_data.get("name")})
+        parse(VesselIn, vessel_data)
+        fields = parse(VesselPatch, vessel_data).model_dump(exclude_unset=True)
     except InvalidInput as exc:
         result.errors.append(exc.message)
-        fields = {}
     try:
-        clean_owner_fields(owner_data)
+        owner_in = parse(OwnerIn, owner_data)
     except InvalidInput as exc:
         result.errors.append(exc.message)
     number = fields.get("registry_no")
@@ -214,13 +209,14 @@ def _import_row(session: Session, user: User, row_no: int, values: dict[str, str
     existing = session.scalar(select(FishingVessel).where(FishingVessel.registry_no == number))
     try:
         with session.begin_nested():
-            owner = find_or_add_owner(session, user, owner_data)
+            owner = find_or_add_owner(session, user, owner_in)
             if existing is None:
-                add_vessel(session, user, vessel_data, owner=owner)
+                add_vessel(session, user, parse(VesselIn, vessel_data), owner=owner)
                 result.action = "create"
             else:
                 before = _snapshot(existing)
-                update_vessel(session, user, existing.id, {**vessel_data, "owner_id": owner.id})
+                update_vessel(session, user, existing.id,
+                              parse(VesselPatch, {**vessel_data, "owner_id": owner.id}))
                 result.action = "update" if _snapshot(existing) != before else "unchanged"
     except JinghaiError as exc:
         result.errors.append(exc.message)

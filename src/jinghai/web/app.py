@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError
 from jinghai import rounds
 from jinghai.db import make_engine, make_session_factory
 from jinghai.errors import InvalidInput, JinghaiError, NotAuthenticated
+from jinghai.schemas import written_message
 from jinghai.settings import Settings
 from jinghai.web.deps import ANON_CSRF_COOKIE, UNSAFE_METHODS, db_transaction, verify_csrf
 from jinghai.web.limits import BodyLimitMiddleware
@@ -160,7 +161,9 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
         if _wants_json(request):
             # Where and what, never the input itself: it may be binary or hostile.
             errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors()]
-            return JSONResponse({"detail": "请求内容有误", "errors": errors}, status_code=422)
+            # an input model's own Chinese message (a domain schema's validator) when it wrote one
+            detail = written_message(exc.errors()) or "请求内容有误"
+            return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
         return render(request, "error.html", {"message": "提交的内容格式有误，请检查后重试"},
                       status_code=422)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from jinghai.accounts.models import ROLE_LABELS, Role, User
+from jinghai.accounts.models import ROLE_LABELS, User
+from jinghai.accounts.schemas import UserIn, UserPatch
 from jinghai.accounts.service import (
     add_user,
     get_user,
@@ -18,6 +18,7 @@ from jinghai.accounts.service import (
 )
 from jinghai.errors import JinghaiError
 from jinghai.org.service import list_units
+from jinghai.schemas import parse
 from jinghai.web.deps import AdminUser, DbSession, discard_writes
 from jinghai.web.render import render
 from jinghai.web.routes.auth import UserOut
@@ -58,8 +59,9 @@ def users_add(
     user: AdminUser,
 ) -> Response:
     try:
-        add_user(db, user, username=username, password=password, role=role,
-                 display_name=display_name, unit_key=unit or None)
+        add_user(db, user, parse(UserIn, {"username": username, "password": password,
+                                          "role": role, "display_name": display_name,
+                                          "unit_key": unit}))
     except JinghaiError as exc:
         if exc.status_code == 403:
             raise
@@ -88,21 +90,6 @@ def users_change(
     return RedirectResponse("/admin/users?flash=changed", status_code=303)
 
 
-class UserIn(BaseModel):
-    username: str
-    password: str
-    role: Role
-    display_name: str = ""
-    unit_key: str | None = None
-
-
-class UserPatch(BaseModel):
-    role: Role | None = None
-    unit_key: str | None = None
-    active: bool | None = None
-    password: str | None = None
-
-
 @router.get("/api/users", response_model=list[UserOut], tags=["users"])
 def api_users(db: DbSession, user: AdminUser):
     return [UserOut.of(u) for u in list_users(db, user)]
@@ -111,8 +98,7 @@ def api_users(db: DbSession, user: AdminUser):
 @router.post("/api/users", response_model=UserOut, status_code=201, tags=["users"])
 def api_add_user(body: UserIn, db: DbSession,
                  user: AdminUser):
-    new = add_user(db, user, username=body.username, password=body.password, role=body.role,
-                   display_name=body.display_name, unit_key=body.unit_key)
+    new = add_user(db, user, body)
     return UserOut.of(new)
 
 

@@ -16,6 +16,7 @@ from jinghai.alerts.access import get_alert_for
 from jinghai.alerts.detector_settings import settings_rows
 from jinghai.alerts.models import KIND_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STATE_LABELS
 from jinghai.alerts.routing import routing_table
+from jinghai.alerts.schemas import AckIn, BulkIn, CloseIn
 from jinghai.alerts.service import (
     acknowledge_alert,
     bulk_acknowledge,
@@ -27,6 +28,7 @@ from jinghai.detect.registry import DETECTOR_LABELS
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZONE_KIND_LABELS
 from jinghai.org.service import list_groups
+from jinghai.schemas import parse
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession, get_settings
 from jinghai.web.render import register_nav, render
 
@@ -105,11 +107,12 @@ async def bulk_form(request: Request, db: DbSession,
         raise InvalidInput("请先勾选要处理的预警")
     action = str(form.get("action", ""))
     if action == "ack":
-        result = bulk_acknowledge(db, user, ids, str(form.get("note", "")))
+        result = bulk_acknowledge(db, user, ids, parse(AckIn, {"note": str(form.get("note", ""))}))
         verb = "签收"
     elif action == "close":
-        result = bulk_close(db, user, ids, str(form.get("outcome", "false_alarm")),
-                            str(form.get("reason", "")))
+        result = bulk_close(db, user, ids, parse(CloseIn, {
+            "outcome": str(form.get("outcome", "false_alarm")),
+            "reason": str(form.get("reason", ""))}))
         verb = "关闭"
     else:
         raise InvalidInput("请选择批量操作")
@@ -177,7 +180,7 @@ def detail(request: Request, alert_id: int, db: DbSession,
 async def ack_form(request: Request, alert_id: int, db: DbSession,
                    user: CurrentUser) -> RedirectResponse:
     form = await request.form()
-    acknowledge_alert(db, user, alert_id, str(form.get("note", "")))
+    acknowledge_alert(db, user, alert_id, parse(AckIn, {"note": str(form.get("note", ""))}))
     return RedirectResponse(f"/alerts/{alert_id}?ok=acknowledged", status_code=303)
 
 
@@ -185,23 +188,14 @@ async def ack_form(request: Request, alert_id: int, db: DbSession,
 async def close_form(request: Request, alert_id: int, db: DbSession,
                      user: CurrentUser) -> RedirectResponse:
     form = await request.form()
-    alert = close_alert(db, user, alert_id, str(form.get("outcome", "")),
-                        str(form.get("reason", "")))
+    alert = close_alert(db, user, alert_id, parse(CloseIn, {
+        "outcome": str(form.get("outcome", "")), "reason": str(form.get("reason", ""))}))
     if alert.clue_id:
         return RedirectResponse(f"/clues/{alert.clue_id}", status_code=303)
     return RedirectResponse(f"/alerts/{alert_id}?ok=closed", status_code=303)
 
 
 # -- JSON API ----------------------------------------------------------------------------
-class AckIn(BaseModel):
-    note: str = ""
-
-
-class CloseIn(BaseModel):
-    outcome: str
-    reason: str
-
-
 @router.get("/api/alerts", tags=["alerts"])
 def api_list(*, state: str = "", severity: str = "", detector: str = "", group: str = "",
              kind: str = "", limit: int = Query(200, ge=1, le=1000),
@@ -217,24 +211,15 @@ def api_list(*, state: str = "", severity: str = "", detector: str = "", group: 
                        for g in queries.inbox_groups(db, user, **filters)]}
 
 
-class BulkIn(BaseModel):
-    ids: list[int]
-    action: str  # acknowledge | close
-    outcome: str = "false_alarm"
-    reason: str = ""
-    note: str = ""
-
-
 @router.post("/api/alerts/bulk", tags=["alerts"])
 def api_bulk(body: BulkIn, db: DbSession, user: CurrentUser):
     """Acknowledge, or close with one judgement and reason, many alerts at once; each is
     checked as if handled alone, and the ones left are listed with the reason."""
     if body.action == "acknowledge":
-        result = bulk_acknowledge(db, user, body.ids, body.note)
-    elif body.action == "close":
-        result = bulk_close(db, user, body.ids, body.outcome, body.reason)
+        result = bulk_acknowledge(db, user, body.ids, AckIn(note=body.note))
     else:
-        raise InvalidInput("action 须为 acknowledge 或 close")
+        result = bulk_close(db, user, body.ids, parse(CloseIn, {"outcome": body.outcome,
+                                                                "reason": body.reason}))
     return {"done": result.done, "skipped": {str(k): v for k, v in result.skipped.items()}}
 
 
@@ -286,10 +271,10 @@ def api_detail(alert_id: int, db: DbSession, user: CurrentUser):
 @router.post("/api/alerts/{alert_id}/acknowledge", tags=["alerts"])
 def api_ack(alert_id: int, body: AckIn, db: DbSession,
             user: CurrentUser):
-    return queries.alert_row(acknowledge_alert(db, user, alert_id, body.note))
+    return queries.alert_row(acknowledge_alert(db, user, alert_id, body))
 
 
 @router.post("/api/alerts/{alert_id}/close", tags=["alerts"])
 def api_close(alert_id: int, body: CloseIn, db: DbSession,
               user: CurrentUser):
-    return queries.alert_row(close_alert(db, user, alert_id, body.outcome, body.reason))
+    return queries.alert_row(close_alert(db, user, alert_id, body))

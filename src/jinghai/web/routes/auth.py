@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from jinghai.accounts.models import User
+from jinghai.accounts.schemas import LoginIn
 from jinghai.accounts.service import (
     ThrottlePolicy,
     authenticate,
@@ -78,11 +79,6 @@ def logout(request: Request, db: DbSession):
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-
-class LoginIn(BaseModel):
-    username: str
-    password: str
 
 
 class UserOut(BaseModel):

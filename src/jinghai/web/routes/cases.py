@@ -41,10 +41,17 @@ from jinghai.cases.queries import (
     reveal_entity,
     search_clues,
 )
-from jinghai.cases.service import ClueInput, EntityInput
+from jinghai.cases.schemas import (
+    CaseIn,
+    ClueIn,
+    MeasureIn,
+    PartyIn,
+    SeizureIn,
+)
 from jinghai.db import utcnow
 from jinghai.errors import InvalidInput
 from jinghai.org.service import get_operation, local_today
+from jinghai.schemas import parse
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession, discard_writes
 from jinghai.web.render import register_nav, render, templates
 
@@ -117,7 +124,7 @@ def new_clue_page(request: Request, user: CurrentUser) -> Response:
     return render(request, "cases/clue_form.html", {"values": {}, "error": None, **_labels()})
 
 
-def _entities_from_form(form) -> list[EntityInput]:
+def _entities_from_form(form) -> list[dict[str, object]]:
     out = []
     for i in range(5):
         kind, value = str(form.get(f"e{i}_kind", "")), str(form.get(f"e{i}_value", "")).strip()
@@ -125,7 +132,8 @@ def _entities_from_form(form) -> list[EntityInput]:
             continue
         fields = {k: str(form.get(f"e{i}_{k}", "")).strip()
                   for k in ("id_number", "phone", "nationality", "mmsi", "registry_number")}
-        out.append(EntityInput(kind, value, {k: v for k, v in fields.items() if v}))
+        out.append({"kind": kind, "value": value,
+                    "fields": {k: v for k, v in fields.items() if v}})
     return out
 
 
@@ -137,14 +145,14 @@ async def new_clue_submit(request: Request, db: DbSession,
     values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "files")}
     uploads = await _uploads(form)
     try:
-        clue = service.create_clue(db, user, ClueInput(
-            source_kind=values.get("source_kind", ""), content=values.get("content", ""),
-            reliability=values.get("reliability", "F"), title=values.get("title", ""),
-            source_detail=values.get("source_detail", ""),
-            occurred_at=_local(db, values.get("occurred_at", "")),
-            place=values.get("place", ""), lon=_float(values.get("lon"), "经度"),
-            lat=_float(values.get("lat"), "纬度"), entities=_entities_from_form(form),
-            line=values.get("line", "")))
+        clue = service.create_clue(db, user, parse(ClueIn, {
+            "source_kind": values.get("source_kind", ""), "content": values.get("content", ""),
+            "reliability": values.get("reliability", "F"), "title": values.get("title", ""),
+            "source_detail": values.get("source_detail", ""),
+            "occurred_at": _local(db, values.get("occurred_at", "")),
+            "place": values.get("place", ""), "lon": _float(values.get("lon"), "经度"),
+            "lat": _float(values.get("lat"), "纬度"), "entities": _entities_from_form(form),
+            "line": values.get("line", "")}))
         for name, data in uploads:
             clue_files.add_attachment(db, user, clue.id, name, data, settings.data_dir)
     except InvalidInput as exc:
@@ -301,9 +309,9 @@ async def new_case_submit(request: Request, db: DbSession,
                           user: CurrentUser) -> RedirectResponse:
     form = await request.form()
     ids = [int(v) for v in form.getlist("clue_ids") if str(v).isdigit()]
-    case = service.open_case(db, user, str(form.get("title", "")), ids,
-                             summary=str(form.get("summary", "")),
-                             line=str(form.get("line", "")))
+    case = service.open_case(db, user, parse(CaseIn, {
+        "title": str(form.get("title", "")), "clue_ids": ids,
+        "summary": str(form.get("summary", "")), "line": str(form.get("line", ""))}))
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -319,9 +327,10 @@ def case_page(request: Request, case_id: int, db: DbSession,
 async def measure_submit(request: Request, case_id: int, db: DbSession,
                          user: CurrentUser) -> RedirectResponse:
     form = await request.form()
-    service.add_measure(db, user, case_id, str(form.get("person_name", "")),
-                        str(form.get("kind", "")), _day(db, str(form.get("day", ""))),
-                        id_number=str(form.get("id_number", "")))
+    service.add_measure(db, user, case_id, parse(MeasureIn, {
+        "person_name": str(form.get("person_name", "")), "kind": str(form.get("kind", "")),
+        "day": _day(db, str(form.get("day", ""))),
+        "id_number": str(form.get("id_number", ""))}))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -329,11 +338,10 @@ async def measure_submit(request: Request, case_id: int, db: DbSession,
 async def party_submit(request: Request, case_id: int, db: DbSession,
                        user: CurrentUser) -> RedirectResponse:
     form = await request.form()
-    service.add_party(db, user, case_id, str(form.get("kind", "")), str(form.get("name", "")),
-                      _day(db, str(form.get("day", ""))),
-                      nationality=str(form.get("nationality", "")),
-                      document=str(form.get("document", "")),
-                      employer=str(form.get("employer", "")), place=str(form.get("place", "")))
+    service.add_party(db, user, case_id, parse(PartyIn, {
+        **{k: str(form.get(k, "")) for k in ("kind", "name", "nationality", "document",
+                                             "employer", "place")},
+        "day": _day(db, str(form.get("day", "")))}))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -341,37 +349,14 @@ async def party_submit(request: Request, case_id: int, db: DbSession,
 async def seizure_submit(request: Request, case_id: int, db: DbSession,
                          user: CurrentUser) -> RedirectResponse:
     form = await request.form()
-    qty = str(form.get("quantity", "") or "0").strip()
-    if not qty.isdigit():
-        raise InvalidInput("数量应为整数")
-    service.record_seizure(db, user, case_id, str(form.get("category", "")),
-                           _day(db, str(form.get("day", ""))), quantity=int(qty),
-                           tonnes=str(form.get("tonnes", "") or "0"),
-                           description=str(form.get("description", "")))
+    service.record_seizure(db, user, case_id, parse(SeizureIn, {
+        "category": str(form.get("category", "")), "day": _day(db, str(form.get("day", ""))),
+        "quantity": str(form.get("quantity", "")), "tonnes": str(form.get("tonnes", "")),
+        "description": str(form.get("description", ""))}))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
 # --- JSON API ----------------------------------------------------------------------------------
-
-
-class EntityIn(BaseModel):
-    kind: str
-    value: str
-    fields: dict[str, str] = Field(default_factory=dict)
-
-
-class ClueIn(BaseModel):
-    source_kind: str
-    content: str
-    reliability: str = "F"
-    title: str = ""
-    source_detail: str = ""
-    occurred_at: datetime | None = None
-    place: str = ""
-    lon: float | None = None
-    lat: float | None = None
-    entities: list[EntityIn] = Field(default_factory=list)
-    line: str = ""  # illegal_entry | smuggling; empty: the unit's line
 
 
 class EntityOut(BaseModel):
@@ -423,13 +408,6 @@ class LinkOut(BaseModel):
                    status=lk.status, explanation=explain_link(lk))
 
 
-class CaseIn(BaseModel):
-    title: str
-    clue_ids: list[int]
-    summary: str = ""
-    line: str = ""  # illegal_entry | smuggling; empty: the clues' line
-
-
 class CaseOut(BaseModel):
     id: int
     number: str
@@ -453,31 +431,6 @@ class CaseOut(BaseModel):
                             for p in c.parties])
 
 
-class MeasureIn(BaseModel):
-    person_name: str
-    kind: str
-    day: date
-    id_number: str = ""
-
-
-class PartyIn(BaseModel):
-    kind: str
-    name: str = Field(max_length=200)
-    day: date
-    nationality: str = ""
-    document: str = ""
-    employer: str = ""
-    place: str = ""
-
-
-class SeizureIn(BaseModel):
-    category: str
-    day: date
-    quantity: int = 0
-    tonnes: str = "0"
-    description: str = ""
-
-
 @router.get("/api/clues")
 def api_clues(*, status: str = "", db: DbSession,
               user: CurrentUser) -> list[ClueOut]:
@@ -487,10 +440,7 @@ def api_clues(*, status: str = "", db: DbSession,
 @router.post("/api/clues", status_code=201)
 def api_create_clue(body: ClueIn, db: DbSession,
                     user: CurrentUser) -> ClueOut:
-    data = ClueInput(**{**body.model_dump(exclude={"entities"}),
-                        "entities": [EntityInput(e.kind, e.value, e.fields)
-                                     for e in body.entities]})
-    return ClueOut.of(service.create_clue(db, user, data))
+    return ClueOut.of(service.create_clue(db, user, body))
 
 
 @router.get("/api/clues/links")
@@ -570,8 +520,7 @@ def api_cases(db: DbSession,
 @router.post("/api/cases", status_code=201)
 def api_open_case(body: CaseIn, db: DbSession,
                   user: CurrentUser) -> CaseOut:
-    return CaseOut.of(service.open_case(db, user, body.title, body.clue_ids, body.summary,
-                                        line=body.line))
+    return CaseOut.of(service.open_case(db, user, body))
 
 
 @router.get("/api/cases/{case_id}")
@@ -583,16 +532,14 @@ def api_case(case_id: int, db: DbSession,
 @router.post("/api/cases/{case_id}/measures", status_code=201)
 def api_measure(case_id: int, body: MeasureIn, db: DbSession,
                 user: CurrentUser) -> dict:
-    m = service.add_measure(db, user, case_id, body.person_name, body.kind, body.day,
-                            id_number=body.id_number)
+    m = service.add_measure(db, user, case_id, body)
     return {"id": m.id}
 
 
 @router.post("/api/cases/{case_id}/seizures", status_code=201)
 def api_seizure(case_id: int, body: SeizureIn, db: DbSession,
                 user: CurrentUser) -> dict:
-    s = service.record_seizure(db, user, case_id, body.category, body.day, body.quantity,
-                               body.tonnes, body.description)
+    s = service.record_seizure(db, user, case_id, body)
     return {"id": s.id}
 
 
@@ -600,7 +547,5 @@ def api_seizure(case_id: int, body: SeizureIn, db: DbSession,
 def api_party(case_id: int, body: PartyIn, db: DbSession,
               user: CurrentUser) -> dict:
     """Record an illegal employer or illegal foreign worker found in the case."""
-    p = service.add_party(db, user, case_id, body.kind, body.name, body.day,
-                          nationality=body.nationality, document=body.document,
-                          employer=body.employer, place=body.place)
+    p = service.add_party(db, user, case_id, body)
     return {"id": p.id, "document": p.document_masked}

@@ -16,8 +16,10 @@ from jinghai.cases.access import require_staff_writer
 from jinghai.errors import InvalidInput
 from jinghai.incidents import service
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS, Incident
+from jinghai.incidents.schemas import IncidentIn, VoidIn
 from jinghai.notify.webhooks import webhook_targets
 from jinghai.org.service import get_operation
+from jinghai.schemas import parse
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render
 
@@ -66,17 +68,14 @@ async def new_submit(request: Request, db: DbSession,
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
-        persons = values.get("persons", "").strip()
-        if not persons.isdigit():
-            raise InvalidInput("人数应为正整数")
-        incident = service.open_incident(db, user, service.IncidentInput(
-            kind=values.get("kind", ""), persons=int(persons),
-            occurred_at=_local(db, values.get("occurred_at", "")),
-            place=values.get("place", ""), nationalities=values.get("nationalities", ""),
-            health_state=values.get("health_state", "unknown"),
-            description=values.get("description", ""),
-            lon=_opt_float(values.get("lon", ""), "经度"),
-            lat=_opt_float(values.get("lat", ""), "纬度")),
+        incident = service.open_incident(db, user, parse(IncidentIn, {
+            "kind": values.get("kind", ""), "persons": values.get("persons", ""),
+            "occurred_at": _local(db, values.get("occurred_at", "")),
+            "place": values.get("place", ""), "nationalities": values.get("nationalities", ""),
+            "health_state": values.get("health_state", "unknown"),
+            "description": values.get("description", ""),
+            "lon": _opt_float(values.get("lon", ""), "经度"),
+            "lat": _opt_float(values.get("lat", ""), "纬度")}),
             webhook_targets=webhook_targets(settings))
     except InvalidInput as exc:
         return render(request, "incidents/form.html",
@@ -102,7 +101,7 @@ def step_submit(incident_id: int, step_id: int, action: str, db: DbSession,
 @router.post("/incidents/{incident_id}/void", include_in_schema=False)
 def void_submit(incident_id: int, *, reason: str = Form(""), db: DbSession,
                 user: CurrentUser) -> RedirectResponse:
-    service.void_incident(db, user, incident_id, reason)
+    service.void_incident(db, user, incident_id, parse(VoidIn, {"reason": reason}))
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
 
@@ -115,18 +114,6 @@ def _step(db: Session, user: User, step_id: int, action: str):
 
 
 # --- JSON API --------------------------------------------------------------------------------
-
-
-class IncidentIn(BaseModel):
-    kind: str
-    persons: int
-    occurred_at: datetime
-    place: str = ""
-    nationalities: str = ""
-    health_state: str = "unknown"
-    description: str = ""
-    lon: float | None = None
-    lat: float | None = None
 
 
 class StepOut(BaseModel):
@@ -172,10 +159,7 @@ def api_list(db: DbSession,
 def api_open(body: IncidentIn, db: DbSession,
              user: CurrentUser,
              settings: AppSettings) -> IncidentOut:
-    if body.occurred_at.tzinfo is None:
-        body.occurred_at = body.occurred_at.replace(tzinfo=ZoneInfo(get_operation(db).timezone))
-    incident = service.open_incident(db, user, service.IncidentInput(**body.model_dump()),
-                                     webhook_targets=webhook_targets(settings))
+    incident = service.open_incident(db, user, body, webhook_targets=webhook_targets(settings))
     return IncidentOut.of(incident)
 
 
@@ -192,13 +176,9 @@ def api_step(incident_id: int, step_id: int, action: str, db: DbSession,
     return IncidentOut.of(service.get_incident_for(db, user, incident_id))
 
 
-class VoidIn(BaseModel):
-    reason: str
-
-
 @router.post("/api/incidents/{incident_id}/void")
 def api_void(incident_id: int, body: VoidIn, db: DbSession,
              user: CurrentUser) -> dict:
     """作废 an incident with a reason: it stops counting in the daily report."""
-    i = service.void_incident(db, user, incident_id, body.reason)
+    i = service.void_incident(db, user, incident_id, body)
     return {"id": i.id, "voided_at": i.voided_at.isoformat(), "void_reason": i.void_reason}

@@ -7,15 +7,14 @@ import base64
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.errors import InvalidInput
 from jinghai.geo.models import ZoneRecord
 from jinghai.geo.queries import active_zones_of_kind
+from jinghai.portcalls.schemas import PortReportIn
 from jinghai.portcalls.service import (
-    PortReportInput,
     file_owner_report,
     file_port_report,
     import_port_reports,
@@ -24,6 +23,7 @@ from jinghai.portcalls.service import (
     require_report_reader,
     vessel_for_owner_token,
 )
+from jinghai.schemas import parse
 from jinghai.vessels.access import is_registry_keeper
 from jinghai.vessels.qr import qr_png
 from jinghai.vessels.queries import vessel_by_registry_no
@@ -64,7 +64,7 @@ async def new(request: Request, db: DbSession,
     values = {k: str(form.get(k, "")) for k in FIELDS}
     try:
         with db.begin_nested():
-            r = file_port_report(db, user, PortReportInput(**values))
+            r = file_port_report(db, user, parse(PortReportIn, values))
     except InvalidInput as exc:
         return _page(request, db, user, values=values, error=exc.message)
     return _page(request, db, user, notice=f"已登记：{r.vessel.registry_no} {r.direction_label}")
@@ -112,7 +112,7 @@ async def owner_submit(request: Request, token: str, db: DbSession) -> Response:
     values = {k: str(form.get(k, "")) for k in FIELDS if k != "vessel"}
     try:
         with db.begin_nested():
-            report = file_owner_report(db, token, PortReportInput(vessel="", **values))
+            report = file_owner_report(db, token, parse(PortReportIn, values))
     except InvalidInput as exc:
         return render(request, "portcalls/owner.html", {
             "vessel": vessel, "ports": _ports(db), "values": values, "error": exc.message,
@@ -123,17 +123,6 @@ async def owner_submit(request: Request, token: str, db: DbSession) -> Response:
 
 
 # -- API ---------------------------------------------------------------------------------
-class PortReportIn(BaseModel):
-    vessel: str
-    direction: str
-    port: str
-    event_time: str
-    crew_count: int
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    note: str = ""
-
-
 def _row(r) -> dict:
     return {"id": r.id, "vessel": r.vessel.registry_no, "mmsi": r.mmsi,
             "direction": r.direction, "port_zone_id": r.port_zone_id, "port": r.port_name,
@@ -148,6 +137,6 @@ def api_list(db: DbSession, user: CurrentUser):
 @router.post("/api/portcalls", tags=["portcalls"], status_code=201)
 def api_file(body: PortReportIn, db: DbSession,
              user: CurrentUser):
-    return _row(file_port_report(db, user, PortReportInput(**body.model_dump())))
+    return _row(file_port_report(db, user, body))
 
 

@@ -22,6 +22,7 @@ from jinghai.reporting.queries import (
     completeness_board,
     summarize,
 )
+from jinghai.reporting.schemas import LockIn, OpenIn, ReviewIn, UnlockIn
 from jinghai.reporting.service import (
     entry_view,
     lock_day,
@@ -33,6 +34,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
+from jinghai.schemas import parse
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession, OfficeUser, require_roles
 from jinghai.web.exports import export_response
 from jinghai.web.render import render
@@ -188,10 +190,8 @@ def review(*, day: str = Form(...), unit: str = Form(...), section: str = Form(.
            user: OfficeUser) -> RedirectResponse:
     """The office accepts a unit's section or returns it (退回) with a reason."""
     the_day = _parse_day(day, _today(db))
-    if decision not in ("accept", "return"):
-        raise InvalidInput("审核操作只能是通过或退回")
-    review_section(db, user, unit, section, the_day, accept=decision == "accept",
-                   reason=reason)
+    review_section(db, user, unit, section, the_day,
+                   parse(ReviewIn, {"decision": decision, "reason": reason}))
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash={decision}ed",
                             status_code=303)
 
@@ -202,7 +202,7 @@ def open_unit(*, day: str = Form(...), unit: str = Form(...), section: str = For
               user: OfficeUser) -> RedirectResponse:
     """Open a locked day for one unit's section (an exception)."""
     the_day = _parse_day(day, _today(db))
-    open_day_for_unit(db, user, the_day, unit, section, reason)
+    open_day_for_unit(db, user, the_day, unit, section, parse(OpenIn, {"reason": reason}))
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=opened",
                             status_code=303)
 
@@ -213,7 +213,7 @@ def lock(*, day: str = Form(...), confirm: str = Form(""), db: DbSession,
     """Lock; with units outstanding the page first lists them and asks to confirm."""
     the_day = _parse_day(day, _today(db))
     try:
-        lock_day(db, user, the_day, confirm=confirm == "yes")
+        lock_day(db, user, the_day, LockIn(confirm=confirm == "yes"))
     except Conflict:
         if confirm == "yes" or not outstanding_units(db, the_day):
             raise
@@ -226,7 +226,7 @@ def lock(*, day: str = Form(...), confirm: str = Form(""), db: DbSession,
 def unlock(*, day: str = Form(...), reason: str = Form(""), db: DbSession,
            user: OfficeUser) -> RedirectResponse:
     the_day = _parse_day(day, _today(db))
-    unlock_day(db, user, the_day, reason)
+    unlock_day(db, user, the_day, parse(UnlockIn, {"reason": reason}))
     return RedirectResponse(f"/report/daily?day={the_day:%Y-%m-%d}&flash=unlocked",
                             status_code=303)
 

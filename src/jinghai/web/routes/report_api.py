@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
 
 from jinghai.reporting.form import default_form
 from jinghai.reporting.queries import compile_daily_report, compile_range, completeness_board
+from jinghai.reporting.schemas import EntryIn, LockIn, OpenIn, ReviewIn, UnlockIn
 from jinghai.reporting.service import (
     EntryView,
     entry_view,
@@ -89,16 +89,6 @@ def api_entry(unit: str, section: str, day: date, db: DbSession,
     return _view_json(entry_view(db, user, unit, section, day))
 
 
-class EntryIn(BaseModel):
-    # Numbers are checked by the form's rules (finite, bounded, whole where counted), the
-    # same as the page's; a value that is not one is named in the answer, never stored.
-    values: dict[str, str | float | int | None] = Field(default_factory=dict)
-    comments: dict[str, str] = Field(default_factory=dict)
-    reasons: dict[str, str] = Field(default_factory=dict)
-    correction_reason: str = ""
-    submit: bool = False
-
-
 @router.put("/entries/{unit}/{section}/{day}")
 def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
                    db: DbSession, user: CurrentUser):
@@ -171,54 +161,36 @@ def api_series(figure: str, start: date, end: date, db: DbSession,
              "cumulative": float(r.cumulative[figure])} for r in reports]
 
 
-class LockIn(BaseModel):
-    confirm: bool = False
-
-
 @router.post("/days/{day}/lock")
 def api_lock(day: date, *, body: LockIn | None = None, db: DbSession,
              user: OfficeUser):
     """Lock the day. With units not reported, in draft or returned it answers 409 naming
     them (``details``) unless ``{"confirm": true}``."""
-    lock_day(db, user, day, confirm=bool(body and body.confirm))
+    lock_day(db, user, day, body)
     return {"date": day.isoformat(), "locked": True}
-
-
-class ReviewIn(BaseModel):
-    decision: str = Field(pattern="^(accept|return)$")
-    reason: str = ""
 
 
 @router.post("/entries/{unit}/{section}/{day}/review")
 def api_review(unit: str, section: str, day: date, body: ReviewIn,
                db: DbSession, user: OfficeUser):
     """The office accepts a unit's section, or returns it (退回) with a reason."""
-    sub = review_section(db, user, unit, section, day, accept=body.decision == "accept",
-                         reason=body.reason)
+    sub = review_section(db, user, unit, section, day, body)
     return {"unit": unit, "section": section, "date": day.isoformat(), "status": sub.status,
             "accepted": sub.accepted, "review_reason": sub.review_reason}
-
-
-class OpenIn(BaseModel):
-    reason: str
 
 
 @router.post("/entries/{unit}/{section}/{day}/open")
 def api_open_unit(unit: str, section: str, day: date, body: OpenIn,
                   db: DbSession, user: OfficeUser):
     """Open a locked day for one unit's section; its next submission re-locks it."""
-    open_day_for_unit(db, user, day, unit, section, body.reason)
+    open_day_for_unit(db, user, day, unit, section, body)
     return {"unit": unit, "section": section, "date": day.isoformat(), "open": True}
-
-
-class UnlockIn(BaseModel):
-    reason: str
 
 
 @router.post("/days/{day}/unlock")
 def api_unlock(day: date, body: UnlockIn, db: DbSession,
                user: OfficeUser):
-    unlock_day(db, user, day, body.reason)
+    unlock_day(db, user, day, body)
     return {"date": day.isoformat(), "locked": False}
 
 

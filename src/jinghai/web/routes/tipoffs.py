@@ -12,14 +12,17 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from jinghai.accounts.access import require_office
 from jinghai.accounts.models import User
 from jinghai.cases.access import mask_text
 from jinghai.errors import InvalidInput, NotFound, TooManyRequests
 from jinghai.geo.gazetteer import place_labels
 from jinghai.org.service import get_operation, list_units
+from jinghai.schemas import parse
 from jinghai.settings import Settings
 from jinghai.tipoffs import service
 from jinghai.tipoffs.models import TIPOFF_STATUS, TipOff
+from jinghai.tipoffs.schemas import ConvertIn, RewardIn, StatusIn, TipOffIn
 from jinghai.web.deps import AppSettings, CurrentUser, DbSession
 from jinghai.web.render import register_nav, render, templates
 
@@ -140,13 +143,13 @@ async def tip_submit(request: Request, db: DbSession,
         upload = form.get("photo")
         if isinstance(upload, UploadFile) and upload.filename:
             photo = await upload.read(service.MAX_PHOTO_BYTES + 1)
-        data = service.TipOffInput(
-            content=values.get("content", ""), place=values.get("place", ""),
-            lon=_float(values.get("lon"), "经度"), lat=_float(values.get("lat"), "纬度"),
-            occurred_at=_local(db, values.get("occurred_at")),
-            contact_name="" if values.get("anonymous") else values.get("contact_name", ""),
-            contact_phone="" if values.get("anonymous") else values.get("contact_phone", ""),
-            photo=photo or None)
+        data = parse(TipOffIn, {
+            "content": values.get("content", ""), "place": values.get("place", ""),
+            "lon": _float(values.get("lon"), "经度"), "lat": _float(values.get("lat"), "纬度"),
+            "occurred_at": _local(db, values.get("occurred_at")),
+            "contact_name": "" if values.get("anonymous") else values.get("contact_name", ""),
+            "contact_phone": "" if values.get("anonymous") else values.get("contact_phone", ""),
+            "photo": photo or None})
         tip = service.submit_tipoff(db, data, client_ip=_client_ip(request),
                                     salt=settings.secret_key, data_dir=settings.data_dir)
     except (InvalidInput, TooManyRequests) as exc:
@@ -219,18 +222,19 @@ async def convert(request: Request, tipoff_id: int, db: DbSession,
                   user: CurrentUser,
                   settings: AppSettings) -> RedirectResponse:
     form = await request.form()
-    clue = service.convert_to_clue(db, user, tipoff_id, unit_key=str(form.get("unit_key", "")),
-                                   reliability=str(form.get("reliability", "F")),
-                                   data_dir=settings.data_dir)
+    clue = service.convert_to_clue(db, user, tipoff_id, parse(ConvertIn, {
+        "unit_key": str(form.get("unit_key", "")),
+        "reliability": str(form.get("reliability", "F"))}), data_dir=settings.data_dir)
     return RedirectResponse(f"/clues/{clue.id}", status_code=303)
 
 
 @router.post("/tipoffs/{tipoff_id}/status", include_in_schema=False)
 async def change_status(request: Request, tipoff_id: int, db: DbSession,
                         user: CurrentUser) -> RedirectResponse:
+    require_office(user)  # before the form is read: a liaison learns nothing from its errors
     form = await request.form()
-    service.set_status(db, user, tipoff_id, str(form.get("status", "")),
-                       str(form.get("reply", "")))
+    service.set_status(db, user, tipoff_id, parse(StatusIn, {
+        "status": str(form.get("status", "")), "reply": str(form.get("reply", ""))}))
     return RedirectResponse(f"/tipoffs/{tipoff_id}", status_code=303)
 
 
@@ -244,11 +248,12 @@ def _form_id(value) -> int:
 @router.post("/tipoffs/{tipoff_id}/rewards", include_in_schema=False)
 async def reward(request: Request, tipoff_id: int, db: DbSession,
                  user: CurrentUser) -> RedirectResponse:
+    require_office(user)  # before the form is read, as for the status
     form = await request.form()
     action = str(form.get("action", "propose"))
     if action == "propose":
-        service.propose_reward(db, user, tipoff_id, str(form.get("amount", "")),
-                               str(form.get("note", "")))
+        service.propose_reward(db, user, tipoff_id, parse(RewardIn, {
+            "amount": str(form.get("amount", "")), "note": str(form.get("note", ""))}))
     elif action == "approve":
         service.approve_reward(db, user, _form_id(form.get("reward_id")))
     elif action == "pay":
@@ -293,16 +298,10 @@ def api_get(tipoff_id: int, db: DbSession,
     return TipOffOut.of(service.get_tipoff_for(db, user, tipoff_id))
 
 
-class ConvertIn(BaseModel):
-    unit_key: str = ""
-    reliability: str = "F"
-
-
 @router.post("/api/tipoffs/{tipoff_id}/convert")
 def api_convert(tipoff_id: int, body: ConvertIn, db: DbSession,
                 user: CurrentUser,
                 settings: AppSettings) -> dict:
-    clue = service.convert_to_clue(db, user, tipoff_id, body.unit_key, body.reliability,
-                                   data_dir=settings.data_dir)
+    clue = service.convert_to_clue(db, user, tipoff_id, body, data_dir=settings.data_dir)
     return {"clue_id": clue.id}
 

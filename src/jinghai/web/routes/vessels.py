@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import User
 from jinghai.errors import Conflict, InvalidInput
 from jinghai.org.service import get_operation
+from jinghai.schemas import parse
 from jinghai.vessels.access import is_registry_keeper, require_registry_keeper
 from jinghai.vessels.models import (
     THREE_NO_STATUS_LABELS,
@@ -38,6 +38,13 @@ from jinghai.vessels.queries import (
     vessel_for_mmsi,
 )
 from jinghai.vessels.roster import ImportReport, export_roster, import_roster
+from jinghai.vessels.schemas import (
+    AdvanceIn,
+    InspectionIn,
+    ThreeNoIn,
+    VesselIn,
+    VesselPatch,
+)
 from jinghai.vessels.service import (
     add_vessel,
     advance_three_no,
@@ -127,7 +134,7 @@ async def new_submit(request: Request, db: DbSession,
                      "phone": values.get("owner_phone", ""),
                      "id_code": values.get("owner_id_code", "")}
     try:
-        vessel = add_vessel(db, user, data)
+        vessel = add_vessel(db, user, parse(VesselIn, data))
     except (InvalidInput, Conflict) as exc:
         return render(request, "vessels/form.html", {"vessel": None, "values": values,
                                                      "error": exc.message,
@@ -230,7 +237,7 @@ async def edit_submit(request: Request, vessel_id: int, db: DbSession,
     form = await request.form()
     values = {k: str(form.get(k, "")) for k in VESSEL_FORM_FIELDS}
     try:
-        update_vessel(db, user, vessel_id, values)
+        update_vessel(db, user, vessel_id, parse(VesselPatch, values))
     except (InvalidInput, Conflict) as exc:
         vessel = get_vessel_for(db, user, vessel_id)
         return render(request, "vessels/form.html", {"vessel": vessel, "values": values,
@@ -244,7 +251,8 @@ async def edit_submit(request: Request, vessel_id: int, db: DbSession,
 def inspect_submit(vessel_id: int, *, place: str = Form(""), note: str = Form(""),
                    db: DbSession, user: CurrentUser) -> RedirectResponse:
     vessel = get_vessel_for(db, user, vessel_id)
-    record_inspection(db, user, vessel, via="form", place=place, note=note)
+    record_inspection(db, user, vessel, parse(InspectionIn, {"place": place, "note": note}),
+                      via="form")
     return RedirectResponse(f"/vessels/{vessel_id}?flash=inspected", status_code=303)
 
 
@@ -292,8 +300,8 @@ def scan_page(request: Request, token: str, db: DbSession,
 def scan_inspect(token: str, *, place: str = Form(""), lat: str = Form(""), lon: str = Form(""),
                  db: DbSession, user: CurrentUser) -> RedirectResponse:
     vessel = get_vessel_by_token(db, user, token)
-    record_inspection(db, user, vessel, via="qr", place=place, lat=_float(lat, "纬度"),
-                      lon=_float(lon, "经度"))
+    record_inspection(db, user, vessel, parse(InspectionIn, {
+        "place": place, "lat": _float(lat, "纬度"), "lon": _float(lon, "经度")}), via="qr")
     return RedirectResponse(f"/v/{token}?done=1", status_code=303)
 
 
@@ -325,8 +333,9 @@ def three_no_submit(
         found = _local_input(db, found_at, "发现时间")
         if found is None:
             raise InvalidInput("请填写发现时间")
-        record_three_no(db, user, found_at=found, place=place, description=description,
-                        seized_at=found if seized else None)
+        record_three_no(db, user, parse(ThreeNoIn, {
+            "found_at": found, "place": place, "description": description,
+            "seized_at": found if seized else None}))
     except InvalidInput as exc:
         return render(request, "vessels/three_no.html", {
             "cases": list_three_no(db, user), "status": "", "labels": THREE_NO_STATUS_LABELS,
@@ -339,7 +348,8 @@ def three_no_submit(
 def three_no_advance(case_id: int, *, status: str = Form(...), at: str = Form(""),
                      note: str = Form(""), db: DbSession,
                      user: CurrentUser) -> RedirectResponse:
-    advance_three_no(db, user, case_id, status, at=_local_input(db, at, "时间"), note=note)
+    advance_three_no(db, user, case_id, parse(AdvanceIn, {
+        "status": status, "at": _local_input(db, at, "时间"), "note": note}))
     return RedirectResponse("/vessels/three-no?flash=advanced", status_code=303)
 
 
@@ -372,60 +382,6 @@ def three_no_json(c: ThreeNoVessel) -> dict:
     }
 
 
-class OwnerIn(BaseModel):
-    kind: str
-    name: str
-    phone: str = ""
-    id_code: str = ""
-
-
-class VesselIn(BaseModel):
-    registry_no: str
-    name: str
-    home_port: str = ""
-    mmsi: str | None = None
-    beidou_no: str = ""
-    length_m: float | None = None
-    tonnage: float | None = None
-    status: str = "active"
-    owner: OwnerIn | None = None
-
-
-class VesselPatch(BaseModel):
-    registry_no: str | None = None
-    name: str | None = None
-    home_port: str | None = None
-    mmsi: str | None = None
-    beidou_no: str | None = None
-    length_m: float | None = None
-    tonnage: float | None = None
-    status: str | None = None
-    owner_id: int | None = None
-
-
-class InspectionIn(BaseModel):
-    token: str | None = Field(None, description="the QR token, when recorded by a scan")
-    place: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    note: str = ""
-
-
-class ThreeNoIn(BaseModel):
-    found_at: datetime
-    place: str
-    description: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    seized_at: datetime | None = None
-
-
-class AdvanceIn(BaseModel):
-    status: str
-    at: datetime | None = None
-    note: str = ""
-
-
 api = APIRouter(prefix="/api/vessels", tags=["vessels"])
 
 
@@ -441,9 +397,7 @@ def api_list(request: Request, *, q: str = "", status: str = "", port: str = "",
 @api.post("/", status_code=201)
 def api_create(request: Request, body: VesselIn, db: DbSession,
                user: CurrentUser):
-    data = body.model_dump()
-    data["owner"] = body.owner.model_dump() if body.owner else None
-    vessel = add_vessel(db, user, data)
+    vessel = add_vessel(db, user, body)
     return vessel_json(db, user, vessel, request)
 
 
@@ -456,17 +410,14 @@ def api_three_no(*, status: str = "", db: DbSession,
 @api.post("/three-no", status_code=201)
 def api_three_no_create(body: ThreeNoIn, db: DbSession,
                         user: CurrentUser):
-    case = record_three_no(db, user, found_at=body.found_at, place=body.place,
-                           description=body.description, lat=body.lat, lon=body.lon,
-                           seized_at=body.seized_at)
+    case = record_three_no(db, user, body)
     return three_no_json(case)
 
 
 @api.post("/three-no/{case_id}/advance")
 def api_three_no_advance(case_id: int, body: AdvanceIn, db: DbSession,
                          user: CurrentUser):
-    return three_no_json(advance_three_no(db, user, case_id, body.status, at=body.at,
-                                          note=body.note))
+    return three_no_json(advance_three_no(db, user, case_id, body))
 
 
 @api.post("/import")
@@ -522,7 +473,7 @@ def api_get(request: Request, vessel_id: int, db: DbSession,
 @api.patch("/{vessel_id}")
 def api_update(request: Request, vessel_id: int, body: VesselPatch,
                db: DbSession, user: CurrentUser):
-    vessel = update_vessel(db, user, vessel_id, body.model_dump(exclude_unset=True))
+    vessel = update_vessel(db, user, vessel_id, body)
     return vessel_json(db, user, vessel, request)
 
 
@@ -539,8 +490,7 @@ def api_inspect(vessel_id: int, body: InspectionIn, db: DbSession,
     else:
         vessel = get_vessel_for(db, user, vessel_id)
         via = "form"
-    inspection = record_inspection(db, user, vessel, via=via, place=body.place, lat=body.lat,
-                                   lon=body.lon, note=body.note)
+    inspection = record_inspection(db, user, vessel, body, via=via)
     return {"id": inspection.id, "at": inspection.inspected_at.isoformat(), "via": via}
 
 

@@ -1,0 +1,93 @@
+"""What every domain's ``schemas.py`` shares: the base of an input model and the one way a
+validation failure becomes a Chinese message.
+
+A domain's input model checks what can be checked without the database (kinds, bounds,
+lengths) and says what to fix in Chinese by raising ``ValueError`` from its validators; the
+service checks the rest (permissions, existence, the unit's defaults). A form or the CLI
+builds the model with :func:`parse` and gets ``InvalidInput``; a JSON route declares the
+model as its body and the web's validation handler reads the same message with
+:func:`message_of`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from jinghai.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+_GENERIC = {
+    "missing": "必须填写",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "date_parsing": "日期格式有误",
+    "date_from_datetime_parsing": "日期格式有误",
+    "date_type": "日期格式有误",
+    "datetime_parsing": "时间格式有误",
+    "datetime_from_date_parsing": "时间格式有误",
+    "datetime_type": "时间格式有误",
+    "string_too_long": "过长",
+    "string_too_short": "不能为空",
+    "string_type": "应为文字",
+    "bool_parsing": "应为是或否",
+    "list_type": "应为列表",
+    "too_long": "项数太多",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+    "literal_error": "不在可选范围内",
+    "enum": "不在可选范围内",
+}
+
+
+class Input(BaseModel):
+    """Base of the input models: unknown fields are ignored, as the web models did."""
+
+
+def written_message(errors: list[Any]) -> str | None:
+    """The first message a validator wrote (in Chinese, for a person), if any."""
+    for e in errors:
+        if e.get("type") == "value_error":
+            return str(e.get("msg", "")).removeprefix("Value error, ")
+    return None
+
+
+def message_of(errors: list[Any], model: type[BaseModel] | None = None) -> str | None:
+    """The message to show for pydantic ``errors``: the first one a validator wrote in
+    Chinese as it is, else the field's title (or name) and what is wrong with it. Never the
+    input itself: it may be long, binary or hostile."""
+    written = written_message(errors)
+    if written is not None:
+        return written
+    if not errors:
+        return None
+    first = errors[0]
+    loc = [p for p in first.get("loc", ()) if not isinstance(p, int) and p != "body"]
+    name = str(loc[-1]) if loc else ""
+    field = (model.model_fields.get(name) if model is not None else None)
+    label = (field.title if field is not None and field.title else name)
+    what = _GENERIC.get(first.get("type", ""), "格式有误")
+    return f"{label}：{what}" if label else f"内容{what}"
+
+
+def parse(model: type[M], data: Any) -> M:
+    """``model`` from untrusted data (a form, CLI options), or ``InvalidInput`` with the
+    message a person can act on."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        raise InvalidInput(message_of(errors, model) or "提交的内容格式有误",
+                           details=[{"loc": list(e.get("loc", ())), "type": e.get("type")}
+                                    for e in errors]) from None
+
+
+__all__ = ["Input", "message_of", "parse", "written_message"]
