@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from jinghai.errors import InvalidInput
 
@@ -27,18 +27,20 @@ _GENERIC = {
     "float_parsing": "应为数字",
     "float_type": "应为数字",
     "decimal_parsing": "应为数字",
-    "date_parsing": "日期格式有误",
-    "date_from_datetime_parsing": "日期格式有误",
-    "date_type": "日期格式有误",
-    "datetime_parsing": "时间格式有误",
-    "datetime_from_date_parsing": "时间格式有误",
-    "datetime_type": "时间格式有误",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM",
+    "datetime_type": "时间格式应为 YYYY-MM-DDTHH:MM",
     "string_too_long": "过长",
     "string_too_short": "不能为空",
     "string_type": "应为文字",
     "bool_parsing": "应为是或否",
     "list_type": "应为列表",
     "too_long": "项数太多",
+    "too_short": "至少填写一项",
+    "string_pattern_mismatch": "不在可选范围内",
     "greater_than_equal": "太小",
     "less_than_equal": "太大",
     "literal_error": "不在可选范围内",
@@ -50,12 +52,43 @@ class Input(BaseModel):
     """Base of the input models: unknown fields are ignored, as the web models did."""
 
 
+class StrippedInput(Input):
+    """An input whose text fields are stripped of surrounding spaces before validation."""
+
+    model_config = {"str_strip_whitespace": True}
+
+
+def text_field(max_length: int, title: str, required: bool = True) -> Any:
+    """A text field with its Chinese title (the one an error message names)."""
+    if required:
+        return Field(min_length=1, max_length=max_length, title=title)
+    return Field(default="", max_length=max_length, title=title)
+
+
 def written_message(errors: list[Any]) -> str | None:
     """The first message a validator wrote (in Chinese, for a person), if any."""
     for e in errors:
         if e.get("type") == "value_error":
             return str(e.get("msg", "")).removeprefix("Value error, ")
     return None
+
+
+def _label(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """The field's path in titles: ``发现问题·第1项·发现问题`` for a nested list item."""
+    labels = []
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            labels.append(f"第{part + 1}项")
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            labels.append(str(part))
+            continue
+        labels.append(field.title or str(part))
+        inner = getattr(field.annotation, "__args__", None)
+        current = inner[0] if inner else field.annotation
+    return "·".join(labels)
 
 
 def message_of(errors: list[Any], model: type[BaseModel] | None = None) -> str | None:
@@ -68,10 +101,12 @@ def message_of(errors: list[Any], model: type[BaseModel] | None = None) -> str |
     if not errors:
         return None
     first = errors[0]
-    loc = [p for p in first.get("loc", ()) if not isinstance(p, int) and p != "body"]
-    name = str(loc[-1]) if loc else ""
-    field = (model.model_fields.get(name) if model is not None else None)
-    label = (field.title if field is not None and field.title else name)
+    loc = tuple(p for p in first.get("loc", ()) if p != "body")
+    if model is not None:
+        label = _label(model, loc)
+    else:
+        names = [str(p) for p in loc if not isinstance(p, int)]
+        label = names[-1] if names else ""
     what = _GENERIC.get(first.get("type", ""), "格式有误")
     return f"{label}：{what}" if label else f"内容{what}"
 
@@ -90,4 +125,4 @@ def parse(model: type[M], data: Any) -> M:
                                     for e in errors]) from None
 
 
-__all__ = ["Input", "message_of", "parse", "written_message"]
+__all__ = ["Input", "StrippedInput", "message_of", "parse", "text_field", "written_message"]

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from pydantic import Field, field_validator, model_validator
 
-from jinghai.inputs import Input as _In
-from jinghai.inputs import text_field as _text
+from jinghai.schemas import StrippedInput as _In
+from jinghai.schemas import text_field as _text
 
 
 class CrewIn(_In):

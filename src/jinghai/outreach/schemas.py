@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from jinghai.inputs import Input as _In
-from jinghai.inputs import text_field as _text
+from jinghai.schemas import StrippedInput as _In
+from jinghai.schemas import text_field as _text
 
 
 class OutreachIn(_In):

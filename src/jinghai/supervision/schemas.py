@@ -1,5 +1,5 @@
 """Inputs of the supervision verbs, one pydantic model per verb, shared by the service, the
-JSON API, the forms and the CLI. ``parse`` (from :mod:`jinghai.inputs`, re-exported here for
+JSON API, the forms and the CLI. ``parse`` (from :mod:`jinghai.schemas`, re-exported here for
 the callers that read it from this module) turns a validation failure into one Chinese
 message (``InvalidInput``) that names the field and what to fix."""
 
@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from jinghai.inputs import Input as _In
-from jinghai.inputs import parse  # noqa: F401 - re-exported: callers read it from here
-from jinghai.inputs import text_field as _text
+from jinghai.schemas import StrippedInput as _In
+from jinghai.schemas import parse  # noqa: F401 - re-exported: callers read it from here
+from jinghai.schemas import text_field as _text
 
 
 class AssignTaskIn(_In):
