@@ -179,6 +179,10 @@ def company(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np.int64],
     first = np.searchsorted(scomp, np.arange(len(cells), dtype=np.int64) * span)
     lo_m = np.minimum.reduceat(s_mmsi, first)
     solo = np.where(lo_m == np.maximum.reduceat(s_mmsi, first), lo_m, -1)
+    lat_reach = 1.001 * d / M_PER_DEG_LAT
+    cos_min = float(np.cos(np.radians(max(float(np.abs(pool.lat).max()),
+                                          float(np.abs(q_lat).max())))))
+    lon_reach = min(1.001 * d / (M_PER_DEG_LAT * cos_min), 5.0) if cos_min > 1e-3 else 5.0
     q_lo = np.clip(q_ts - w - tmin, -1, None)
     q_hi = q_ts - tmin
     # Queries go in chunks to bound the candidate pairs held at once.
@@ -206,7 +210,15 @@ def company(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np.int64],
             pj = np.repeat(lo, cnt) + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))
             other = np.flatnonzero(s_mmsi[pj] != q_mmsi[qi])
             qi, pj = qi[other], pj[other]
-            near = haversine_m(s_lon[pj], s_lat[pj], q_lon[qi], q_lat[qi]) <= d
+            plon, plat = s_lon[pj], s_lat[pj]
+            # Lower bounds of the great-circle distance prune most pairs before the exact
+            # (costlier) haversine: R·|Δφ|, and 2R·cos φ_max·sin(|Δλ|/2) ≥ 0.9996·R·cos
+            # φ_max·|Δλ| for |Δλ| < 0.1 rad; with a 0.1 % margin on top, what is pruned is
+            # farther than d, so the answers are the haversine test's.
+            maybe = np.flatnonzero((np.abs(plat - q_lat[qi]) <= lat_reach)
+                                   & (np.abs(plon - q_lon[qi]) <= lon_reach))
+            qi = qi[maybe]
+            near = haversine_m(plon[maybe], plat[maybe], q_lon[qi], q_lat[qi]) <= d
             out[qi[near]] = True
     return out
 
