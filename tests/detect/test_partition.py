@@ -20,6 +20,7 @@ from jinghai.detect.partition import (
     finish,
     make_plan,
     run_local,
+    run_processes,
     start_state,
 )
 from jinghai.detect.runner import iter_days
@@ -123,5 +124,15 @@ def test_dask_local_cluster_with_two_workers_equals_one_process(scenario, store,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         events, n = run_dask(p, client)
+    assert n == len(scenario.positions)
+    assert events == single
+
+
+@pytest.mark.timeout(300)
+def test_two_local_processes_equal_one_process(scenario, store, single) -> None:
+    start, end = scenario.t0, scenario.t0 + timedelta(days=2)
+    p = make_plan(store, start, end, _suite(scenario), shards=2, tile_deg=0.1,
+                  origin=_edge_through_transfer(single))
+    events, n = run_processes(p, processes=2)
     assert n == len(scenario.positions)
     assert events == single

@@ -21,7 +21,8 @@ in :func:`jinghai.detect.runner.run_batch`, and a task holds one day of one part
 memory. Partitions are independent of each other: that is where the cores or machines
 work in parallel. Task descriptions are plain frozen dataclasses and the task functions
 plain top-level functions (:func:`start_state`, :func:`feed_day`, :func:`finish`);
-:func:`run_local` runs them in a loop, :mod:`jinghai.detect.distributed` on Dask.
+:func:`run_local` runs them in a loop, :func:`run_processes` on the local cores,
+:mod:`jinghai.detect.distributed` on Dask.
 """
 
 from __future__ import annotations
@@ -271,19 +272,48 @@ def make_plan(store_root: Path | str, start: datetime, end: datetime,
     return Plan(chains, pickle.dumps(suite, protocol=pickle.HIGHEST_PROTOCOL), tuple(suite))
 
 
+def run_chain(chain: list[DayTask], suite_bytes: bytes
+              ) -> tuple[dict[str, list[Event]], int]:
+    """One partition's days in order, then its events; and the positions it counts (those
+    of vessel shards: tiles overlap, shards do not)."""
+    state = start_state(chain[0].part, suite_bytes)
+    positions = 0
+    for task in chain:
+        state, n = feed_day(task, state)
+        if task.part.kind == "vessels":
+            positions += n
+    return finish(chain[0].part, state), positions
+
+
 def run_local(p: Plan) -> tuple[dict[str, list[Event]], int]:
     """Every chain in this process, one after the other (the reference for any engine)."""
     results, positions = [], 0
     for chain in p.chains:
         if not chain:
             continue
-        state = start_state(chain[0].part, p.suite_bytes)
-        for task in chain:
-            state, n = feed_day(task, state)
-            if task.part.kind == "vessels":
-                positions += n
-        results.append(finish(chain[0].part, state))
+        result, n = run_chain(chain, p.suite_bytes)
+        results.append(result)
+        positions += n
     return merge(results, p.names), positions
+
+
+def run_processes(p: Plan, processes: int = 2) -> tuple[dict[str, list[Event]], int]:
+    """The chains on a pool of ``processes`` local processes (the cores of one machine,
+    no cluster): the same events as :func:`run_local`. The longest chains go first, so a
+    long one does not start last while the other processes sit idle."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    chains = [c for c in p.chains if c]
+    if processes <= 1 or len(chains) <= 1:
+        return run_local(p)
+    # tiles read their halo too: weigh a chain by its days and its kind (spatial
+    # detectors cost more per position than the per-vessel ones)
+    chains.sort(key=lambda c: (len(c), c[0].part.kind == "tile"), reverse=True)
+    # "spawn": a fork of a process holding threads (a web server, a Dask client) may hang
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as ex:
+        done = list(ex.map(run_chain, chains, [p.suite_bytes] * len(chains)))
+    return merge([r for r, _ in done], p.names), sum(n for _, n in done)
 
 
 #: What runs a plan: :func:`run_local`, :func:`jinghai.detect.distributed.run_dask`, ...

@@ -215,7 +215,7 @@ def random_traffic(n_vessels: int, hours: float, every_s: float = 10.0, seed: in
     """
     rng = np.random.default_rng(seed)
     steps = int(hours * 3600 / every_s)
-    first = int(round(offset_h * 3600 / every_s))
+    first = round(offset_h * 3600 / every_s)
     lon0 = rng.uniform(box[0], box[2], n_vessels)
     lat0 = rng.uniform(box[1], box[3], n_vessels)
     slow = rng.random(n_vessels) < slow_share
