@@ -8,7 +8,9 @@ so tracks run on without a seam; one part file per hour under ``day=YYYY-MM-DD``
 ingest writes them) is written in one-hour pieces, so the generator never holds more than
 an hour of traffic. Then, in a child process (so its peak RSS is the detection's own),
 every detector is fed the store in ``--window-min`` windows with state carried across
-windows and days (``iter_windows``, as ``jinghai detect run --window-min``). Printed: the
+windows and days (``iter_windows``, as ``jinghai detect run --window-min``); with
+``--drain`` closed events are handed over after each window (``Detector.drain``), as a run
+that records them as it goes would, instead of all being held to the end. Printed: the
 store's size, positions/s (wall and CPU), the child's peak RSS, and its RSS at the end of
 each day (a state that grows with the period shows as a rising line), events per detector.
 """
@@ -26,7 +28,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -66,7 +67,7 @@ def write_store(root: Path, positions: int, vessels: int, every_s: float) -> tup
     return n, float(hours)
 
 
-def phase(root: Path, hours: float, window_min: int) -> dict:
+def phase(root: Path, hours: float, window_min: int, drain: bool) -> dict:
     """Run in the child: every detector over the store in windows."""
     from jinghai.detect import Fleet, build_detectors
     from jinghai.detect.runner import iter_windows
@@ -77,6 +78,7 @@ def phase(root: Path, hours: float, window_min: int) -> dict:
     cpu, wall = time.process_time(), time.perf_counter()
     n = 0
     per_day: list[tuple[str, int, float]] = []
+    drained: dict[str, int] = {}
     day = None
     for table in iter_windows(root, START, end, timedelta(minutes=window_min)):
         d = str(table.column("ts")[0].as_py().date())
@@ -88,6 +90,8 @@ def phase(root: Path, hours: float, window_min: int) -> dict:
         n += table.num_rows
         for det in suite.values():
             det.feed(table)
+            if drain:
+                drained[det.name] = drained.get(det.name, 0) + len(det.drain())
         del table
     for det in suite.values():
         det.flush()
@@ -96,7 +100,8 @@ def phase(root: Path, hours: float, window_min: int) -> dict:
     return {"n": n, "cpu": cpu, "wall": wall,
             "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB,
             "per_day": per_day,
-            "events": {name: len(det.events()) for name, det in suite.items()}}
+            "events": {name: len(det.events()) + drained.get(name, 0)
+                       for name, det in suite.items()}}
 
 
 def main() -> None:
@@ -110,11 +115,14 @@ def main() -> None:
     ap.add_argument("--limit-gib", type=float, default=8.0)
     ap.add_argument("--root", type=Path, default=None,
                     help="keep the store here (reused if it already holds one)")
+    ap.add_argument("--drain", action="store_true",
+                    help="hand over closed events after each window (Detector.drain), as a "
+                         "run that records them as it goes")
     ap.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--hours", type=float, default=0.0, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.phase:
-        print(json.dumps(phase(a.root, a.hours, a.window_min)))
+        print(json.dumps(phase(a.root, a.hours, a.window_min, a.drain)))
         return
     tmp = None
     root = a.root
@@ -138,12 +146,14 @@ def main() -> None:
         size = sum(p.stat().st_size for p in (root / "positions").rglob("*.parquet"))
         print(f"store {size / GIB:.2f} GiB of Parquet ({size / n:.1f} bytes/position)")
         r = subprocess.run([sys.executable, __file__, "--phase", "--root", str(root),
-                            "--hours", str(hours), "--window-min", str(a.window_min)],
+                            "--hours", str(hours), "--window-min", str(a.window_min),
+                            *(["--drain"] if a.drain else [])],
                            stdout=subprocess.PIPE, text=True, check=True)
         res = json.loads(r.stdout.strip().splitlines()[-1])
         child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / GIB
         rss = [x[2] for x in res["per_day"]]
-        print(f"\n== all detectors, {a.window_min}-min windows, state carried ==")
+        print(f"\n== all detectors, {a.window_min}-min windows, state carried"
+              f"{', closed events handed over after each window' if a.drain else ''} ==")
         print(f"{res['n']:,} positions in {res['wall']:.0f} s wall / {res['cpu']:.0f} s CPU: "
               f"{res['n'] / res['wall']:,.0f} positions/s wall, "
               f"{res['n'] / res['cpu']:,.0f} positions/CPU s")

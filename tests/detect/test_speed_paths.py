@@ -84,3 +84,28 @@ def test_shared_pass_gives_each_detector_its_own_result(scenario, zones) -> None
         alone[name].flush()
         assert shared[name].events() == alone[name].events(), name
     assert sum(len(d.events()) for d in shared.values()) > 10
+
+
+def test_drain_hands_over_closed_events_and_keeps_the_rest(scenario, zones) -> None:
+    """Draining after every piece gives, with what stays, exactly the events of a run that
+    holds them all; what stays is open."""
+    fleet = Fleet.build(scenario.own_mmsis, scenario.fishing_mmsis, scenario.static)
+    kw = {"reports": scenario.reports, "static_history": scenario.static_history}
+    pieces = [g for _, g in scenario.positions.groupby(
+        scenario.positions.ts.astype("int64") // (3600 * 10**9), sort=True)]
+    held = build_detectors(zones, fleet, **kw)
+    drained = build_detectors(zones, fleet, **kw)
+    handed: dict[str, list] = {name: [] for name in drained}
+    for piece in pieces:
+        for det in held.values():
+            det.feed(piece)
+        for name, det in drained.items():
+            det.feed(piece)
+            handed[name] += det.drain()
+    for name in held:
+        assert all(e.status == "open" for e in drained[name].events())
+        held[name].flush()
+        drained[name].flush()
+        got = sorted(handed[name] + drained[name].events(), key=lambda e: (e.start, e.id))
+        assert got == held[name].events(), name
+    assert sum(map(len, handed.values())) > 5

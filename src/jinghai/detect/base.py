@@ -163,6 +163,16 @@ class Detector(ABC):
     def events(self) -> list[Event]:
         return sorted(self._events.values(), key=lambda e: (e.start, e.id))
 
+    def drain(self) -> list[Event]:
+        """Hand over the closed events and forget them: a long batch run that records
+        them as it goes holds only the open ones, so its memory does not grow with the
+        period (events carry their track snippets). A closed event is final; open ones
+        stay, as their state is still needed."""
+        done = [e for e in self._events.values() if e.status == "closed"]
+        for e in done:
+            del self._events[e.id]
+        return sorted(done, key=lambda e: (e.start, e.id))
+
     # -- machinery -------------------------------------------------------------------
     def _advance(self, new_boundary: int) -> None:
         rows, rest = _shared.split(self._pending, new_boundary, self.fleet.own_mmsis)
