@@ -18,9 +18,10 @@ What it measures, in one run:
 4. The same batch on the previous code path (each detector converting and sorting the
    batch itself, loitering's bucket companion search): CPU seconds per detector and the
    ratio, in the same run (``--skip reference`` leaves it out).
-5. Both cores: the traffic written to a Parquet store and run as the partition plan
-   (2 vessel shards, ``--tile-deg`` tiles with their halo) on 1 and 2 local processes
-   (``partition.run_processes``); positions/s of each and whether the events are equal.
+5. Both cores: the traffic written to a Parquet store and run as partition plans on local
+   processes (``partition.run_processes``): the whole suite on 1, the suite cut in two
+   detector groups on 2, and 2 vessel shards plus ``--tile-deg`` tiles with their halo on
+   2; positions/s of each and whether the events equal the one-process run.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ import pyarrow.parquet as pq
 from jinghai.detect import EncounterDetector, Fleet, LoiteringDetector, build_detectors
 from jinghai.detect.base import _shared
 from jinghai.detect.loitering import company_buckets
-from jinghai.detect.partition import make_plan, run_local, run_processes
+from jinghai.detect.partition import TWO_GROUPS, make_plan, run_processes
 from jinghai.detect.positions import Positions
+from jinghai.detect.registry import DETECTORS
 from jinghai.detect.synthetic import random_traffic
 from jinghai.geo import ZoneIndex, haversine_m, load_demo_zones
 
@@ -151,33 +153,39 @@ def write_store(root: Path, pos: Positions) -> None:
 
 
 def processes(pos: Positions, zones: ZoneIndex, tile_deg: float, one_cpu: float) -> None:
-    """The partitioned plan (vessel shards and spatial tiles with halo, read from a Parquet
-    store) on 1 and on 2 local processes: wall positions/s, and the events compared."""
-    print(f"\n== partitions on local processes: {len(pos):,} positions from a Parquet store, "
-          f"2 vessel shards, {tile_deg}° tiles ==")
+    """Partition plans read from a Parquet store, on 1 and 2 local processes: the suite cut
+    in two detector groups (``partition.TWO_GROUPS``, each reading every position), and
+    2 vessel shards plus spatial tiles with their halo. Wall positions/s of each, and the
+    events compared with the one-process run."""
+    print(f"\n== partitions on local processes: {len(pos):,} positions from a Parquet store ==")
     start = datetime.fromtimestamp(int(pos.ts.min()) // 1000, UTC)
     end = datetime.fromtimestamp(int(pos.ts.max()) // 1000 + 1, UTC)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_store(root, pos)
-        results = {}
-        for n_proc in (1, 2):
-            p = make_plan(root, start, end, build_detectors(zones, Fleet()), shards=2,
-                          tile_deg=tile_deg)
+        reference = None
+        walls = {}
+        for label, n_proc, kw in (
+                ("whole suite, 1 process", 1, {"groups": [tuple(DETECTORS)]}),
+                ("2 detector groups, 2 processes", 2, {"groups": TWO_GROUPS}),
+                (f"shards + {tile_deg}° tiles, 2 processes", 2, {"tile_deg": tile_deg})):
+            p = make_plan(root, start, end, build_detectors(zones, Fleet()), shards=2, **kw)
             gc.collect()
             t = time.perf_counter()
-            events, n = run_local(p) if n_proc == 1 else run_processes(p, n_proc)
+            events, n = run_processes(p, n_proc)
             dt = time.perf_counter() - t
-            results[n_proc] = events
-            print(f"{n_proc} process{'es' if n_proc > 1 else '  '} {dt:7.1f} s wall  "
-                  f"{n / dt:12,.0f} positions/s  ({len(p.chains)} partitions; "
-                  f"{sum(map(len, events.values()))} events)", flush=True)
-            if n_proc == 1:
-                wall1 = dt
-        print(f"2 processes / 1: {wall1 / dt:.2f}x; same events: {results[1] == results[2]}; "
-              f"one process without partitions: {len(pos) / one_cpu:,.0f} positions/CPU s")
-        if results[1] != results[2]:
-            sys.exit("1 and 2 processes found different events")
+            walls[label] = dt
+            same = reference is None or events == reference
+            reference = reference or events
+            print(f"{label:34s} {dt:7.1f} s wall  {n / dt:12,.0f} positions/s  "
+                  f"({len(p.chains)} partitions, {sum(map(len, events.values()))} events, "
+                  f"same as 1 process: {same})", flush=True)
+            if not same:
+                sys.exit(f"{label}: events differ from the one-process run")
+        w1 = walls["whole suite, 1 process"]
+        print("speed-up over 1 process: " + ", ".join(
+            f"{k}: {w1 / v:.2f}x" for k, v in walls.items() if v != w1)
+            + f"; in-memory one process: {len(pos) / one_cpu:,.0f} positions/CPU s")
 
 
 def memory(pos: Positions, zones: ZoneIndex) -> None:

@@ -57,8 +57,9 @@ FEED_WINDOW = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Part:
-    """One partition: ``kind`` ``"vessels"`` (shard ``index`` of ``shards``) or ``"tile"``
-    (``bbox`` = lon0, lat0, lon1, lat1 of its core, ``halo_m`` around it)."""
+    """One partition: ``kind`` ``"vessels"`` (shard ``index`` of ``shards``), ``"tile"``
+    (``bbox`` = lon0, lat0, lon1, lat1 of its core, ``halo_m`` around it) or ``"group"``
+    (every position, a group of the detectors: see :data:`TWO_GROUPS`)."""
 
     kind: str
     index: int
@@ -66,6 +67,22 @@ class Part:
     shards: int = 1
     bbox: tuple[float, float, float, float] | None = None
     halo_m: float = 0.0
+
+    @property
+    def counts_positions(self) -> bool:
+        """Whether its positions add to the run's count (each position once: vessel shards
+        do not overlap, tiles do, every group reads them all)."""
+        return self.kind == "vessels" or (self.kind == "group" and self.index == 0)
+
+
+#: The suite cut in two groups of about equal CPU cost (``benchmarks/bench_detect.py`` on
+#: random traffic: loitering ≈ encounter + landing approach + zone rule + identity). Each
+#: group reads every position, so the events are exactly one process's, with no halo —
+#: on a small area, where the halo of spatial tiles makes them overlap a lot, this is how
+#: two cores share the work.
+TWO_GROUPS = (("loitering", "going_dark", "port_visit", "unreported_arrival",
+               "unreported_departure"),
+              ("encounter", "landing_approach", "zone_rule", "identity"))
 
 
 @dataclass(frozen=True)
@@ -264,7 +281,22 @@ class Plan:
 
 def make_plan(store_root: Path | str, start: datetime, end: datetime,
               suite: dict[str, Detector], *, shards: int = 2, tile_deg: float = 0.5,
-              origin: tuple[float, float] = (0.0, 0.0), drift_m: float = DEFAULT_DRIFT_M) -> Plan:
+              origin: tuple[float, float] = (0.0, 0.0), drift_m: float = DEFAULT_DRIFT_M,
+              groups: Iterable[Iterable[str]] | None = None) -> Plan:
+    """Vessel shards and spatial tiles; or, with ``groups``, one partition per group of
+    detectors, each reading every position (detectors of the suite in no group join the
+    last group)."""
+    if groups is not None:
+        names = [tuple(n for n in g if n in suite) for g in groups]
+        rest = tuple(n for n in suite if not any(n in g for g in names))
+        if rest:
+            names[-1] = names[-1] + rest
+        parts = [Part("group", i, g) for i, g in enumerate(n for n in names if n)]
+        span = days(start, end)
+        chains = [[DayTask(p, d, lo, hi, str(store_root)) for d, lo, hi in span]
+                  for p in parts]
+        return Plan(chains, pickle.dumps(suite, protocol=pickle.HIGHEST_PROTOCOL),
+                    tuple(suite))
     extent = store_extent(store_root, start, end)
     tile_list = tiles(extent, tile_deg, origin) if extent else []
     chains = plan(store_root, start, end, suite.keys(), shards=shards, tile_list=tile_list,
@@ -280,7 +312,7 @@ def run_chain(chain: list[DayTask], suite_bytes: bytes
     positions = 0
     for task in chain:
         state, n = feed_day(task, state)
-        if task.part.kind == "vessels":
+        if task.part.counts_positions:
             positions += n
     return finish(chain[0].part, state), positions
 
