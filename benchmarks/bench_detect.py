@@ -15,6 +15,13 @@ What it measures, in one run:
    and the wall time of the ``feed`` call that produced it.
 3. The encounter detector's grid pairing against a naive all-pairs-per-slot baseline on a
    smaller subset, in the same run: both must find identical events; the ratio is printed.
+4. The same batch on the previous code path (each detector converting and sorting the
+   batch itself, loitering's bucket companion search): CPU seconds per detector and the
+   ratio, in the same run (``--skip reference`` leaves it out).
+5. Both cores: the traffic written to a Parquet store and run as partition plans on local
+   processes (``partition.run_processes``): the whole suite on 1, the suite cut in two
+   detector groups on 2, and 2 vessel shards plus ``--tile-deg`` tiles with their halo on
+   2; positions/s of each and whether the events equal the one-process run.
 """
 
 from __future__ import annotations
@@ -23,14 +30,22 @@ import argparse
 import gc
 import resource
 import sys
+import tempfile
 import time
 import tracemalloc
-from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from jinghai.detect import EncounterDetector, Fleet, build_detectors
+from jinghai.detect import EncounterDetector, Fleet, LoiteringDetector, build_detectors
+from jinghai.detect.base import _shared
+from jinghai.detect.loitering import company_buckets
+from jinghai.detect.partition import TWO_GROUPS, make_plan, run_chain, run_processes
 from jinghai.detect.positions import Positions
+from jinghai.detect.registry import DETECTORS
 from jinghai.detect.synthetic import random_traffic
 from jinghai.geo import ZoneIndex, haversine_m, load_demo_zones
 
@@ -84,24 +99,104 @@ def subset(p: Positions, n_vessels: int, hours: float) -> Positions:
     return p.take(np.flatnonzero(keep))
 
 
-def batch(pos: Positions, zones: ZoneIndex) -> dict[str, Any]:
-    print(f"\n== batch: {len(pos):,} positions, {len(np.unique(pos.mmsi)):,} vessels, "
-          f"{(pos.ts[-1] - pos.ts[0]) / 3.6e6:.1f} h ==")
+class ReferenceLoiteringDetector(LoiteringDetector):
+    """Loitering with the companion search it was first written with (time buckets)."""
+
+    company = staticmethod(company_buckets)
+
+
+def batch(pos: Positions, zones: ZoneIndex, reference: bool = False) -> float:
+    """Every detector over ``pos`` in one process; returns the suite's CPU seconds.
+    ``reference``: the code path before issue 14's work — each detector converting and
+    sorting the batch itself, loitering's bucket search — for the ratio in the same run."""
+    label = "previous code path" if reference else "this code"
+    print(f"\n== batch ({label}): {len(pos):,} positions, {len(np.unique(pos.mmsi)):,} "
+          f"vessels, {(pos.ts[-1] - pos.ts[0]) / 3.6e6:.1f} h ==")
     total = 0.0
-    out = {}
-    for name, det in build_detectors(zones, Fleet()).items():
+    dets = build_detectors(zones, Fleet())
+    if reference:
+        dets["loitering"] = ReferenceLoiteringDetector(zones=zones, fleet=Fleet())
+    for name, det in dets.items():
         gc.collect()
-        t = time.perf_counter()
+        if reference:
+            _shared.clear()
+        c, t = time.process_time(), time.perf_counter()
         events = det.run(pos)
-        dt = time.perf_counter() - t
-        total += dt
-        out[name] = dt
-        print(f"{name:20s} {dt:7.1f} s  {len(pos) / dt:12,.0f} pos/s  events {len(events):6d}"
-              f"  peak RSS so far {rss_mb():7,.0f} MiB", flush=True)
+        dc, dt = time.process_time() - c, time.perf_counter() - t
+        total += dc
+        print(f"{name:20s} {dc:7.1f} s CPU ({dt:6.1f} s wall)  {len(pos) / dc:12,.0f} pos/CPU s"
+              f"  events {len(events):6d}  peak RSS so far {rss_mb():7,.0f} MiB", flush=True)
         del det, events
-    print(f"{'all detectors':20s} {total:7.1f} s  {len(pos) / total:12,.0f} pos/s"
-          f"  (each detector reads every position)")
-    return out
+    dets.clear()
+    _shared.clear()
+    print(f"{'all detectors':20s} {total:7.1f} s CPU  {len(pos) / total:12,.0f} positions/CPU s"
+          f"  (one process, one core)")
+    return total
+
+
+def write_store(root: Path, pos: Positions) -> None:
+    """``pos`` as the AIS store holds it: a part file per hour under ``day=``."""
+    ts = pos.ts.astype("datetime64[ms]")
+    hour = (pos.ts - pos.ts.min()) // 3_600_000
+    for k in np.unique(hour):
+        sel = np.flatnonzero(hour == k)
+        day = str(ts[sel[0]].astype("datetime64[D]"))
+        out = root / "positions" / f"day={day}"
+        out.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({
+            "mmsi": pos.mmsi[sel], "ts": pa.array(ts[sel].astype("datetime64[us]"),
+                                                   type=pa.timestamp("us", tz="UTC")),
+            "lon": pos.lon[sel], "lat": pos.lat[sel], "sog": pos.sog[sel],
+            "cog": pos.cog[sel], "heading": pos.heading[sel],
+            "nav_status": pos.nav_status[sel], "msg_type": pos.msg_type[sel]}),
+            out / f"part-{int(k):06d}.parquet")
+
+
+def processes(pos: Positions, zones: ZoneIndex, tile_deg: float, one_cpu: float) -> None:
+    """Partition plans read from a Parquet store, on 1 and 2 local processes: the suite cut
+    in two detector groups (``partition.TWO_GROUPS``, each reading every position), and
+    2 vessel shards plus spatial tiles with their halo. Wall positions/s of each, and the
+    events compared with the one-process run."""
+    print(f"\n== partitions on local processes: {len(pos):,} positions from a Parquet store ==")
+    start = datetime.fromtimestamp(int(pos.ts.min()) // 1000, UTC)
+    end = datetime.fromtimestamp(int(pos.ts.max()) // 1000 + 1, UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_store(root, pos)
+        reference = None
+        walls = {}
+        for label, n_proc, kw in (
+                ("whole suite, 1 process", 1, {"groups": [tuple(DETECTORS)]}),
+                ("2 detector groups, 2 processes", 2, {"groups": TWO_GROUPS}),
+                (f"shards + {tile_deg}° tiles, 2 processes", 2, {"tile_deg": tile_deg})):
+            p = make_plan(root, start, end, build_detectors(zones, Fleet()), shards=2, **kw)
+            gc.collect()
+            t = time.perf_counter()
+            events, n = run_processes(p, n_proc)
+            dt = time.perf_counter() - t
+            walls[label] = dt
+            same = reference is None or events == reference
+            reference = reference or events
+            print(f"{label:34s} {dt:7.1f} s wall  {n / dt:12,.0f} positions/s  "
+                  f"({len(p.chains)} partitions, {sum(map(len, events.values()))} events, "
+                  f"same as 1 process: {same})", flush=True)
+            if not same:
+                sys.exit(f"{label}: events differ from the one-process run")
+        # On a loaded machine the wall clock of 2 processes says little: the CPU seconds
+        # of each group, run here one after the other, give the wall 2 idle cores need.
+        p = make_plan(root, start, end, build_detectors(zones, Fleet()), groups=TWO_GROUPS)
+        cpus = []
+        for chain in p.chains:
+            c = time.process_time()
+            run_chain(chain, p.suite_bytes)
+            cpus.append(time.process_time() - c)
+        print(f"CPU s per detector group: {', '.join(f'{c:.1f}' for c in cpus)}; on 2 idle "
+              f"cores: {len(pos) / max(cpus):,.0f} positions/s, "
+              f"{sum(cpus) / max(cpus):.2f}x one core running both")
+        w1 = walls["whole suite, 1 process"]
+        print("speed-up over 1 process: " + ", ".join(
+            f"{k}: {w1 / v:.2f}x" for k, v in walls.items() if v != w1)
+            + f"; in-memory one process: {len(pos) / one_cpu:,.0f} positions/CPU s")
 
 
 def memory(pos: Positions, zones: ZoneIndex) -> None:
@@ -188,8 +283,12 @@ def main() -> None:
     ap.add_argument("--live-minutes", type=float, default=45.0)
     ap.add_argument("--naive-vessels", type=int, default=3500)
     ap.add_argument("--naive-hours", type=float, default=1.0)
+    ap.add_argument("--tile-deg", type=float, default=0.25)
+    ap.add_argument("--skip", default="", help="sections to leave out, comma-separated: "
+                    "naive,live,reference,processes,memory")
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     a = ap.parse_args()
+    skip = set(filter(None, a.skip.split(",")))
     if a.quick:
         a.vessels, a.hours, a.live_minutes, a.naive_vessels, a.naive_hours = 300, 1, 35, 200, 1
     zones = ZoneIndex(load_demo_zones())
@@ -197,10 +296,18 @@ def main() -> None:
     pos = random_traffic(a.vessels, a.hours, a.every)
     print(f"generated {len(pos):,} positions in {time.perf_counter() - t:.1f} s; "
           f"peak RSS so far {rss_mb():,.0f} MiB")
-    baseline(subset(pos, a.naive_vessels, a.naive_hours), zones)
-    live(head(pos, a.live_minutes), zones)
-    batch(pos, zones)
-    memory(pos, zones)
+    if "naive" not in skip:
+        baseline(subset(pos, a.naive_vessels, a.naive_hours), zones)
+    if "live" not in skip:
+        live(head(pos, a.live_minutes), zones)
+    cpu = batch(pos, zones)
+    if "reference" not in skip:
+        ref = batch(pos, zones, reference=True)
+        print(f"this code / previous code path: {ref / cpu:.2f}x fewer CPU seconds")
+    if "processes" not in skip:
+        processes(pos, zones, a.tile_deg, cpu)
+    if "memory" not in skip:
+        memory(pos, zones)
     print(f"\npeak RSS of the whole run {rss_mb():,.0f} MiB "
           f"(includes the {len(pos) * 44 / 2**20:,.0f} MiB of input columns)")
 

@@ -15,11 +15,13 @@ import pytest
 from jinghai.detect import Fleet, build_detectors
 from jinghai.detect import synthetic as s
 from jinghai.detect.partition import (
+    TWO_GROUPS,
     encounter_halo_m,
     feed_day,
     finish,
     make_plan,
     run_local,
+    run_processes,
     start_state,
 )
 from jinghai.detect.windows import iter_days
@@ -124,4 +126,24 @@ def test_dask_local_cluster_with_two_workers_equals_one_process(scenario, store,
         assert len(client.scheduler_info()["workers"]) == 2
         events, n = run_dask(p, client)
     assert n == len(scenario.positions)
+    assert events == single
+
+
+@pytest.mark.timeout(300)
+def test_two_local_processes_equal_one_process(scenario, store, single) -> None:
+    start, end = scenario.t0, scenario.t0 + timedelta(days=2)
+    p = make_plan(store, start, end, _suite(scenario), shards=2, tile_deg=0.1,
+                  origin=_edge_through_transfer(single))
+    events, n = run_processes(p, processes=2)
+    assert n == len(scenario.positions)
+    assert events == single
+
+
+def test_detector_groups_equal_one_process(scenario, store, single) -> None:
+    start, end = scenario.t0, scenario.t0 + timedelta(days=2)
+    p = make_plan(store, start, end, _suite(scenario), groups=TWO_GROUPS)
+    assert [c[0].part.kind for c in p.chains] == ["group", "group"]
+    assert sorted(n for c in p.chains for n in c[0].part.detectors) == sorted(single)
+    events, n = run_local(p)
+    assert n == len(scenario.positions)  # every group reads them all, counted once
     assert events == single

@@ -139,7 +139,7 @@ class Detector(ABC):
 
     def feed(self, batch: Any) -> list[Event]:
         """Live: take a batch; return events opened, updated or closed by it."""
-        pos = to_positions(batch)
+        pos = _shared.positions(batch)
         self.positions_seen += len(pos)
         if len(pos):
             if self._boundary is not None:
@@ -192,16 +192,20 @@ class Detector(ABC):
         twin._advance(watermark)
         return twin._take_changes()
 
+    def drain(self) -> list[Event]:
+        """Hand over the closed events and forget them: a long batch run that records
+        them as it goes holds only the open ones, so its memory does not grow with the
+        period (events carry their track snippets). A closed event is final; open ones
+        stay, as their state is still needed."""
+        done = [e for e in self._events.values() if e.status == "closed"]
+        for e in done:
+            del self._events[e.id]
+        return sorted(done, key=lambda e: (e.start, e.id))
+
     # -- machinery -------------------------------------------------------------------
     def _advance(self, new_boundary: int) -> None:
-        allp = Positions.concat(self._pending)
-        sel = allp.ts <= new_boundary
-        rows = allp.take(np.flatnonzero(sel)).sorted_by_vessel()
-        rest = allp.take(np.flatnonzero(~sel))
+        rows, rest = _shared.split(self._pending, new_boundary, self.fleet.own_mmsis)
         self._pending = [rest] if len(rest) else []
-        if self.fleet.own_mmsis and len(rows):
-            keep = ~np.isin(rows.mmsi, np.fromiter(self.fleet.own_mmsis, np.int64))
-            rows = rows.take(np.flatnonzero(keep))
         t0 = self._boundary
         self._boundary = new_boundary
         self._process(rows, t0, new_boundary)
@@ -218,6 +222,67 @@ class Detector(ABC):
         out = list(self._changed.values())
         self._changed = {}
         return out
+
+
+class _SharedPass:
+    """The work every detector of a suite repeats on the same batch, done once.
+
+    The detectors of a suite are fed the same batches in turn and (with the same slot and
+    lateness) cut them at the same boundaries, so the conversion of a batch to
+    :class:`Positions` and the split-and-sort by (mmsi, ts) of the buffered rows are the
+    same for all of them. Each is remembered for its last input, recognised by identity
+    (the inputs are held, so an id cannot be reused meanwhile): the second detector gets
+    the first one's result — the very same objects, so its buffer is shared too and the
+    next split is found again. Results are read-only by contract (no detector writes into
+    its rows); a detector fed other batches simply computes its own.
+    """
+
+    def __init__(self) -> None:
+        self._conv: tuple[Any, Positions] | None = None
+        self._splits: list[tuple[tuple[Positions, ...], int, frozenset[int], Positions,
+                                 Positions]] = []
+
+    def positions(self, batch: Any) -> Positions:
+        if isinstance(batch, Positions):
+            return batch
+        last = self._conv
+        if last is not None and last[0] is batch:
+            return last[1]
+        pos = to_positions(batch)
+        self._conv = (batch, pos)
+        return pos
+
+    def split(self, pending: list[Positions], boundary: int, own: frozenset[int]
+              ) -> tuple[Positions, Positions]:
+        """Rows up to ``boundary`` sorted by (mmsi, ts) without ``own`` vessels, and the
+        rest in arrival order."""
+        parts = tuple(pending)
+        for p_, b_, o_, rows, rest in self._splits:
+            if (b_ == boundary and len(p_) == len(parts) and o_ == own
+                    and all(a is b for a, b in zip(p_, parts, strict=True))):
+                return rows, rest
+        allp = Positions.concat(parts)
+        sel = allp.ts <= boundary
+        if sel.all():
+            rows, rest = allp.sorted_by_vessel(), Positions.empty()
+        else:
+            rows = allp.take(np.flatnonzero(sel)).sorted_by_vessel()
+            rest = allp.take(np.flatnonzero(~sel))
+        if own and len(rows):
+            keep = ~np.isin(rows.mmsi, np.fromiter(own, np.int64))
+            rows = rows.take(np.flatnonzero(keep))
+        # two entries: a batch run (``run``) splits at the batch's watermark and then at
+        # the flush, and the next detector starts again at the first
+        self._splits = [*self._splits[-1:], (parts, boundary, own, rows, rest)]
+        return rows, rest
+
+    def clear(self) -> None:
+        """Drop what is remembered (the last batch and its sorted copy)."""
+        self._conv = None
+        self._splits = []
+
+
+_shared = _SharedPass()
 
 
 # ---------------------------------------------------------------------------- runs

@@ -31,7 +31,7 @@ def run_dask(p: Plan, scheduler: Any) -> tuple[dict[str, list[Event]], int]:
             for task in chain:
                 out = client.submit(feed_day, task, state, pure=False)
                 state = client.submit(_first, out, pure=False)
-                if part.kind == "vessels":
+                if part.counts_positions:
                     counts.append(client.submit(_second, out, pure=False))
             finals.append(client.submit(finish, part, state, pure=False))
         results = client.gather(finals)

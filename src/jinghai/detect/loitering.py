@@ -13,6 +13,7 @@ excluded: waiting there is ordinary.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -135,6 +136,142 @@ class LoiteringParams(DetectorParams):
         "容忍两次漏报")
 
 
+def company(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np.int64],
+            q_lon: NDArray[np.float64], q_lat: NDArray[np.float64], w: int, d: float
+            ) -> NDArray[np.bool_]:
+    """Per query (a vessel's fix): another vessel has a fix in ``pool`` within ``d`` metres,
+    at a time in ``(q_ts - w, q_ts]``.
+
+    The pool is sorted once by (grid cell of ``d``, time), so the fixes of one cell within
+    a query's time window are one contiguous range found by two binary searches; a query
+    looks at the 3×3 cells around it, the nearest first, and stops at the first company
+    found. Cells that only its own vessel ever visits are skipped without looking at
+    their fixes: a slow vessel's own trail (a fix every few seconds) is most of what a
+    cell holds, and :func:`company_buckets` (the previous algorithm, kept as the
+    reference) spent most of its time discarding it.
+    """
+    n = len(q_ts)
+    out = np.zeros(n, dtype=bool)
+    if not n or not len(pool):
+        return out
+    cell_lat = d / M_PER_DEG_LAT
+    widest = min(max(float(np.abs(pool.lat).max()), float(np.abs(q_lat).max())), 80.0)
+    cell_lon = cell_lat / np.cos(np.radians(widest))
+    x0 = min(float(pool.lon.min()), float(q_lon.min()))
+    y0 = min(float(pool.lat.min()), float(q_lat.min()))
+    px = np.floor((pool.lon - x0) / cell_lon).astype(np.int64) + 1
+    py = np.floor((pool.lat - y0) / cell_lat).astype(np.int64) + 1
+    qx = np.floor((q_lon - x0) / cell_lon).astype(np.int64) + 1
+    qy = np.floor((q_lat - y0) / cell_lat).astype(np.int64) + 1
+    by = int(max(int(py.max()), int(qy.max())) + 2).bit_length()
+    bx = int(max(int(px.max()), int(qx.max())) + 2).bit_length()
+    if bx + by > 62:
+        raise ValueError("loitering companion cell key overflow")
+    cells, rank = np.unique((px << by) | py, return_inverse=True)
+    tmin = min(int(pool.ts.min()), int(q_ts.min()))
+    span = max(int(pool.ts.max()), int(q_ts.max())) - tmin + 2
+    if len(cells) * span >= 2**62:
+        raise ValueError("loitering companion key overflow: process smaller time spans")
+    comp = rank.astype(np.int64).reshape(-1) * span + (pool.ts - tmin)
+    order = np.argsort(comp, kind="stable")
+    scomp = comp[order]
+    s_mmsi, s_lon, s_lat = pool.mmsi[order], pool.lon[order], pool.lat[order]
+    first = np.searchsorted(scomp, np.arange(len(cells), dtype=np.int64) * span)
+    lo_m = np.minimum.reduceat(s_mmsi, first)
+    solo = np.where(lo_m == np.maximum.reduceat(s_mmsi, first), lo_m, -1)
+    lat_reach = 1.001 * d / M_PER_DEG_LAT
+    cos_min = float(np.cos(np.radians(max(float(np.abs(pool.lat).max()),
+                                          float(np.abs(q_lat).max())))))
+    lon_reach = min(1.001 * d / (M_PER_DEG_LAT * cos_min), 5.0) if cos_min > 1e-3 else 5.0
+    q_lo = np.clip(q_ts - w - tmin, -1, None)
+    q_hi = q_ts - tmin
+    # Queries go in chunks to bound the candidate pairs held at once.
+    for c0 in range(0, n, COMPANION_CHUNK):
+        c1 = min(c0 + COMPANION_CHUNK, n)
+        for dx, dy in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1),
+                       (1, 1)):
+            a = np.flatnonzero(~out[c0:c1]) + c0
+            if not len(a):
+                break
+            nk = ((qx[a] + dx) << by) | (qy[a] + dy)
+            ci = np.minimum(np.searchsorted(cells, nk), len(cells) - 1)
+            there = (cells[ci] == nk) & (solo[ci] != q_mmsi[a])
+            a, ci = a[there], ci[there]
+            if not len(a):
+                continue
+            base = ci * span
+            lo = np.searchsorted(scomp, base + q_lo[a], side="right")
+            hi = np.searchsorted(scomp, base + q_hi[a], side="right")
+            cnt = hi - lo
+            tot = int(cnt.sum())
+            if not tot:
+                continue
+            qi = np.repeat(a, cnt)
+            pj = np.repeat(lo, cnt) + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+            other = np.flatnonzero(s_mmsi[pj] != q_mmsi[qi])
+            qi, pj = qi[other], pj[other]
+            plon, plat = s_lon[pj], s_lat[pj]
+            # Lower bounds of the great-circle distance prune most pairs before the exact
+            # (costlier) haversine: R·|Δφ|, and 2R·cos φ_max·sin(|Δλ|/2) ≥ 0.9996·R·cos
+            # φ_max·|Δλ| for |Δλ| < 0.1 rad; with a 0.1 % margin on top, what is pruned is
+            # farther than d, so the answers are the haversine test's.
+            maybe = np.flatnonzero((np.abs(plat - q_lat[qi]) <= lat_reach)
+                                   & (np.abs(plon - q_lon[qi]) <= lon_reach))
+            qi = qi[maybe]
+            near = haversine_m(plon[maybe], plat[maybe], q_lon[qi], q_lat[qi]) <= d
+            out[qi[near]] = True
+    return out
+
+
+def company_buckets(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np.int64],
+                    q_lon: NDArray[np.float64], q_lat: NDArray[np.float64], w: int, d: float
+                    ) -> NDArray[np.bool_]:
+    """:func:`company` as it was first written (grid cells and time buckets of one window:
+    every fix of the 3×3 cells in the query's bucket and the one before is compared):
+    the reference the tests and ``benchmarks/bench_detect.py`` compare against."""
+    out = np.zeros(len(q_ts), dtype=bool)
+    if not len(q_ts) or not len(pool):
+        return out
+    cell_lat = d / M_PER_DEG_LAT
+    cell_lon = cell_lat / np.cos(np.radians(min(float(np.abs(pool.lat).max()), 80.0)))
+    x0, y0 = float(pool.lon.min()), float(pool.lat.min())
+    b0 = int(pool.ts.min()) // w - 1
+    px = np.floor((pool.lon - x0) / cell_lon).astype(np.int64) + 1
+    py = np.floor((pool.lat - y0) / cell_lat).astype(np.int64) + 1
+    pb = pool.ts // w - b0
+    qx = np.floor((q_lon - x0) / cell_lon).astype(np.int64) + 1
+    qy = np.floor((q_lat - y0) / cell_lat).astype(np.int64) + 1
+    qb = q_ts // w - b0
+    by = int(max(int(py.max()), int(qy.max())) + 2).bit_length()
+    bx = int(max(int(px.max()), int(qx.max())) + 2).bit_length()
+    if bx + by + int(max(int(pb.max()), int(qb.max())) + 2).bit_length() > 62:
+        raise ValueError("loitering companion key overflow: process smaller time spans")
+    key = (pb << (bx + by)) | (px << by) | py
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    for c0 in range(0, len(q_ts), COMPANION_CHUNK):
+        c = slice(c0, c0 + COMPANION_CHUNK)
+        for dt in (0, 1):
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    nk = ((qb[c] - dt) << (bx + by)) | ((qx[c] + dx) << by) | (qy[c] + dy)
+                    lo = np.searchsorted(skey, nk, side="left")
+                    hi = np.searchsorted(skey, nk, side="right")
+                    cnt = hi - lo
+                    tot = int(cnt.sum())
+                    if not tot:
+                        continue
+                    qi = np.repeat(np.arange(c0, c0 + len(nk)), cnt)
+                    pj = order[np.repeat(lo, cnt)
+                               + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))]
+                    ok = ((pool.mmsi[pj] != q_mmsi[qi]) & (pool.ts[pj] <= q_ts[qi])
+                          & (pool.ts[pj] > q_ts[qi] - w))
+                    qi, pj = qi[ok], pj[ok]
+                    near = haversine_m(pool.lon[pj], pool.lat[pj], q_lon[qi], q_lat[qi]) <= d
+                    out[qi[near]] = True
+    return out
+
+
 class LoiteringDetector(Detector):
     name: ClassVar[str] = "loitering"
     version: ClassVar[str] = "1.0"
@@ -144,6 +281,8 @@ class LoiteringDetector(Detector):
     Params: ClassVar[type[DetectorParams]] = LoiteringParams
     _shared_in_probe: ClassVar[tuple[str, ...]] = (*Detector._shared_in_probe, "coastline")
     params: LoiteringParams
+    #: How company is looked for (:func:`company_buckets` gives the same answers, slower).
+    company: ClassVar[Callable[..., NDArray[np.bool_]]] = staticmethod(company)
 
     def __init__(self, params: LoiteringParams | None = None, *,
                  coastline: Coastline | None = None, **kw: Any) -> None:
@@ -159,6 +298,19 @@ class LoiteringDetector(Detector):
         # slow positions of the last companion window, to find company across batches
         self._slow_recent = Positions.empty()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The shipped coastline is the same in every process: pickle a reference to it,
+        # not its geometry (0.7 s a round trip, paid by every task of a partition plan).
+        state = self.__dict__.copy()
+        if state["coastline"] is default_coastline():
+            state["coastline"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state["coastline"] is None:
+            state["coastline"] = default_coastline()
+        self.__dict__.update(state)
+
     def _circling(self, rows: Positions, t1: int) -> NDArray[np.bool_]:
         """Per row: under way now and one window ago, yet within ``circling_max_disp_m`` of
         its position then (the last fix at least a window old, at most two windows old)."""
@@ -171,10 +323,17 @@ class LoiteringDetector(Detector):
         moving = np.flatnonzero(rows.sog > p.max_speed_kn)
         if not len(moving) or not len(allp):
             return out
-        order = np.lexsort((allp.ts, allp.mmsi))
-        _, rank = np.unique(allp.mmsi, return_inverse=True)
         rel = allp.ts - allp.ts.min()
-        comp = (rank.astype(np.int64) << 40) | rel
+        shift = max(int(rel.max()).bit_length(), 1)
+        if int(allp.mmsi.min()) >= 0 and int(allp.mmsi.max()).bit_length() + shift <= 62:
+            rank = allp.mmsi  # the key itself: no sort to rank the vessels
+        else:
+            _, rank = np.unique(allp.mmsi, return_inverse=True)
+            rank, shift = rank.astype(np.int64).reshape(-1), 40
+        comp = (rank << shift) | rel
+        # one stable sort of one int64 key (timsort: the buffer and the batch are each
+        # sorted by vessel already) gives lexsort((ts, mmsi))'s order
+        order = np.argsort(comp, kind="stable")
         scomp = comp[order]
         q = comp[n_old + moving] - w
         j = np.searchsorted(scomp, q, side="right") - 1
@@ -197,64 +356,10 @@ class LoiteringDetector(Detector):
         slow_now = rows.take(np.flatnonzero(rows.sog <= p.continue_speed_kn))
         pool = Positions.concat([self._slow_recent, slow_now])
         self._slow_recent = pool.take(np.flatnonzero(pool.ts > t1 - w))
-        out = np.zeros(len(idx), dtype=bool)
         if not len(idx) or len(pool) < 2:
-            return out
-        d = p.companion_distance_m
-        cell_lat = d / M_PER_DEG_LAT
-        cell_lon = cell_lat / np.cos(np.radians(min(float(np.abs(pool.lat).max()), 80.0)))
-        # grid cells and time buckets of one window: a row's company is in the 3×3 cells
-        # around it, in its own bucket or the one before (never a whole day of fixes)
-        x0, y0 = float(pool.lon.min()), float(pool.lat.min())
-        b0 = int(pool.ts.min()) // w - 1
-        px = np.floor((pool.lon - x0) / cell_lon).astype(np.int64) + 1
-        py = np.floor((pool.lat - y0) / cell_lat).astype(np.int64) + 1
-        pb = pool.ts // w - b0
-        qx = np.floor((rows.lon[idx] - x0) / cell_lon).astype(np.int64) + 1
-        qy = np.floor((rows.lat[idx] - y0) / cell_lat).astype(np.int64) + 1
-        qb = rows.ts[idx] // w - b0
-        by = int(max(int(py.max()), int(qy.max())) + 2).bit_length()
-        bx = int(max(int(px.max()), int(qx.max())) + 2).bit_length()
-        if bx + by + int(max(int(pb.max()), int(qb.max())) + 2).bit_length() > 62:
-            raise ValueError("loitering companion key overflow: process smaller time spans")
-        key = (pb << (bx + by)) | (px << by) | py
-        order = np.argsort(key, kind="stable")
-        skey = key[order]
-        # Queries go in chunks: a slow vessel meets its own trail in its cell (a fix every
-        # few seconds), so the candidate pairs of a whole day at once can take gigabytes.
-        for c0 in range(0, len(idx), COMPANION_CHUNK):
-            c = slice(c0, c0 + COMPANION_CHUNK)
-            self._company_in(out[c], idx[c], qx[c], qy[c], qb[c], skey, order, pool, rows,
-                             bx, by, w, d)
-        return out
-
-    @staticmethod
-    def _company_in(out: NDArray[np.bool_], idx: NDArray[np.int64], qx: NDArray[np.int64],
-                    qy: NDArray[np.int64], qb: NDArray[np.int64], skey: NDArray[np.int64],
-                    order: NDArray[np.int64], pool: Positions, rows: Positions, bx: int,
-                    by: int, w: int, d: float) -> None:
-        """Mark in ``out`` (a view) the queries with company in the 3×3 cells and the two
-        time buckets around them."""
-        for dt in (0, 1):
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    nk = ((qb - dt) << (bx + by)) | ((qx + dx) << by) | (qy + dy)
-                    lo = np.searchsorted(skey, nk, side="left")
-                    hi = np.searchsorted(skey, nk, side="right")
-                    cnt = hi - lo
-                    tot = int(cnt.sum())
-                    if not tot:
-                        continue
-                    qi = np.repeat(np.arange(len(idx)), cnt)
-                    pj = order[np.repeat(lo, cnt)
-                               + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))]
-                    r = idx[qi]
-                    ok = ((pool.mmsi[pj] != rows.mmsi[r]) & (pool.ts[pj] <= rows.ts[r])
-                          & (pool.ts[pj] > rows.ts[r] - w))
-                    qi, pj, r = qi[ok], pj[ok], r[ok]
-                    near = haversine_m(pool.lon[pj], pool.lat[pj], rows.lon[r],
-                                       rows.lat[r]) <= d
-                    out[qi[near]] = True
+            return np.zeros(len(idx), dtype=bool)
+        q = rows.take(idx)
+        return self.company(pool, q.mmsi, q.ts, q.lon, q.lat, w, p.companion_distance_m)
 
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
         p = self.params

@@ -21,7 +21,8 @@ in :func:`jinghai.alerts.pipeline.run_batch`, and a task holds one day of one pa
 memory. Partitions are independent of each other: that is where the cores or machines
 work in parallel. Task descriptions are plain frozen dataclasses and the task functions
 plain top-level functions (:func:`start_state`, :func:`feed_day`, :func:`finish`);
-:func:`run_local` runs them in a loop, :mod:`jinghai.detect.distributed` on Dask.
+:func:`run_local` runs them in a loop, :func:`run_processes` on the local cores,
+:mod:`jinghai.detect.distributed` on Dask.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ FEED_WINDOW = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Part:
-    """One partition: ``kind`` ``"vessels"`` (shard ``index`` of ``shards``) or ``"tile"``
-    (``bbox`` = lon0, lat0, lon1, lat1 of its core, ``halo_m`` around it)."""
+    """One partition: ``kind`` ``"vessels"`` (shard ``index`` of ``shards``), ``"tile"``
+    (``bbox`` = lon0, lat0, lon1, lat1 of its core, ``halo_m`` around it) or ``"group"``
+    (every position, a group of the detectors: see :data:`TWO_GROUPS`)."""
 
     kind: str
     index: int
@@ -65,6 +67,22 @@ class Part:
     shards: int = 1
     bbox: tuple[float, float, float, float] | None = None
     halo_m: float = 0.0
+
+    @property
+    def counts_positions(self) -> bool:
+        """Whether its positions add to the run's count (each position once: vessel shards
+        do not overlap, tiles do, every group reads them all)."""
+        return self.kind == "vessels" or (self.kind == "group" and self.index == 0)
+
+
+#: The suite cut in two groups of about equal CPU cost (``benchmarks/bench_detect.py`` on
+#: random traffic: loitering ≈ encounter + landing approach + zone rule + identity). Each
+#: group reads every position, so the events are exactly one process's, with no halo —
+#: on a small area, where the halo of spatial tiles makes them overlap a lot, this is how
+#: two cores share the work.
+TWO_GROUPS = (("loitering", "going_dark", "port_visit", "unreported_arrival",
+               "unreported_departure"),
+              ("encounter", "landing_approach", "zone_rule", "identity"))
 
 
 @dataclass(frozen=True)
@@ -263,12 +281,40 @@ class Plan:
 
 def make_plan(store_root: Path | str, start: datetime, end: datetime,
               suite: dict[str, Detector], *, shards: int = 2, tile_deg: float = 0.5,
-              origin: tuple[float, float] = (0.0, 0.0), drift_m: float = DEFAULT_DRIFT_M) -> Plan:
+              origin: tuple[float, float] = (0.0, 0.0), drift_m: float = DEFAULT_DRIFT_M,
+              groups: Iterable[Iterable[str]] | None = None) -> Plan:
+    """Vessel shards and spatial tiles; or, with ``groups``, one partition per group of
+    detectors, each reading every position (detectors of the suite in no group join the
+    last group)."""
+    if groups is not None:
+        names = [tuple(n for n in g if n in suite) for g in groups]
+        rest = tuple(n for n in suite if not any(n in g for g in names))
+        if rest:
+            names[-1] = names[-1] + rest
+        parts = [Part("group", i, g) for i, g in enumerate(n for n in names if n)]
+        span = days(start, end)
+        chains = [[DayTask(p, d, lo, hi, str(store_root)) for d, lo, hi in span]
+                  for p in parts]
+        return Plan(chains, pickle.dumps(suite, protocol=pickle.HIGHEST_PROTOCOL),
+                    tuple(suite))
     extent = store_extent(store_root, start, end)
     tile_list = tiles(extent, tile_deg, origin) if extent else []
     chains = plan(store_root, start, end, suite.keys(), shards=shards, tile_list=tile_list,
                   halo_m=encounter_halo_m(suite, drift_m))
     return Plan(chains, pickle.dumps(suite, protocol=pickle.HIGHEST_PROTOCOL), tuple(suite))
+
+
+def run_chain(chain: list[DayTask], suite_bytes: bytes
+              ) -> tuple[dict[str, list[Event]], int]:
+    """One partition's days in order, then its events; and the positions it counts (those
+    of vessel shards: tiles overlap, shards do not)."""
+    state = start_state(chain[0].part, suite_bytes)
+    positions = 0
+    for task in chain:
+        state, n = feed_day(task, state)
+        if task.part.counts_positions:
+            positions += n
+    return finish(chain[0].part, state), positions
 
 
 def run_local(p: Plan) -> tuple[dict[str, list[Event]], int]:
@@ -277,13 +323,29 @@ def run_local(p: Plan) -> tuple[dict[str, list[Event]], int]:
     for chain in p.chains:
         if not chain:
             continue
-        state = start_state(chain[0].part, p.suite_bytes)
-        for task in chain:
-            state, n = feed_day(task, state)
-            if task.part.kind == "vessels":
-                positions += n
-        results.append(finish(chain[0].part, state))
+        result, n = run_chain(chain, p.suite_bytes)
+        results.append(result)
+        positions += n
     return merge(results, p.names), positions
+
+
+def run_processes(p: Plan, processes: int = 2) -> tuple[dict[str, list[Event]], int]:
+    """The chains on a pool of ``processes`` local processes (the cores of one machine,
+    no cluster): the same events as :func:`run_local`. The longest chains go first, so a
+    long one does not start last while the other processes sit idle."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    chains = [c for c in p.chains if c]
+    if processes <= 1 or len(chains) <= 1:
+        return run_local(p)
+    # tiles read their halo too: weigh a chain by its days and its kind (spatial
+    # detectors cost more per position than the per-vessel ones)
+    chains.sort(key=lambda c: (len(c), c[0].part.kind == "tile"), reverse=True)
+    # "spawn": a fork of a process holding threads (a web server, a Dask client) may hang
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as ex:
+        done = list(ex.map(run_chain, chains, [p.suite_bytes] * len(chains)))
+    return merge([r for r, _ in done], p.names), sum(n for _, n in done)
 
 
 #: What runs a plan: :func:`run_local`, :func:`jinghai.detect.distributed.run_dask`, ...

@@ -205,22 +205,25 @@ def beilun_scenario(day: datetime = datetime(2026, 11, 20, tzinfo=UTC)) -> Scena
 def random_traffic(n_vessels: int, hours: float, every_s: float = 10.0, seed: int = 1,
                    box: tuple[float, float, float, float] = (121.70, 29.75, 122.40, 30.10),
                    start: datetime = datetime(2026, 11, 1, tzinfo=UTC),
-                   slow_share: float = 0.3) -> Positions:
+                   slow_share: float = 0.3, offset_h: float = 0.0) -> Positions:
     """Many vessels on straight courses (or drifting), vectorised: for benchmarks.
 
     Rows are in time order, as a live feed delivers them. ``slow_share`` of the vessels
     drift at < 1 kn (anchored and fishing vessels), which is where the encounter detector
-    does its work.
+    does its work. ``offset_h``: the same traffic (same seed) continued from that many hours
+    after ``start``, so a long period can be generated in pieces that join without a seam.
     """
     rng = np.random.default_rng(seed)
     steps = int(hours * 3600 / every_s)
+    first = round(offset_h * 3600 / every_s)
     lon0 = rng.uniform(box[0], box[2], n_vessels)
     lat0 = rng.uniform(box[1], box[3], n_vessels)
     slow = rng.random(n_vessels) < slow_share
     sog = np.where(slow, rng.uniform(0.0, 1.0, n_vessels), rng.uniform(5, 18, n_vessels))
     cog = rng.uniform(0, 360, n_vessels)
     phase = rng.integers(0, int(every_s * 1000), n_vessels)
-    t = np.arange(steps, dtype=np.int64)[:, None] * int(every_s * 1000) + phase[None, :]
+    t = (np.arange(first, first + steps, dtype=np.int64)[:, None] * int(every_s * 1000)
+         + phase[None, :])
     dist = sog[None, :] * KNOT_MS * t / 1000.0
     north = dist * np.cos(np.radians(cog))[None, :]
     east = dist * np.sin(np.radians(cog))[None, :]
