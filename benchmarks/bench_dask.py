@@ -31,8 +31,8 @@ import pyarrow.parquet as pq
 
 from jinghai.detect import Fleet, build_detectors
 from jinghai.detect.partition import make_plan, run_local
-from jinghai.detect.windows import iter_days, iter_windows
 from jinghai.detect.synthetic import random_traffic
+from jinghai.detect.windows import iter_days, iter_windows
 from jinghai.geo import ZoneIndex, load_demo_zones
 
 

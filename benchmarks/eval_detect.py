@@ -317,8 +317,8 @@ def batch(nmea: Path, work: Path, layers: bool = True) -> tuple[list, float]:
 def live(lines: list[str], work: Path) -> tuple[list, float]:
     from jinghai.ais.ingest import Ingestor
     from jinghai.ais.store import PositionStore
-    from jinghai.db import make_engine, make_session_factory, session_scope
     from jinghai.alerts.pipeline import LiveRunner
+    from jinghai.db import make_engine, make_session_factory, session_scope
 
     data = work / "live"
     env = _env(data)
