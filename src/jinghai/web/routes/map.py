@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from jinghai.ais.live import KIND_LABELS, VesselState, classify
-from jinghai.ais.models import AisVessel
+from jinghai.ais.queries import vessel_static
 from jinghai.ais.runtime import AisRuntime
 from jinghai.errors import InvalidInput, NotFound
 from jinghai.geo.coast import COASTLINE_PATH
@@ -146,7 +146,7 @@ def vessel_detail(request: Request, mmsi: int, db: DbSession,
 
 
 def _static(db: Session, mmsi: int) -> dict | None:
-    row = db.get(AisVessel, mmsi)
+    row = vessel_static(db, mmsi)
     if row is None:
         return None
     return {"name": row.name, "callsign": row.callsign, "imo": row.imo,
