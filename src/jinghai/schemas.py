@@ -11,9 +11,10 @@ model as its body and the web's validation handler reads the same message with
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from jinghai.errors import InvalidInput
 
@@ -56,6 +57,25 @@ class StrippedInput(Input):
     """An input whose text fields are stripped of surrounding spaces before validation."""
 
     model_config = {"str_strip_whitespace": True}
+
+
+def choice(field: str, allowed: Iterable[Any], message: str | Callable[[Any], str], *,
+           mode: Literal["before", "after"] = "after") -> Any:
+    """A validator for a field that must be one of ``allowed``; ``message`` (or
+    ``message(value)``) is the Chinese error. Use as a class attribute:
+    ``_kind = choice("kind", KINDS, "类型不在可选范围内")``."""
+    options = frozenset(allowed)
+
+    def check(cls: type, v: Any) -> Any:
+        try:
+            known = v in options
+        except TypeError:  # an unhashable value (a list, a dict) before type checks
+            known = False
+        if not known:
+            raise ValueError(message(v) if callable(message) else message)
+        return v
+
+    return field_validator(field, mode=mode)(check)
 
 
 def text_field(max_length: int, title: str, required: bool = True) -> Any:
@@ -125,4 +145,5 @@ def parse(model: type[M], data: Any) -> M:
                                     for e in errors]) from None
 
 
-__all__ = ["Input", "StrippedInput", "message_of", "parse", "text_field", "written_message"]
+__all__ = ["Input", "StrippedInput", "choice", "message_of", "parse", "text_field",
+           "written_message"]

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from jinghai.alerts.models import OUTCOME_LABELS
-from jinghai.schemas import Input
+from jinghai.schemas import Input, choice
 
 
 class AckIn(Input):
@@ -24,12 +24,7 @@ class CloseIn(Input):
     outcome: str
     reason: str = Field(default="", validate_default=True)
 
-    @field_validator("outcome")
-    @classmethod
-    def _outcome(cls, v: str) -> str:
-        if v not in OUTCOME_LABELS:
-            raise ValueError(f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
-        return v
+    _outcome = choice("outcome", OUTCOME_LABELS, f"处置结果须为 {'、'.join(OUTCOME_LABELS.values())} 之一")
 
     @field_validator("reason")
     @classmethod
@@ -48,12 +43,7 @@ class BulkIn(Input):
     reason: str = ""
     note: str = ""
 
-    @field_validator("action", mode="before")
-    @classmethod
-    def _action(cls, v: object) -> object:
-        if v not in ("acknowledge", "close"):
-            raise ValueError("action 须为 acknowledge 或 close")
-        return v
+    _action = choice("action", ("acknowledge", "close"), "action 须为 acknowledge 或 close", mode="before")
 
 
 __all__ = ["AckIn", "BulkIn", "CloseIn"]

@@ -18,7 +18,7 @@ from jinghai.cases.models import (
     LineOfWork,
     SeizureCategory,
 )
-from jinghai.schemas import Input
+from jinghai.schemas import Input, choice
 
 #: Bounds of one seizure record: far above any real one, far below what breaks a column.
 MAX_TONNES = Decimal(100000)
@@ -41,12 +41,7 @@ class EntityIn(Input):
     value: str
     fields: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in ENTITY_KINDS:
-            raise ValueError(f"未知的实体类型：{v}")
-        return v
+    _kind = choice("kind", ENTITY_KINDS, lambda v: f"未知的实体类型：{v}")
 
     @field_validator("value")
     @classmethod
@@ -71,19 +66,9 @@ class ClueIn(Input):
     entities: list[EntityIn] = Field(default_factory=list)
     line: str = ""  # illegal_entry | smuggling; empty: the recording unit's line
 
-    @field_validator("source_kind")
-    @classmethod
-    def _source(cls, v: str) -> str:
-        if v not in {s.value for s in ClueSource}:
-            raise ValueError("线索来源应为：系统预警、部门通报、巡查发现、群众举报、研判发现之一")
-        return v
+    _source = choice("source_kind", {s.value for s in ClueSource}, "线索来源应为：系统预警、部门通报、巡查发现、群众举报、研判发现之一")
 
-    @field_validator("reliability")
-    @classmethod
-    def _reliability(cls, v: str) -> str:
-        if v not in RELIABILITY:
-            raise ValueError("来源可靠性应为 A–F")
-        return v
+    _reliability = choice("reliability", RELIABILITY, "来源可靠性应为 A–F")
 
     @field_validator("content")
     @classmethod
@@ -160,12 +145,7 @@ class MeasureIn(Input):
     id_number: str = ""
     note: str = ""
 
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in ("coercive", "prosecution_referral"):
-            raise ValueError("措施类型应为采取强制措施或起送审查起诉")
-        return v
+    _kind = choice("kind", ("coercive", "prosecution_referral"), "措施类型应为采取强制措施或起送审查起诉")
 
     @field_validator("person_name")
     @classmethod
@@ -187,12 +167,7 @@ class PartyIn(Input):
     place: str = ""
     note: str = ""
 
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in PARTY_LABELS:
-            raise ValueError("类型应为非法用工单位或非法务工外籍人员")
-        return v
+    _kind = choice("kind", PARTY_LABELS, "类型应为非法用工单位或非法务工外籍人员")
 
     @field_validator("name")
     @classmethod
@@ -219,12 +194,7 @@ class SeizureIn(Input):
     tonnes: Decimal = Decimal(0)
     description: str = ""
 
-    @field_validator("category")
-    @classmethod
-    def _category(cls, v: str) -> str:
-        if v not in {c.value for c in SeizureCategory}:
-            raise ValueError("查获类别不在方案所列范围内")
-        return v
+    _category = choice("category", {c.value for c in SeizureCategory}, "查获类别不在方案所列范围内")
 
     @field_validator("quantity", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from jinghai.incidents.models import HEALTH_STATES, INCIDENT_KINDS
-from jinghai.schemas import Input
+from jinghai.schemas import Input, choice
 
 
 class IncidentIn(Input):
@@ -26,12 +26,7 @@ class IncidentIn(Input):
     lon: float | None = Field(default=None, title="经度")
     lat: float | None = Field(default=None, title="纬度")
 
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str) -> str:
-        if v not in INCIDENT_KINDS:
-            raise ValueError("类型应为查获非法入境或海上求助入境")
-        return v
+    _kind = choice("kind", INCIDENT_KINDS, "类型应为查获非法入境或海上求助入境")
 
     @field_validator("persons", mode="before")
     @classmethod
@@ -47,12 +42,7 @@ class IncidentIn(Input):
             raise ValueError("人数应为 1–10000")
         return v
 
-    @field_validator("health_state")
-    @classmethod
-    def _health(cls, v: str) -> str:
-        if v not in HEALTH_STATES:
-            raise ValueError("健康状况不在可选范围内")
-        return v
+    _health = choice("health_state", HEALTH_STATES, "健康状况不在可选范围内")
 
     @model_validator(mode="after")
     def _position(self) -> IncidentIn:

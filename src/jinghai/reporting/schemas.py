@@ -4,11 +4,9 @@ one unit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field, field_validator, model_validator
 
-from jinghai.schemas import Input
+from jinghai.schemas import Input, choice
 
 
 class EntryIn(Input):
@@ -30,12 +28,7 @@ class ReviewIn(Input):
     decision: str
     reason: str = ""
 
-    @field_validator("decision", mode="before")
-    @classmethod
-    def _decision(cls, v: Any) -> Any:
-        if v not in ("accept", "return"):
-            raise ValueError("审核操作只能是通过或退回")
-        return v
+    _decision = choice("decision", ("accept", "return"), "审核操作只能是通过或退回", mode="before")
 
     @field_validator("reason")
     @classmethod

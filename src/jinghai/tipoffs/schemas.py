@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from jinghai.cases.models import RELIABILITY
 from jinghai.db import utcnow
-from jinghai.schemas import Input
+from jinghai.schemas import Input, choice
 from jinghai.tipoffs.models import TIPOFF_STATUS
 
 MAX_CONTENT = 2000
@@ -60,12 +60,7 @@ class ConvertIn(Input):
     unit_key: str = ""
     reliability: str = "F"
 
-    @field_validator("reliability")
-    @classmethod
-    def _reliability(cls, v: str) -> str:
-        if v not in RELIABILITY:
-            raise ValueError("来源可靠性应为 A–F")
-        return v
+    _reliability = choice("reliability", RELIABILITY, "来源可靠性应为 A–F")
 
 
 class StatusIn(Input):
@@ -74,12 +69,7 @@ class StatusIn(Input):
     status: str
     reply: str = ""
 
-    @field_validator("status")
-    @classmethod
-    def _status(cls, v: str) -> str:
-        if v not in TIPOFF_STATUS:
-            raise ValueError("状态不在可选范围内")
-        return v
+    _status = choice("status", TIPOFF_STATUS, "状态不在可选范围内")
 
 
 class RewardIn(Input):
