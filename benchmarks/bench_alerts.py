@@ -16,6 +16,7 @@ import numpy as np
 from pyais import encode_dict
 from sqlalchemy import select
 
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.ais.ingest import Ingestor
 from jinghai.ais.store import PositionStore
@@ -38,7 +39,7 @@ def main() -> None:
     sc = s.beilun_scenario()
     with session_scope(factory) as x:
         init_operation(x, load_template())
-        office = add_user(x, None, username="o", password="correct-horse-9", role="office")
+        office = add_user(x, None, UserIn(username="o", password="correct-horse-9", role="office"))
         seed_demo_zones(x)
         for m in sorted(sc.fishing_mmsis):
             add_vessel(x, office, {"registry_no": f"浙甬渔{m % 100000:05d}", "name": str(m),

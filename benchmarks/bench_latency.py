@@ -48,6 +48,7 @@ import pandas as pd
 import pyarrow as pa
 from pyais import decode
 
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.ais.ingest import Ingestor
 from jinghai.ais.nmea import checksum
@@ -350,7 +351,7 @@ def build_site(tmp: Path) -> tuple[str, object]:
     sc = s.beilun_scenario()
     with session_scope(factory) as x:
         init_operation(x, load_template())
-        office = add_user(x, None, username="o", password="correct-horse-9", role="office")
+        office = add_user(x, None, UserIn(username="o", password="correct-horse-9", role="office"))
         seed_demo_zones(x)
         for m in sorted(sc.fishing_mmsis):
             for k in range(COPIES):

@@ -33,6 +33,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from jinghai.accounts.models import Role, User
+from jinghai.accounts.schemas import UserIn
 from jinghai.accounts.service import add_user
 from jinghai.db import make_engine, make_session_factory, session_scope
 from jinghai.migrate import upgrade
@@ -111,8 +112,8 @@ def run(url: str, label: str, units: int, days: int, repeat: int) -> None:
     t0 = time.perf_counter()
     with session_scope(factory) as s:
         init_operation(s, template_with_units(units, start))
-        add_user(s, None, username="office", password="bench-office-2026", role=Role.OFFICE,
-                 unit_key="office")
+        add_user(s, None, UserIn(username="office", password="bench-office-2026",
+                                 role=Role.OFFICE, unit_key="office"))
     with session_scope(factory) as s:
         rows = fill_year(s, start, days)
     with session_scope(factory) as s:

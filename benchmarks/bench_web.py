@@ -51,6 +51,7 @@ def _free_port() -> int:
 
 def build_site(url: str, users: int) -> None:
     from jinghai.accounts.models import Role
+    from jinghai.accounts.schemas import UserIn
     from jinghai.accounts.service import add_user
     from jinghai.db import make_engine, make_session_factory, session_scope
     from jinghai.migrate import upgrade
@@ -62,7 +63,7 @@ def build_site(url: str, users: int) -> None:
     with session_scope(make_session_factory(engine)) as s:
         init_operation(s, load_template())
         for i in range(users):
-            add_user(s, None, username=f"bench{i}", password=PASSWORD, role=Role.OFFICE)
+            add_user(s, None, UserIn(username=f"bench{i}", password=PASSWORD, role=Role.OFFICE))
     engine.dispose()
 
 

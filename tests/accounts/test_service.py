@@ -93,7 +93,8 @@ def test_old_hashes_are_rehashed_at_owasp_parameters_on_login(session, operation
     from argon2 import PasswordHasher
     from argon2.exceptions import VerifyMismatchError
 
-    user = add_user(session, None, username="u1", password="long-password-1", role=Role.VIEWER)
+    user = add_user(session, None, UserIn(username="u1", password="long-password-1",
+                                          role=Role.VIEWER))
     assert "$m=19456,t=2,p=1$" in user.password_hash
     user.password_hash = PasswordHasher().hash("long-password-1")  # m=65536,t=3,p=4
     session.flush()
