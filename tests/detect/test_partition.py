@@ -35,11 +35,6 @@ SCHEMA = pa.schema([
 
 
 @pytest.fixture(scope="module")
-def scenario() -> s.Scenario:
-    return s.beilun_scenario()
-
-
-@pytest.fixture(scope="module")
 def store(scenario, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ais")
     df = scenario.positions.copy()

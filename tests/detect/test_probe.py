@@ -9,22 +9,7 @@ import pytest
 
 from jinghai.detect import Event, Fleet, build_detectors
 from jinghai.detect import synthetic as s
-from jinghai.geo import ZoneIndex, load_demo_zones
-
-
-@pytest.fixture(scope="module")
-def scenario() -> s.Scenario:
-    return s.beilun_scenario()
-
-
-@pytest.fixture(scope="module")
-def zones() -> ZoneIndex:
-    return ZoneIndex(load_demo_zones())
-
-
-@pytest.fixture(scope="module")
-def fleet(scenario: s.Scenario) -> Fleet:
-    return Fleet.build(scenario.own_mmsis, scenario.fishing_mmsis, scenario.static)
+from jinghai.geo import ZoneIndex
 
 
 def _suite(scenario: s.Scenario, zones: ZoneIndex, fleet: Fleet) -> dict:

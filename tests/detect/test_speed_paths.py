@@ -12,21 +12,10 @@ from jinghai.detect import synthetic as s
 from jinghai.detect.base import _shared
 from jinghai.detect.loitering import company, company_buckets
 from jinghai.detect.positions import to_positions
-from jinghai.geo import ZoneIndex, load_demo_zones
 
 
 class ReferenceLoitering(LoiteringDetector):
     company = staticmethod(company_buckets)
-
-
-@pytest.fixture(scope="module")
-def scenario() -> s.Scenario:
-    return s.beilun_scenario()
-
-
-@pytest.fixture(scope="module")
-def zones() -> ZoneIndex:
-    return ZoneIndex(load_demo_zones())
 
 
 def _slow(pos, kn=3.0):

@@ -10,7 +10,7 @@ import pytest
 
 from jinghai.detect.windows import iter_days, iter_windows
 
-from .test_partition import _suite, scenario, store  # noqa: F401 - module fixtures
+from .test_partition import _suite, store  # noqa: F401 - module fixtures
 
 
 def _run(suite, tables):
