@@ -28,6 +28,8 @@ from jinghai.geo.service import seed_demo_zones
 from jinghai.migrate import upgrade
 from jinghai.org.service import init_operation
 from jinghai.org.template import load_template
+from jinghai.schemas import parse
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 
@@ -42,8 +44,8 @@ def main() -> None:
         office = add_user(x, None, UserIn(username="o", password="correct-horse-9", role="office"))
         seed_demo_zones(x)
         for m in sorted(sc.fishing_mmsis):
-            add_vessel(x, office, {"registry_no": f"浙甬渔{m % 100000:05d}", "name": str(m),
-                                   "mmsi": str(m)})
+            add_vessel(x, office, parse(VesselIn, {"registry_no": f"浙甬渔{m % 100000:05d}", "name": str(m),
+                                   "mmsi": str(m)}))
     settings = type("S", (), {"own_mmsis": sorted(sc.own_mmsis), "detector_params": {},
                               "alert_webhooks": [], "webhook_urls": [],
                               "alert_escalation_minutes": 15})()

@@ -60,7 +60,9 @@ from jinghai.geo.service import seed_demo_zones
 from jinghai.migrate import upgrade
 from jinghai.org.service import init_operation
 from jinghai.org.template import load_template
+from jinghai.schemas import parse
 from jinghai.settings import Settings
+from jinghai.vessels.schemas import VesselIn
 from jinghai.vessels.service import add_vessel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -355,9 +357,9 @@ def build_site(tmp: Path) -> tuple[str, object]:
         seed_demo_zones(x)
         for m in sorted(sc.fishing_mmsis):
             for k in range(COPIES):
-                add_vessel(x, office, {"registry_no": f"浙甬渔{(m + 10 * k) % 100000:05d}",
+                add_vessel(x, office, parse(VesselIn, {"registry_no": f"浙甬渔{(m + 10 * k) % 100000:05d}",
                                        "name": str(m + 10 * k), "mmsi": str(m + 10 * k),
-                                       "length_m": "38"})
+                                       "length_m": "38"}))
     return url, factory
 
 
@@ -370,7 +372,7 @@ def main() -> None:
     ap.add_argument("--paced", type=float, default=110.0,
                     help="seconds of real-time replay around the decisive moments")
     ap.add_argument("--flush", type=float, default=None,
-                    help="JINGHAI_AIS_FLUSH_SECONDS for both servers (default: the setting's, 5)")
+                    help="JINGHAI_AIS_FLUSH_SECONDS for both servers (default: the setting's, 3)")
     args = ap.parse_args()
     started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="bench-latency-"))

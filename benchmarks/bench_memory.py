@@ -69,9 +69,8 @@ def write_store(root: Path, positions: int, vessels: int, every_s: float) -> tup
 
 def phase(root: Path, hours: float, window_min: int, drain: bool) -> dict:
     """Run in the child: every detector over the store in windows."""
-    from jinghai.detect.windows import iter_windows
-
     from jinghai.detect import Fleet, build_detectors
+    from jinghai.detect.windows import iter_windows
     from jinghai.geo import ZoneIndex, load_demo_zones
 
     suite = build_detectors(ZoneIndex(load_demo_zones()), Fleet())

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     web_threads: int = Field(default=128, ge=8)
     # Live feeds: seconds between ingest batches (each writes a Parquet part and moves the
     # live map); shorter is livelier but makes more files and database writes
-    ais_flush_seconds: float = Field(default=5.0, gt=0)
+    ais_flush_seconds: float = Field(default=3.0, gt=0)
     # Outgoing notifications (alerts, incidents)
     webhook_urls: list[str] = Field(default_factory=list)
     # Detection and alerts (jinghai.detect, jinghai.alerts)

@@ -46,14 +46,15 @@ _current: AisRuntime | None = None
 #: added or given an MMSI). The ingestor's partial batch is flushed every
 #: ``settings.ais_flush_seconds``: each flush writes one Parquet part per day touched and
 #: one database transaction (static data, last seen), so one second would mean 86,400
-#: files a day, and on SQLite a write every second competing with the web's requests.
+#: files a day, and on SQLite a write every second competing with the web's requests. The
+#: default, 3 s, keeps a live alert's p95 under 5 s (benchmarks/bench_latency.py).
 EXPIRE_EVERY = 30.0
 REGISTRY_EVERY = 60.0
 #: Every COMPACT_EVERY the store's closed days are merged into one part each, and today's
-#: parts too once there are TODAY_MAX_PARTS of them (an hour of 5-second flushes), so the
+#: parts too once there are TODAY_MAX_PARTS of them (an hour of 3-second flushes), so the
 #: map's track queries read a few files, not thousands.
 COMPACT_EVERY = 3600.0
-TODAY_MAX_PARTS = 720
+TODAY_MAX_PARTS = 1200
 
 
 def register_live_consumer(fn: Consumer) -> None:
