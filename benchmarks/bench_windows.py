@@ -52,6 +52,7 @@ def write_store(root: Path, vessels: int, hours: float, part_min: int) -> int:
 
 def phase(root: Path, hours: float, window_min: int) -> dict:
     from jinghai.detect import Fleet, build_detectors
+    from jinghai.detect.suite import feed_all
     from jinghai.detect.windows import iter_days, iter_windows
     from jinghai.geo import ZoneIndex, load_demo_zones
 
@@ -60,13 +61,7 @@ def phase(root: Path, hours: float, window_min: int) -> dict:
     tables = iter_windows(root, START, end, timedelta(minutes=window_min)) if window_min \
         else iter_days(root, START, end)
     cpu = time.process_time()
-    n = 0
-    for table in tables:
-        n += table.num_rows
-        for det in suite.values():
-            det.feed(table)
-    for det in suite.values():
-        det.flush()
+    n = feed_all(tables, suite)
     cpu = time.process_time() - cpu
     events = sorted((e.id, e.status, e.start.isoformat(), e.end.isoformat())
                     for d in suite.values() for e in d.events())

@@ -8,19 +8,14 @@ from datetime import timedelta
 
 import pytest
 
+from jinghai.detect.suite import feed_all
 from jinghai.detect.windows import iter_days, iter_windows
 
 from .test_partition import _suite, store  # noqa: F401 - module fixtures
 
 
 def _run(suite, tables):
-    n = 0
-    for table in tables:
-        n += table.num_rows
-        for det in suite.values():
-            det.feed(table)
-    for det in suite.values():
-        det.flush()
+    n = feed_all(tables, suite)
     return {k: d.events() for k, d in suite.items()}, n
 
 

@@ -51,7 +51,7 @@ from jinghai.detect.identity import IdentityAnomalyDetector
 from jinghai.detect.partition import make_plan, run_local
 from jinghai.detect.port import UnreportedArrivalDetector, UnreportedDepartureDetector
 from jinghai.detect.positions import Fleet
-from jinghai.detect.suite import build_detectors
+from jinghai.detect.suite import build_detectors, feed_all
 from jinghai.detect.windows import iter_days, iter_windows
 from jinghai.geo.service import load_zones
 from jinghai.portcalls.service import entry_reports_for_detector, exit_reports_for_detector
@@ -193,15 +193,9 @@ def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: S
     if suite is None:
         with session_scope() as s:
             suite = build_suite(s, settings)
-    n = 0
     tables = iter_windows(store_root, start, end, window) if window else \
         iter_days(store_root, start, end)
-    for table in tables:
-        n += table.num_rows
-        for det in suite.values():
-            det.feed(table)
-    for det in suite.values():
-        det.flush()
+    n = feed_all(tables, suite)
     events = {name: det.events() for name, det in suite.items()}
     config = config or (AlertConfig.from_settings(settings) if settings else AlertConfig())
     with session_scope() as s:

@@ -63,4 +63,17 @@ def run_all(positions: Any, detectors: Mapping[str, Detector]) -> dict[str, list
     return {name: det.run(positions) for name, det in detectors.items()}
 
 
-__all__ = ["build_detectors", "run_all"]
+def feed_all(tables: Iterable[Any], detectors: Mapping[str, Detector]) -> int:
+    """Batch run over a stream of tables (days or time windows), the detectors' state
+    carried from one table to the next, then flushed; the number of positions fed."""
+    n = 0
+    for table in tables:
+        n += table.num_rows
+        for det in detectors.values():
+            det.feed(table)
+    for det in detectors.values():
+        det.flush()
+    return n
+
+
+__all__ = ["build_detectors", "feed_all", "run_all"]
