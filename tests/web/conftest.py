@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -67,3 +70,10 @@ def login(client):
         return r.json()["csrf_token"]
 
     return sign_in
+
+
+@pytest.fixture()
+def today() -> date:
+    """The operation's calendar day (Asia/Shanghai), read per test: a module-level constant
+    goes stale when a run crosses local midnight and turns 'tomorrow' into today."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()

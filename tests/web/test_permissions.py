@@ -16,7 +16,6 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, create_engine, func, select
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 #: Open to everyone: signing in and the public tip-off pages.
@@ -116,7 +115,8 @@ def _routes(app) -> list[tuple[str, str]]:
 
 
 def _url(path: str) -> str:
-    values = {"day": TODAY.isoformat(), "unit": "bs_beilun", "section": "port_area",
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # per call: runs may cross midnight
+    values = {"day": today.isoformat(), "unit": "bs_beilun", "section": "port_area",
               "action": "accept", "token": "not-a-token"}
 
     def fill(m: re.Match) -> str:
@@ -155,7 +155,7 @@ def _send(client, method: str, path: str, csrf: str | None):
 
 
 @pytest.fixture()
-def seeded(client, login, site_url):
+def seeded(client, login, site_url, today):
     """A few records so that id 1 exists for clues, cases and drafts."""
     h = {"X-CSRF-Token": login("office1")}
     clue = client.post("/api/clues", headers=h, json={"source_kind": "agency",
@@ -164,7 +164,7 @@ def seeded(client, login, site_url):
     case = client.post("/api/cases", headers=h, json={"title": "测试案", "clue_ids": [1]})
     assert case.status_code == 201, case.text
     h = {"X-CSRF-Token": login("bs1")}
-    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers=h,
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{today}", headers=h,
                    json={"values": {"inbound_vessels_checked": "3"}})
     assert r.status_code == 200, r.text
     client.post("/api/auth/logout", headers=h)
@@ -237,9 +237,9 @@ def test_office_routes_are_refused_to_a_liaison(app, client, login, seeded):
     assert _snapshot(seeded) == before
 
 
-def test_hostile_figures_are_refused_with_a_message_and_change_nothing(client, login, seeded):
+def test_hostile_figures_are_refused_with_a_message_and_change_nothing(client, login, seeded, today):
     h = {"X-CSRF-Token": login("bs1")}
-    url = f"/api/report/entries/bs_beilun/port_area/{TODAY}"
+    url = f"/api/report/entries/bs_beilun/port_area/{today}"
     before = _snapshot(seeded)
     hostile = [
         {"values": "not a mapping"},
@@ -258,13 +258,13 @@ def test_hostile_figures_are_refused_with_a_message_and_change_nothing(client, l
     assert _snapshot(seeded) == before
 
 
-def test_script_in_a_comment_is_stored_as_text_and_shown_escaped(client, login, seeded):
+def test_script_in_a_comment_is_stored_as_text_and_shown_escaped(client, login, seeded, today):
     h = {"X-CSRF-Token": login("cg1")}
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
+    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{today}", headers=h,
                    json={"values": {"personnel": "5"}, "comments": {"personnel": attack}})
     assert r.status_code == 200, r.text
-    page = client.get(f"/report/entry?unit=coast_guard&section=sea_patrol&day={TODAY}")
+    page = client.get(f"/report/entry?unit=coast_guard&section=sea_patrol&day={today}")
     assert page.status_code == 200
     assert attack not in page.text
     assert "&lt;script&gt;" in page.text

@@ -1,9 +1,7 @@
 """The daily report through HTTP: permissions, CSRF, the API round trip."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 PORT = {"inbound_vessels_checked": "11", "outbound_vessels_checked": "9",
         "inbound_persons_checked": "200", "outbound_persons_checked": "150",
         "vessels_guarded": "25", "anchorage_patrols": "2"}
@@ -16,74 +14,74 @@ def test_pages_need_login(client):
     assert client.get("/api/report/board?start=2026-11-01&end=2026-11-02").status_code == 401
 
 
-def test_write_without_csrf_token_is_refused(client, login):
+def test_write_without_csrf_token_is_refused(client, login, today):
     login("bs1")
-    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}",
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{today}",
                    json={"values": {"anchorage_patrols": "2"}})
     assert r.status_code == 403
     assert "CSRF" in r.json()["detail"]
 
 
-def test_liaison_submits_own_section_and_is_refused_others(client, login):
+def test_liaison_submits_own_section_and_is_refused_others(client, login, today):
     token = login("bs1")
     h = {"X-CSRF-Token": token}
-    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}", headers=h,
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{today}", headers=h,
                    json={"values": PORT, "submit": True})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "submitted"
-    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
+    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{today}", headers=h,
                    json={"values": {"personnel": "3"}})
     assert r.status_code == 403
-    r = client.get(f"/api/report/entries/bs_daxie/port_area/{TODAY}")
+    r = client.get(f"/api/report/entries/bs_daxie/port_area/{today}")
     assert r.status_code == 403
-    assert client.get(f"/api/report/daily/{TODAY}").status_code == 403
+    assert client.get(f"/api/report/daily/{today}").status_code == 403
 
 
-def test_refused_submission_keeps_the_draft(client, login):
+def test_refused_submission_keeps_the_draft(client, login, today):
     token = login("cg1")
     h = {"X-CSRF-Token": token}
-    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}", headers=h,
+    r = client.put(f"/api/report/entries/coast_guard/sea_patrol/{today}", headers=h,
                    json={"values": {"personnel": "-4"}, "submit": True})
     assert r.status_code == 422
     assert "“出动人力”不能为负数" in r.json()["problems"]
-    r = client.get(f"/api/report/entries/coast_guard/sea_patrol/{TODAY}")
+    r = client.get(f"/api/report/entries/coast_guard/sea_patrol/{today}")
     assert r.json()["status"] == "draft"
     assert r.json()["figures"][0]["value"] == -4
 
 
-def test_office_compiles_locks_and_exports(client, login):
+def test_office_compiles_locks_and_exports(client, login, today):
     token = login("bs1")
-    r = client.put(f"/api/report/entries/bs_beilun/port_area/{TODAY}",
+    r = client.put(f"/api/report/entries/bs_beilun/port_area/{today}",
                    headers={"X-CSRF-Token": token}, json={"values": PORT, "submit": True})
     assert r.status_code == 200, r.text
     token = login("office1")
     h = {"X-CSRF-Token": token}
-    r = client.get(f"/api/report/daily/{TODAY}")
+    r = client.get(f"/api/report/daily/{today}")
     assert r.json()["values"]["port_area.inbound_vessels_checked"] == 11
     # units outstanding: the lock names them and needs a confirmation
-    r = client.post(f"/api/report/days/{TODAY}/lock", headers=h)
+    r = client.post(f"/api/report/days/{today}/lock", headers=h)
     assert r.status_code == 409 and "北仑边检站" not in r.json()["detail"]
     assert "梅山边检站" in r.json()["detail"]
-    r = client.post(f"/api/report/days/{TODAY}/lock", headers=h, json={"confirm": True})
+    r = client.post(f"/api/report/days/{today}/lock", headers=h, json={"confirm": True})
     assert r.json()["locked"] is True
-    r = client.get(f"/api/report/board?start={TODAY}&end={TODAY}")
+    r = client.get(f"/api/report/board?start={today}&end={today}")
     cells = {(row["unit"], row["section"]): row["cells"][0] for row in r.json()["rows"]}
     # the lock is the day's: each unit keeps its status
     assert cells[("bs_beilun", "port_area")] in ("submitted", "late")
     assert cells[("bs_meishan", "port_area")] == "not_started"
-    r = client.post(f"/api/report/days/{TODAY}/unlock", headers=h, json={"reason": ""})
+    r = client.post(f"/api/report/days/{today}/unlock", headers=h, json={"reason": ""})
     assert r.status_code == 422
-    r = client.get(f"/api/report/export?start={TODAY}&format=json")
+    r = client.get(f"/api/report/export?start={today}&format=json")
     assert r.status_code == 200
     r = client.get("/api/audit")
     actions = [e["action"] for e in r.json()]
     assert "day.lock" in actions and "figure.set" in actions
 
 
-def test_viewer_reads_but_cannot_lock(client, login):
+def test_viewer_reads_but_cannot_lock(client, login, today):
     token = login("leader1")
-    assert client.get(f"/api/report/daily/{TODAY}").status_code == 200
-    r = client.post(f"/api/report/days/{TODAY}/lock", headers={"X-CSRF-Token": token})
+    assert client.get(f"/api/report/daily/{today}").status_code == 200
+    r = client.post(f"/api/report/days/{today}/lock", headers={"X-CSRF-Token": token})
     assert r.status_code == 403
 
 
