@@ -13,6 +13,11 @@ windows and days (``iter_windows``, as ``jinghai detect run --window-min``); wit
 that records them as it goes would, instead of all being held to the end. Printed: the
 store's size, positions/s (wall and CPU), the child's peak RSS, and its RSS at the end of
 each day (a state that grows with the period shows as a rising line), events per detector.
+
+``--cli`` then runs the real command on the same store, in a child process: ``jinghai init``
+into a fresh SQLite database, then ``jinghai detect run --from --to`` over the whole period
+(1-hour windows, closed events spilled to disk as they close, every event recorded as an
+alert), and prints its peak RSS and time beside the detection-only child above.
 """
 
 from __future__ import annotations
@@ -104,6 +109,44 @@ def phase(root: Path, hours: float, window_min: int, drain: bool) -> dict:
                        for name, det in suite.items()}}
 
 
+def run_cli(root: Path, hours: float, window_min: int, limit_gib: float,
+            detection_peak: float) -> bool:
+    """``jinghai detect run`` over the store as a user runs it; True if over the limit."""
+    import os
+
+    # the installed command's own code, with its peak RSS and CPU printed as it exits
+    wrapper = ("import atexit, resource, sys\n"
+               "def report():\n"
+               "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+               "    print('RUSAGE', u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr)\n"
+               "atexit.register(report)\n"
+               "from jinghai.cli.main import app\n"
+               "app(sys.argv[1:], prog_name='jinghai')\n")
+    with tempfile.TemporaryDirectory(prefix="bench-memory-cli-") as data:
+        env = {**os.environ, "JINGHAI_DATA_DIR": data, "JINGHAI_AIS_STORE_DIR": str(root),
+               "JINGHAI_DATABASE_URL": "", "JINGHAI_DASK_SCHEDULER": ""}
+        subprocess.run([sys.executable, "-c", wrapper, "init"], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        end = START + timedelta(hours=hours)
+        t = time.perf_counter()
+        r = subprocess.run([sys.executable, "-c", wrapper, "detect", "run",
+                            "--from", START.isoformat(), "--to", end.isoformat(),
+                            "--window-min", str(window_min)],
+                           env=env, capture_output=True, text=True, check=True)
+        wall = time.perf_counter() - t
+    kib, cpu = [line.split()[1:] for line in r.stderr.splitlines()
+                if line.startswith("RUSAGE")][-1]
+    peak = int(kib) * 1024 / GIB
+    print("\n== jinghai detect run (init'd SQLite database, every event recorded; its own zones "
+          "and parameters, so its events differ from the child above) ==")
+    print(r.stdout.strip().splitlines()[-1])
+    print(f"peak RSS {peak:.2f} GiB in {wall:.0f} s wall / {float(cpu):.0f} s CPU; "
+          f"the detection-only child above: "
+          f"{detection_peak:.2f} GiB (ratio {peak / detection_peak:.2f}; "
+          f"limit {limit_gib:g} GiB: {'within' if peak <= limit_gib else 'OVER'})")
+    return peak > limit_gib
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--positions", type=lambda s: int(s.replace("_", "")),
@@ -118,6 +161,9 @@ def main() -> None:
     ap.add_argument("--drain", action="store_true",
                     help="hand over closed events after each window (Detector.drain), as a "
                          "run that records them as it goes")
+    ap.add_argument("--cli", action="store_true",
+                    help="also run `jinghai init` + `jinghai detect run` over the store and "
+                         "print that process's peak RSS")
     ap.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--hours", type=float, default=0.0, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -162,7 +208,10 @@ def main() -> None:
         print(f"RSS at each day's end: first {rss[0]:.2f} GiB, last {rss[-1]:.2f} GiB, "
               f"max {max(rss):.2f} GiB over {len(rss)} days")
         print("events: " + ", ".join(f"{k} {v}" for k, v in res["events"].items()))
-        if child_peak > a.limit_gib:
+        over = child_peak > a.limit_gib
+        if a.cli:
+            over |= run_cli(root, hours, a.window_min, a.limit_gib, child_peak)
+        if over:
             sys.exit(1)
     finally:
         if tmp is not None:

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 from sqlalchemy import select
 
-from jinghai.alerts.models import Alert
+from jinghai.alerts.models import Alert, AlertFold
 from jinghai.alerts.pipeline import LiveRunner, build_suite, run_batch
 from jinghai.detect import synthetic as s
 from jinghai.detect.windows import iter_days, store_days
@@ -107,3 +107,32 @@ def test_zone_and_settings_parameters_reach_the_detectors(session, operation) ->
         1200, {"restricted-jintang": 250.0})
     assert suite["loitering"].params.min_duration_s == 3600
     assert s.PATROL in suite["encounter"].fleet.own_mmsis
+
+
+def test_spilled_windowed_run_records_the_same_alerts(session, beilun, store, scope) -> None:
+    """``jinghai detect run``'s form (1-hour windows, closed events spilled to disk after
+    each window, only counts returned) records exactly the alerts of a one-pass run, folds
+    included, and counts the same events."""
+    t0 = beilun.t0
+
+    def run(**kw):
+        nested = session.begin_nested()
+        result = run_batch(store, t0, t0 + timedelta(days=2), scope, SETTINGS_OWN,
+                           suite=build_suite(session, SETTINGS_OWN, static=beilun.static),
+                           **kw)
+        session.flush()
+        alerts = _alerts(session)
+        folds = {a.event_id: (a.occurrences, sorted(session.scalars(
+                     select(AlertFold.event_id).where(AlertFold.alert_id == a.id))))
+                 for a in session.scalars(select(Alert))}
+        nested.rollback()
+        return result, alerts, folds
+
+    whole, whole_alerts, whole_folds = run()
+    spilled, spilled_alerts, spilled_folds = run(window=timedelta(hours=1), keep_events=False)
+    assert spilled.events == {} and whole.event_count > 0
+    assert 0 < spilled.spilled < spilled.event_count  # some closed early, some held to the end
+    assert spilled.counts == whole.counts
+    assert (spilled.positions, spilled.alerts) == (whole.positions, whole.alerts)
+    assert spilled_alerts == whole_alerts
+    assert spilled_folds == whole_folds

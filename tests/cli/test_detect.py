@@ -63,6 +63,7 @@ def test_detect_run_alone_and_on_a_dask_cluster(tmp_path, fresh_database_url, ba
 
     alone = runner.invoke(app, period, env=env)
     assert alone.exit_code == 0, alone.output
+    assert "已处理" in alone.output  # progress after each window of the store
     first = _alerts(url)
     assert any(k[1] == "encounter" for k in first.values())
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,

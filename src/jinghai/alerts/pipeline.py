@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from jinghai.ais.models import AisStaticChange, AisVessel
 from jinghai.ais.runtime import register_live_consumer, unregister_live_consumer
 from jinghai.alerts.detector_settings import detector_params, effective_overrides, settings_version
-from jinghai.alerts.service import AlertConfig, note_filed_reports, record_events
+from jinghai.alerts.service import AlertConfig, note_filed_reports, record_event, record_events
 from jinghai.detect.base import Detector
 from jinghai.detect.encounter import EncounterParams
 from jinghai.detect.events import Event
@@ -51,6 +51,7 @@ from jinghai.detect.identity import IdentityAnomalyDetector
 from jinghai.detect.partition import make_plan, run_local
 from jinghai.detect.port import UnreportedArrivalDetector, UnreportedDepartureDetector
 from jinghai.detect.positions import Fleet
+from jinghai.detect.spill import EventSpill
 from jinghai.detect.suite import build_detectors, feed_all
 from jinghai.detect.windows import iter_days, iter_windows
 from jinghai.geo.service import load_zones
@@ -176,31 +177,66 @@ class RunResult:
     events: dict[str, list[Event]]
     alerts: int
     seconds: float
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: events kept on disk during the run instead of in memory (``keep_events=False``)
+    spilled: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.counts:
+            self.counts = {name: len(evs) for name, evs in self.events.items()}
 
     @property
     def event_count(self) -> int:
-        return sum(len(v) for v in self.events.values())
+        return sum(self.counts.values())
 
 
 def run_batch(store_root: Path, start: datetime, end: datetime, session_scope: SessionScope,
               settings: Any = None, config: Any = None,
               suite: dict[str, Detector] | None = None,
-              window: timedelta | None = None) -> RunResult:
+              window: timedelta | None = None, keep_events: bool = True,
+              progress: Callable[[int], None] | None = None) -> RunResult:
     """Every detector over ``[start, end)`` of the store; every event into alerts.
     ``window``: read and feed the store in windows of that length instead of whole days
-    (the same events; memory follows the window)."""
+    (the same events; memory follows the window). ``keep_events=False`` (the CLI) also
+    keeps the closed events on disk as they come (:class:`EventSpill`) instead of in
+    memory, and returns only their counts: the same alerts, recorded in the same order,
+    with memory that does not grow with the period. ``progress`` is told the positions fed
+    so far after each day or window."""
     t0 = time.perf_counter()
     if suite is None:
         with session_scope() as s:
             suite = build_suite(s, settings)
     tables = iter_windows(store_root, start, end, window) if window else \
         iter_days(store_root, start, end)
-    n = feed_all(tables, suite)
-    events = {name: det.events() for name, det in suite.items()}
+    if progress is not None:
+        tables = _reporting(tables, progress)
     config = config or (AlertConfig.from_settings(settings) if settings else AlertConfig())
-    with session_scope() as s:
-        alerts = record_events(s, [e for evs in events.values() for e in evs], config=config)
-    return RunResult(n, events, len(alerts), time.perf_counter() - t0)
+    if keep_events:
+        n = feed_all(tables, suite)
+        events = {name: det.events() for name, det in suite.items()}
+        with session_scope() as s:
+            alerts = record_events(s, [e for evs in events.values() for e in evs],
+                                   config=config)
+        return RunResult(n, events, len(alerts), time.perf_counter() - t0)
+    with EventSpill() as spill:
+        n = feed_all(tables, suite, after_table=lambda: spill.drain(suite))
+        counts = {name: 0 for name in suite}
+        recorded = 0
+        with session_scope() as s:
+            for name, det in suite.items():
+                for event in spill.ordered(name, det.events()):
+                    counts[name] += 1
+                    recorded += record_event(s, event, config=config) is not None
+    return RunResult(n, {}, recorded, time.perf_counter() - t0, counts=counts,
+                     spilled=sum(spill.spilled.values()))
+
+
+def _reporting(tables: Any, progress: Callable[[int], None]) -> Any:
+    fed = 0
+    for table in tables:
+        yield table  # the suite feeds it before asking for the next
+        fed += table.num_rows
+        progress(fed)
 
 
 def run_partitioned(store_root: Path, start: datetime, end: datetime,

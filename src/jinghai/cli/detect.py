@@ -27,6 +27,10 @@ def _when(text: str) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
+def _progress(fed: int) -> None:
+    typer.echo(f"已处理 {fed:,} 个船位", err=True)
+
+
 @app.command("run")
 def run(
     start: Annotated[str, typer.Option("--from", help="开始（UTC 日期或 ISO 时间）")],
@@ -59,12 +63,13 @@ def run(
         else:
             result = run_batch(settings.resolved_ais_store_dir(), t0, t1,
                                lambda: session_scope(factory), settings,
-                               window=timedelta(minutes=window_min))
+                               window=timedelta(minutes=window_min), keep_events=False,
+                               progress=_progress)
     except JinghaiError as exc:
         typer.echo(f"错误：{exc.message}", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
-    counts = "，".join(f"{k} {len(v)}" for k, v in result.events.items() if v) or "无"
+    counts = "，".join(f"{k} {n}" for k, n in result.counts.items() if n) or "无"
     typer.echo(f"{result.positions} 个船位，{result.event_count} 个事件（{counts}），"
                f"记录或更新预警 {result.alerts} 条，用时 {result.seconds:.1f} 秒")

@@ -6,7 +6,7 @@ positions arrive through ``feed`` in pieces or through ``run`` in one go.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -63,14 +63,19 @@ def run_all(positions: Any, detectors: Mapping[str, Detector]) -> dict[str, list
     return {name: det.run(positions) for name, det in detectors.items()}
 
 
-def feed_all(tables: Iterable[Any], detectors: Mapping[str, Detector]) -> int:
+def feed_all(tables: Iterable[Any], detectors: Mapping[str, Detector],
+             after_table: Callable[[], None] | None = None) -> int:
     """Batch run over a stream of tables (days or time windows), the detectors' state
-    carried from one table to the next, then flushed; the number of positions fed."""
+    carried from one table to the next, then flushed; the number of positions fed.
+    ``after_table`` runs once each table has been fed to every detector (e.g. to drain
+    closed events, so a long run's memory follows the window)."""
     n = 0
     for table in tables:
         n += table.num_rows
         for det in detectors.values():
             det.feed(table)
+        if after_table is not None:
+            after_table()
     for det in detectors.values():
         det.flush()
     return n
