@@ -89,23 +89,28 @@ def test_chunk_framing_equals_line_framing(recordings):
 
 
 def _buffer_vs_pyais(lines: list[str]):
-    """decode_buffer on the joined lines; every decoded line checked against pyais."""
+    """decode_buffer on the joined lines; every decoded line checked against the line
+    parser (time, source, one whole sentence) and pyais (the fields)."""
     import pyais
 
-    from jinghai.ais.nmea import LineParser
+    from jinghai.ais.nmea import LineParser, Sentence, checksum
 
     blob = ("\n".join(lines) + "\n").encode("latin-1")
     got = fastpath.decode_buffer(blob)
-    framed = fastpath.frame_chunk(lines, LineParser()._tag)
+    parser = LineParser()
     mismatches = []
     for k, j in enumerate(got["line"].tolist()):
-        payload, _fill, ts, source = (x[j] for x in framed)
-        # every line it takes, the line framing takes too, with the same time and source
-        assert payload is not None, lines[j]
-        assert (np.isnan(got["ts"][k]) if ts is None else got["ts"][k] == ts), lines[j]
-        assert (got["sources"][got["source"][k]] if got["source"][k] >= 0 else "") == source
-        msg = pyais.decode(lines[j].rsplit("\\", 1)[-1].split("*")[0] + "*"
-                           + lines[j].rsplit("*", 1)[-1][:2]).asdict()
+        items = parser.parse(lines[j])
+        # every line it takes is one whole single-part VDM sentence for the line parser,
+        # with the same time and source
+        assert len(items) == 1 and isinstance(items[0], Sentence), lines[j]
+        ref = items[0]
+        assert (ref.total, ref.own) == (1, False), lines[j]
+        assert (np.isnan(got["ts"][k]) if ref.ts is None else got["ts"][k] == ref.ts), lines[j]
+        assert (got["sources"][got["source"][k]] if got["source"][k] >= 0 else "") == \
+            ref.source, lines[j]
+        body = f"AIVDM,1,1,,A,{ref.payload},{ref.fill}"
+        msg = pyais.decode(f"!{body}*{checksum(body):02X}").asdict()
         expected = {
             "msg_type": msg["msg_type"], "mmsi": msg["mmsi"], "lon": msg["lon"],
             "lat": msg["lat"], "heading": msg["heading"] if msg["heading"] < 360 else 511,
@@ -166,12 +171,17 @@ def test_buffer_decode_leaves_damaged_lines_to_the_parser(recordings):
     crlf = fastpath.decode_buffer(("\r\n".join(sample) + "\r\n").encode())
     assert len(lf["line"]) > 100
     assert lf["mmsi"].tolist() == crlf["mmsi"].tolist()
-    # fields after the checksum naming a station: left to the line parser
+    # fields after the checksum naming a station (USCG/NAIS): the station is the source,
+    # as for the line parser; two candidate fields, or an odd one, are left to it
     tagged = "\\s:x,c:1764000000*40\\" + sample[lf["line"][0]]
-    named = tagged + ",r003669946"
-    got = fastpath.decode_buffer((tagged + "\n" + named + "\n").encode())
-    assert got["line"].tolist() == [0]
-    assert got["rest"].tolist()[-1] == 1
+    variants = [tagged, tagged + ",r003669946", tagged + ",d-080,S2118,b0036,1325394060",
+                tagged + ",r003669946,b003669947", tagged + ",rx1", tagged + ",r00366994é",
+                tagged + ",r" + "1" * 30]
+    got, mismatches = _buffer_vs_pyais(variants)
+    assert mismatches == []
+    assert got["line"].tolist() == [0, 1, 2, 4]
+    assert [got["sources"][i] for i in got["source"]] == ["x", "r003669946", "b0036", "x"]
+    assert got["rest"].tolist() == [3, 5, 6]
 
 
 def _ingest(path, store_dir, **kw):

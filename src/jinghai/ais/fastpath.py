@@ -369,6 +369,49 @@ def _rows_at(w: np.ndarray, col: np.ndarray) -> np.ndarray:
     return np.take_along_axis(w, col[:, None], axis=1)[:, 0]
 
 
+_STATION_MAX = 24  # longest station field read here (``r003669946`` is 10); longer: parser
+_ALNUM = np.zeros(256, dtype=bool)
+_ALNUM[list(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")] = True
+
+
+def _stations(a: np.ndarray, size: int, suffix: np.ndarray, after: np.ndarray,
+              ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The station named in the fields after the checksum (USCG/NAIS ``,r003669946``), by
+    the rule of :func:`jinghai.ais.nmea.parse_sentence`: a field starting with ``b`` or
+    ``r``, longer than 3, letters and digits after the first, names the source.
+
+    Returns, for the ``suffix`` rows holding such a field start: the rows, where the field
+    starts in ``a`` and its length; the length is 0 when the field does not qualify (no
+    station: the tag block's source stays) and -1 when this is not sure (two candidate
+    fields, a field longer than ``_STATION_MAX``, non-ASCII bytes), for the line parser.
+    ``after`` is where the fields after the checksum start, ``ends`` where the lines end."""
+    rows = np.flatnonzero(suffix)
+    none = np.zeros(0, dtype=np.int64)
+    if not len(rows):
+        return none, none, none
+    nxt = a[1:size]
+    marks = np.flatnonzero((a[:size - 1] == 44) & ((nxt == 98) | (nxt == 114)))  # ",b" ",r"
+    first = np.searchsorted(marks, after[rows])
+    count = np.searchsorted(marks, ends[rows]) - first
+    rows, first, count = rows[count > 0], first[count > 0], count[count > 0]
+    if not len(rows):
+        return none, none, none
+    start = marks[first] + 1
+    window = np.lib.stride_tricks.sliding_window_view(a, _STATION_MAX + 1)[start]
+    room = ends[rows] - start  # bytes left on the line
+    comma = window == 44
+    length = np.where(comma.any(axis=1), comma.argmax(axis=1), _STATION_MAX + 1)
+    length = np.minimum(length, room)
+    cols = np.arange(1, _STATION_MAX + 1)[None, :]
+    inside = cols < length[:, None]
+    alnum = (_ALNUM[window[:, 1:]] | ~inside).all(axis=1)
+    ascii_ = ((window[:, 1:] < 128) | ~inside).all(axis=1)
+    qualifies = (length > 3) & alnum
+    unsure = (count > 1) | (length > _STATION_MAX) | ~ascii_
+    length = np.where(unsure, -1, np.where(qualifies, length, 0))
+    return rows, start, length
+
+
 def decode_buffer(blob: bytes, tag_of=None) -> dict:
     """Frame and decode every position report (types 1-3, 18) of a buffer of lines at once.
 
@@ -378,8 +421,9 @@ def decode_buffer(blob: bytes, tag_of=None) -> dict:
     id and channel), payload bytes, fill, checksum (XOR over the window) and line end are
     checked with array operations, the first 28 payload characters re-mapped to base64
     and unpacked by ``b64decode``; tag blocks are parsed once per run of equal texts.
-    The acceptance rules are those of :func:`frame_chunk`; anything else (other types,
-    fragments, longer fields, blanks at the end, a station named after the checksum, bad
+    The acceptance rules are those of :func:`frame_chunk`, except that a station named
+    after the checksum (USCG/NAIS) is read here too (:func:`_stations`); anything else
+    (other types, fragments, longer fields, blanks at the end, bad
     checksums or tag blocks, payloads too short for the fields kept) is listed in
     ``rest`` for :class:`jinghai.ais.nmea.LineParser`, which says what is wrong with it.
 
@@ -427,40 +471,49 @@ def decode_buffer(blob: bytes, tag_of=None) -> dict:
     # one window per line aligned so that the payload is at column 13 whatever the header
     d = c4 - 12
     w = np.lib.stride_tricks.sliding_window_view(a, WINDOW)[ss_r + d]
-    v, st = 13, 13 + PAYLOAD_CHARS + 2
-    fill = w[:, st - 1].astype(np.int64) - 48
-    ok &= (w[:, st - 2] == 44) & (w[:, st] == 42) & (fill >= 0) & (fill <= 5)
+    v, st0 = 13, 13 + PAYLOAD_CHARS + 2
+    # GoFree (Navico) puts one more field before the fill bits: ``payload,0,0*hh``; the
+    # fill is the last field, as parse_sentence reads it (a one-digit middle field here)
+    mid = w[:, st0 - 1]
+    gofree = (w[:, st0] == 44) & (mid >= 48) & (mid <= 57) & (w[:, st0 + 2] == 42)
+    st = np.where(gofree, st0 + 2, st0)  # the column of '*'
+    fill = _rows_at(w, st - 1).astype(np.int64) - 48
+    ok &= (w[:, st0 - 2] == 44) & (_rows_at(w, st) == 42) & (fill >= 0) & (fill <= 5)
     ok &= _FAST_FIRST[w[:, v]]
     chars = np.ascontiguousarray(w[:, v:v + PAYLOAD_CHARS])
     bad = np.frombuffer(chars.tobytes().translate(_BAD_PAYLOAD), dtype=np.uint32)
     ok &= np.bitwise_or.reduce(bad.reshape(-1, PAYLOAD_CHARS // 4), axis=1) == 0
-    # checksum: XOR of the window's first 40 bytes eight at a time, then 3 more, corrected
-    # for the window's shift (it holds '!' when d is 0 and misses a header byte when 2)
+    # checksum: XOR of the window's first 40 bytes eight at a time, then 3 more (5 with
+    # GoFree's field), corrected for the window's shift (it holds '!' when d is 0 and
+    # misses a header byte when 2)
     x = np.bitwise_xor.reduce(w.view(np.uint64)[:, :5], axis=1)
     x ^= x >> np.uint64(32)
     x ^= x >> np.uint64(16)
     x ^= x >> np.uint64(8)
     got = (x & np.uint64(255)).astype(np.uint8) ^ w[:, 40] ^ w[:, 41] ^ w[:, 42]
+    got ^= np.where(gofree, w[:, 43] ^ w[:, 44], 0).astype(np.uint8)
     got ^= np.where(d == 0, hdr[:, 0], np.where(d == 2, hdr[:, 1], 0)).astype(np.uint8)
-    h1, h2 = w[:, st + 1], w[:, st + 2]
+    h1, h2 = _rows_at(w, st + 1), _rows_at(w, st + 2)
     ok &= _IS_HEX[h1] & _IS_HEX[h2] & (_HEX_BYTES[h1] * 16 + _HEX_BYTES[h2] == got)
+    follows = _rows_at(w, st + 3)  # the byte after the checksum
     st = st + d
-    # the line ends at the checksum, or (behind a tag block with a time) fields follow that
-    # name no station (the rule of frame_simple)
+    # the line ends at the checksum, or (behind a tag block with a time) fields follow
+    # (USCG/NAIS: a receiver time, maybe a station)
     line_end = ends[rows] - ss_r
     exact = st + 3 == line_end
     last = a[np.maximum(ends[rows] - 1, 0)]
     blank_end = (last <= 32) | (last == 0x85) | (last == 0xA0)
     tagged = is_tag[rows]
-    suffix = tagged & (st + 3 < line_end) & (w[:, 13 + PAYLOAD_CHARS + 5] == 44)
-    if suffix.any():
-        rb = np.flatnonzero((a[:size] | 16) == 114)  # 'b' or 'r' 
-        suffix &= _next(rb, ss_r + st + 3, far) >= ends[rows]
+    suffix = tagged & (st + 3 < line_end) & (follows == 44)
+    station_rows, station_at, station_len = _stations(a, size, suffix, ss_r + st + 3,
+                                                      ends[rows])
+    suffix[station_rows[station_len < 0]] = False  # unsure: the line parser decides
     ok &= (exact | suffix) & ~blank_end
     # tag blocks, parsed once per run of equal texts
     ts = np.full(len(rows), np.nan)
     source = np.full(len(rows), -1, dtype=np.int64)
     sources: list[str] = []
+    names: dict = {}
     t_idx = np.flatnonzero(ok & tagged)
     if len(t_idx):
         t_rows = rows[t_idx]
@@ -473,7 +526,6 @@ def decode_buffer(blob: bytes, tag_of=None) -> dict:
         run = np.cumsum(head) - 1
         h_rows = np.flatnonzero(head)
         seen: dict = {}
-        names: dict = {}
         h_ts, h_src, h_ok = [], [], []
         for r in h_rows.tolist():
             at = starts[t_rows[r]] + 1
@@ -490,6 +542,18 @@ def decode_buffer(blob: bytes, tag_of=None) -> dict:
         ok[t_idx] = good
         ts[t_idx] = h_ts_a[run]
         source[t_idx] = np.array(h_src, dtype=np.int64)[run]
+    named = station_len > 0
+    if named.any():
+        # a station field after the checksum names the source (as parse_sentence does):
+        # the few distinct names found once, from fixed-width rows of their bytes
+        at, length = station_at[named], station_len[named]
+        field = np.lib.stride_tricks.sliding_window_view(a, _STATION_MAX)[at].copy()
+        field[np.arange(_STATION_MAX)[None, :] >= length[:, None]] = 0
+        unique, inverse = np.unique(field.view(f"S{_STATION_MAX}")[:, 0], return_inverse=True)
+        names_of = np.array([names.setdefault(u.decode("latin-1"), len(names))
+                             for u in unique.tolist()], dtype=np.int64)
+        source[station_rows[named]] = names_of[inverse.ravel()]
+        sources = list(names)
     keep = np.flatnonzero(ok)
     raw = np.frombuffer(b64decode(chars[keep].tobytes().translate(_TO_B64)),
                         dtype=np.uint8).reshape(-1, 21)
