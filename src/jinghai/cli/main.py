@@ -94,7 +94,8 @@ def system_user() -> User:
     Never added to a session, so it is not a login anyone can use; the services still run
     their permission checks against its role.
     """
-    return User(username="cli", display_name="命令行", role=Role.OFFICE.value, password_hash="!")
+    return User(username="cli", display_name="命令行", role=Role.OFFICE.value, password_hash="!",
+                active=True)
 
 
 def _parse_date(value: str, option: str) -> date:
