@@ -376,8 +376,9 @@ class LoiteringDetector(Detector):
         if len(idx):
             sea = idx[at_sea]
             # 5e-4° grid (≈ 50 m): error ≤ 40 m against a 500 m threshold, 10× fewer queries
-            d = self.coastline.distance_to_shore_m(rows.lon[sea], rows.lat[sea], 5e-4)
-            at_sea[at_sea] = ~(d < p.min_shore_m)  # NaN (outside the extract) = at sea
+            # (NaN, outside the coastline extract, = at sea)
+            at_sea[at_sea] = ~self.coastline.near_shore(rows.lon[sea], rows.lat[sea],
+                                                        p.min_shore_m, 5e-4)
         at_sea[at_sea] = ~self._accompanied(rows, idx[at_sea], t1)
         if len(idx):
             cand[idx] = at_sea
