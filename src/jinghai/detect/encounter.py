@@ -43,7 +43,7 @@ from jinghai.detect.base import (
 from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.errors import InvalidInput
-from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
+from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat, within_m
 from jinghai.geo.zones import HARBOUR_KINDS, ZoneKind
 
 #: AIS navigational status "at anchor" and "moored" (ITU-R M.1371-5, message 1 field 5).
@@ -341,10 +341,13 @@ class EncounterDetector(Detector):
         i = np.concatenate(ii)
         j = np.concatenate(jj)
         self.pairs_tested += len(i)
+        # the distance itself only for the pairs within d (most of those tested are not)
+        near = np.flatnonzero(within_m(lon[i], lat[i], lon[j], lat[j], d))
+        i, j = i[near], j[near]
         dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
         alongside = dist <= self.params.alongside_max_distance_m
         # under way (faster than max_speed_kn) only counts side by side
-        ok = (dist <= d) & (mmsi[i] != mmsi[j]) & (alongside | ~(fast[i] | fast[j]))
+        ok = (mmsi[i] != mmsi[j]) & (alongside | ~(fast[i] | fast[j]))
         i, j, dist, alongside = i[ok], j[ok], dist[ok], alongside[ok]
         swap = mmsi[i] > mmsi[j]
         a = np.where(swap, j, i)

@@ -37,7 +37,7 @@ from jinghai.detect.encounter import at_harbour
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.coast import Coastline, default_coastline
-from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m
+from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m, within_m
 
 #: Queries per step of the companion join (bounds its memory, not its result).
 COMPANION_CHUNK = 8192
@@ -218,7 +218,7 @@ def company(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np.int64],
             maybe = np.flatnonzero((np.abs(plat - q_lat[qi]) <= lat_reach)
                                    & (np.abs(plon - q_lon[qi]) <= lon_reach))
             qi = qi[maybe]
-            near = haversine_m(plon[maybe], plat[maybe], q_lon[qi], q_lat[qi]) <= d
+            near = within_m(plon[maybe], plat[maybe], q_lon[qi], q_lat[qi], d)
             out[qi[near]] = True
     return out
 
@@ -342,8 +342,8 @@ class LoiteringDetector(Detector):
         ok &= (rank[ref] == rank[n_old + moving]) & (allp.ts[ref] >= rows.ts[moving] - 2 * w)
         # under way at both ends: a vessel just leaving a stop is not circling
         ok &= allp.sog[ref] > p.max_speed_kn
-        d = haversine_m(allp.lon[ref], allp.lat[ref], rows.lon[moving], rows.lat[moving])
-        out[moving] = ok & (d <= p.circling_max_disp_m)
+        out[moving] = ok & within_m(allp.lon[ref], allp.lat[ref], rows.lon[moving],
+                                    rows.lat[moving], p.circling_max_disp_m)
         return out
 
     def _accompanied(self, rows: Positions, idx: NDArray[np.int64], t1: int
