@@ -54,8 +54,9 @@ class NaiveEncounterDetector(EncounterDetector):
     """The same detector with pairs found by comparing every vessel with every other vessel
     in each slot (O(n²) per slot) instead of the grid."""
 
-    def _close_pairs(self, k, t, lon, lat, mmsi, fix_ts):  # type: ignore[override]
-        d = self.params.max_distance_m
+    def _close_pairs(self, k, t, lon, lat, mmsi, fix_ts, fast):  # type: ignore[override]
+        p = self.params
+        d = p.max_distance_m
         order = np.argsort(k, kind="stable")
         ks = k[order]
         starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
@@ -70,7 +71,9 @@ class NaiveEncounterDetector(EncounterDetector):
             i, j = idx[a], idx[b]
             self.pairs_tested += len(i)
             dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
-            ok = dist <= d
+            # as the grid detector: under way only counts side by side
+            ok = ((dist <= d) & (mmsi[i] != mmsi[j])
+                  & ((dist <= p.alongside_max_distance_m) | ~(fast[i] | fast[j])))
             ii.append(i[ok])
             jj.append(j[ok])
         if not ii:
@@ -82,7 +85,8 @@ class NaiveEncounterDetector(EncounterDetector):
         return {"key": (mmsi[a] << 30) | mmsi[b], "t": t[a], "lon": (lon[a] + lon[b]) / 2,
                 "lat": (lat[a] + lat[b]) / 2, "lon_a": lon[a], "lat_a": lat[a],
                 "lon_b": lon[b], "lat_b": lat[b], "ts_a": fix_ts[a], "ts_b": fix_ts[b],
-                "dist": dist}
+                "dist": dist,
+                "nfar": np.where(dist <= p.alongside_max_distance_m, 0.0, -1.0)}
 
 
 def rss_mb() -> float:
