@@ -42,46 +42,57 @@ _EST_MAX_RAD = 0.01
 _EST_MARGIN = 1e-4
 
 
-def within_m(lon1: NDArray[np.float64], lat1: NDArray[np.float64], lon2: NDArray[np.float64],
-             lat2: NDArray[np.float64], d: float) -> NDArray[np.bool_]:
-    """``haversine_m(lon1, lat1, lon2, lat2) <= d``, with the same answer for every pair, at
-    a fraction of the cost where most pairs are clearly nearer or farther than ``d``.
+def sure_m(lon1: NDArray[np.float64], lat1: NDArray[np.float64], lon2: NDArray[np.float64],
+           lat2: NDArray[np.float64], d: float) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Pairs whose great-circle distance is certainly below ``d`` (by far enough that
+    :func:`haversine_m` says so too), and pairs certainly beyond it; the rest are too close
+    to ``d`` to tell without computing it.
 
     Haversine is sin²(θ/2) = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2); for |Δφ|, |Δλ| under
     0.01 rad, sin x ≈ x and asin √a ≈ √a (relative errors below 1e-5), so (R·θ)² lies
     within 3e-5 of R²(Δφ² + cos φ1 cos φ2 Δλ²), and cos φ1 cos φ2 lies between the squared
-    cosines of the largest and the smallest |latitude| of the batch. Pairs whose bounds put
-    them more than ``_EST_MARGIN`` from d² either way are decided by them; the others (and
-    any with larger differences) by :func:`haversine_m` itself."""
+    cosines of the largest and the smallest |latitude| of the batch. A pair is sure when
+    both bounds put it more than ``_EST_MARGIN`` (relative) from d² on the same side; no
+    trigonometry per pair."""
+    mn = min(float(np.min(lat1)), float(np.min(lat2)))
+    mx = max(float(np.max(lat1)), float(np.max(lat2)))
+    if mn >= 0.0:
+        lo_lat, hi_lat = mn, mx
+    elif mx <= 0.0:
+        lo_lat, hi_lat = -mx, -mn
+    else:  # both hemispheres: cos φ reaches 1
+        lo_lat, hi_lat = 0.0, max(-mn, mx)
+    c_lo = float(np.cos(np.radians(min(hi_lat, 90.0)))) ** 2
+    c_hi = float(np.cos(np.radians(lo_lat))) ** 2
+    # in squared degrees: the pair arrays are squared in place, no radians per pair
+    p2 = np.subtract(lat2, lat1, dtype=np.float64)
+    np.multiply(p2, p2, out=p2)
+    l2 = np.subtract(lon2, lon1, dtype=np.float64)
+    np.multiply(l2, l2, out=l2)
+    lim = np.degrees(_EST_MAX_RAD) ** 2
+    d2 = (float(d) / M_PER_DEG_LAT) ** 2
+    trusted = (p2 <= lim) & (l2 <= lim)
+    below = trusted & (l2 * c_hi + p2 < d2 / (1.0 + _EST_MARGIN))
+    beyond = trusted & (l2 * c_lo + p2 > d2 / (1.0 - _EST_MARGIN))
+    return below, beyond
+
+
+def within_m(lon1: NDArray[np.float64], lat1: NDArray[np.float64], lon2: NDArray[np.float64],
+             lat2: NDArray[np.float64], d: float) -> NDArray[np.bool_]:
+    """``haversine_m(lon1, lat1, lon2, lat2) <= d``, with the same answer for every pair, at
+    a fraction of the cost where most pairs are clearly nearer or farther than ``d``: those
+    :func:`sure_m` decides; the others :func:`haversine_m` itself."""
     lon1, lat1, lon2, lat2 = (np.asarray(a, dtype=np.float64) for a in (lon1, lat1, lon2, lat2))
-    out = np.zeros(np.broadcast(lon1, lat1, lon2, lat2).shape, dtype=bool)
-    if not out.size:
-        return out
-    alat = np.abs(lat1)
-    blat = np.abs(lat2)
-    hi_lat = min(max(float(alat.max()), float(blat.max())), 90.0)
-    lo_lat = min(float(alat.min()), float(blat.min()))
-    if float(np.minimum(lat1, lat2).min()) < 0.0 < float(np.maximum(lat1, lat2).max()):
-        lo_lat = 0.0  # both hemispheres: cos φ reaches 1
-    c_lo = np.cos(np.radians(hi_lat)) ** 2
-    c_hi = np.cos(np.radians(lo_lat)) ** 2
-    k = np.pi / 180.0
-    dphi = (lat2 - lat1) * k
-    dlam = (lon2 - lon1) * k
-    p2 = dphi * dphi
-    l2 = dlam * dlam
-    r2 = EARTH_RADIUS_M * EARTH_RADIUS_M
-    d2 = float(d) * float(d)
-    est_hi = (p2 + c_hi * l2) * r2
-    est_lo = (p2 + c_lo * l2) * r2
-    small = (np.abs(dphi) <= _EST_MAX_RAD) & (np.abs(dlam) <= _EST_MAX_RAD)
-    sure_in = small & (est_hi * (1.0 + _EST_MARGIN) <= d2)
-    sure_out = small & (est_lo * (1.0 - _EST_MARGIN) > d2)
-    out[sure_in] = True
-    ask = np.flatnonzero(~(sure_in | sure_out))
+    if not np.broadcast(lon1, lat1, lon2, lat2).size:
+        return np.zeros(np.broadcast(lon1, lat1, lon2, lat2).shape, dtype=bool)
+    below, beyond = sure_m(lon1, lat1, lon2, lat2, d)
+    out = below.copy()
+    ask = np.flatnonzero(~(below | beyond))
     if len(ask):
-        b = np.broadcast_arrays(lon1, lat1, lon2, lat2)
-        out[ask] = haversine_m(*(a[ask] for a in b)) <= d
+        # a scalar stays a scalar: numpy's trigonometry on one value and on arrays may
+        # differ in the last bit, and the answers must be haversine_m's own
+        out[ask] = haversine_m(*(a if a.ndim == 0 else a[ask]
+                                 for a in (lon1, lat1, lon2, lat2))) <= d
     return out
 
 
@@ -117,6 +128,7 @@ __all__ = [
     "UTM51N",
     "haversine_m",
     "offset_lonlat",
+    "sure_m",
     "to_utm",
     "utm_transformer",
     "within_m",
