@@ -145,19 +145,34 @@ class Coastline:
         g = resolution_deg / 2 + 1e-9
         cx0, cy0 = x0 + ix * FAR_CELL_DEG - g, y0 + iy * FAR_CELL_DEG - g
         cx1, cy1 = x0 + (ix + 1) * FAR_CELL_DEG + g, y0 + (iy + 1) * FAR_CELL_DEG + g
-        corners = [to_utm(a, b, self.crs) for a, b in
+        corners = [np.column_stack(to_utm(a, b, self.crs)) for a, b in
                    ((cx0, cy0), (cx1, cy0), (cx1, cy1), (cx0, cy1))]
-        ring = np.stack([np.column_stack(c) for c in corners], axis=1)
-        quads = shapely.polygons(ring)
+        state = np.full(len(ix), 2, dtype=np.int8)
+        # First by the cell's centre (a point query is ~20× cheaper than a cell's): every
+        # point of the cell lies within `reach` of it, so a centre that far off the coast
+        # settles the cell, on land or at sea.
+        cx, cy = to_utm(x0 + (ix + 0.5) * FAR_CELL_DEG, y0 + (iy + 0.5) * FAR_CELL_DEG, self.crs)
+        centre = np.column_stack([cx, cy])
+        reach = np.max([np.hypot(*(c - centre).T) for c in corners], axis=0) + FAR_SLACK_M
+        pts = shapely.points(cx, cy)
+        coast = np.zeros(len(pts))
+        idx, dist = self._pieces.query_nearest(pts, return_distance=True, all_matches=False)
+        coast[idx[0]] = dist
+        land = np.zeros(len(pts), dtype=bool)
+        land[self._tree.query(pts, predicate="intersects")[0]] = True
+        state[~land & (coast > metres + reach)] = 0
+        state[land & (coast > reach)] = 1
+        # Then the rest by the cell itself: its corners projected to UTM, edges straight.
+        rest = np.flatnonzero(state == 2)
+        quads = shapely.polygons(np.stack([c[rest] for c in corners], axis=1))
         coast = np.zeros(len(quads))  # distance to the coastline, 0 if not found
         idx, dist = self._pieces.query_nearest(quads, return_distance=True, all_matches=False)
         coast[idx[0]] = dist
         land = np.zeros(len(quads), dtype=bool)
         land[self._tree.query(quads, predicate="intersects")[0]] = True
-        state = np.full(len(quads), 2, dtype=np.int8)
-        state[~land & (coast > metres + FAR_SLACK_M)] = 0
+        state[rest[~land & (coast > metres + FAR_SLACK_M)]] = 0
         # touching land but not its coastline: wholly inside a land polygon
-        state[land & (coast > FAR_SLACK_M)] = 1
+        state[rest[land & (coast > FAR_SLACK_M)]] = 1
         return state.reshape(ny, nx)
 
     def is_land(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
