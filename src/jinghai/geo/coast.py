@@ -32,7 +32,7 @@ MARGIN_DEG = 0.05
 PIECE = 8
 #: Cells of the grid :meth:`Coastline.near_shore` answers far-from-shore positions with.
 FAR_CELL_DEG = 0.01
-#: Metres of slack in that grid's test (see :meth:`Coastline._far_cells`).
+#: Metres of slack in that grid's test (see :meth:`Coastline._cell_states`).
 FAR_SLACK_M = 5.0
 
 
@@ -60,7 +60,7 @@ class Coastline:
                 for s in range(0, len(coords) - 1, PIECE - 1):
                     pieces.append(shapely.linestrings(coords[s:s + PIECE]))
         self._pieces = shapely.STRtree(pieces)
-        self._far: dict[tuple[float, float], NDArray[np.bool_]] = {}
+        self._shore_cells: dict[tuple[float, float], NDArray[np.int8]] = {}
 
     @classmethod
     def from_geojson(cls, path: Path = COASTLINE_PATH) -> Coastline:
@@ -111,10 +111,12 @@ class Coastline:
         lookup, and only the others get their distance computed."""
         lon = np.atleast_1d(np.asarray(lon, dtype=np.float64))
         lat = np.atleast_1d(np.asarray(lat, dtype=np.float64))
+        if not metres > 0:
+            return np.zeros(len(lon), dtype=bool)  # no distance (≥ 0 or NaN) is below it
         key = (float(metres), float(resolution_deg))
-        state = self._far.get(key)
+        state = self._shore_cells.get(key)
         if state is None:
-            state = self._far[key] = self._cell_states(*key)
+            state = self._shore_cells[key] = self._cell_states(*key)
         x0, y0, _, _ = self.box
         x0, y0 = x0 - MARGIN_DEG, y0 - MARGIN_DEG
         fx = np.floor((lon - x0) / FAR_CELL_DEG)

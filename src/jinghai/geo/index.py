@@ -230,6 +230,8 @@ def _near_points(lon: NDArray[np.float64], lat: NDArray[np.float64], zl: NDArray
     ``deg`` of a point does (a superset, decided by array lookups instead of GEOS; the exact
     test follows on what it keeps). Cells beyond a few million (points spread over a huge
     area) are not worth it: all positions are kept."""
+    if not deg > 0:
+        return np.ones(len(lon), dtype=bool)
     cs = deg * 1.001  # |a - b| <= deg < cs: floor() puts a and b at most one cell apart
     x0, y0 = float(zl.min()) - 2 * cs, float(za.min()) - 2 * cs
     nx = int((float(zl.max()) - x0) / cs) + 3
