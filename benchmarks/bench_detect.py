@@ -187,16 +187,24 @@ def processes(pos: Positions, zones: ZoneIndex, tile_deg: float, one_cpu: float)
             if not same:
                 sys.exit(f"{label}: events differ from the one-process run")
         # On a loaded machine the wall clock of 2 processes says little: the CPU seconds
-        # of each group, run here one after the other, give the wall 2 idle cores need.
+        # of each group, run here one after the other, give the wall 2 idle cores need,
+        # and the whole suite's chain, run here too, what one core needs for the same.
+        whole = make_plan(root, start, end, build_detectors(zones, Fleet()),
+                          groups=[tuple(DETECTORS)])
+        c = time.process_time()
+        run_chain(whole.chains[0], whole.suite_bytes)
+        c_whole = time.process_time() - c
         p = make_plan(root, start, end, build_detectors(zones, Fleet()), groups=TWO_GROUPS)
         cpus = []
         for chain in p.chains:
             c = time.process_time()
             run_chain(chain, p.suite_bytes)
             cpus.append(time.process_time() - c)
-        print(f"CPU s per detector group: {', '.join(f'{c:.1f}' for c in cpus)}; on 2 idle "
-              f"cores: {len(pos) / max(cpus):,.0f} positions/s, "
-              f"{sum(cpus) / max(cpus):.2f}x one core running both")
+        print(f"CPU s per detector group: {', '.join(f'{c:.1f}' for c in cpus)} (whole suite "
+              f"in one chain: {c_whole:.1f}); on 2 idle cores: "
+              f"{len(pos) / max(cpus):,.0f} positions/s, {c_whole / max(cpus):.2f}x the "
+              f"whole suite on one core ({sum(cpus) / max(cpus):.2f}x one core running both "
+              f"groups: each group reads and sorts every position)")
         w1 = walls["whole suite, 1 process"]
         print("speed-up over 1 process: " + ", ".join(
             f"{k}: {w1 / v:.2f}x" for k, v in walls.items() if v != w1)
