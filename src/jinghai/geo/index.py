@@ -203,11 +203,11 @@ class ZoneIndex:
                               & (lat >= za.min() - deg) & (lat <= za.max() + deg))
         if not len(cand):
             return best, best_d
-        cand = cand[_near_points(lon[cand], lat[cand], zl, za, deg)]
-        if not len(cand):
-            return best, best_d
-        pi, zi = tree.query(shapely.points(lon[cand], lat[cand]), predicate="dwithin",
-                            distance=deg)
+        pairs = _pairs_within_deg(lon[cand], lat[cand], zl, za, deg)
+        if pairs is None:  # points spread over too wide an area for a grid: GEOS
+            pairs = tree.query(shapely.points(lon[cand], lat[cand]), predicate="dwithin",
+                               distance=deg)
+        pi, zi = pairs
         if len(pi) == 0:
             return best, best_d
         pi = cand[pi]
@@ -223,33 +223,57 @@ class ZoneIndex:
         return best, best_d
 
 
-def _near_points(lon: NDArray[np.float64], lat: NDArray[np.float64], zl: NDArray[np.float64],
-                 za: NDArray[np.float64], deg: float) -> NDArray[np.bool_]:
-    """Per position: whether its cell of a grid of cells a little wider than ``deg`` touches
-    the cell of a point (``zl``, ``za``) or one of its 8 neighbours — every position within
-    ``deg`` of a point does (a superset, decided by array lookups instead of GEOS; the exact
-    test follows on what it keeps). Cells beyond a few million (points spread over a huge
-    area) are not worth it: all positions are kept."""
+def _pairs_within_deg(lon: NDArray[np.float64], lat: NDArray[np.float64],
+                      zl: NDArray[np.float64], za: NDArray[np.float64], deg: float
+                      ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """Pairs (position, point) at most ``deg`` apart in the plane of degrees — what an
+    STRtree ``dwithin`` query of the positions against the points answers — found by a grid
+    of cells a little wider than ``deg``: each position meets only the points of its own
+    and the 8 neighbouring cells (a pair that close is at most one cell apart), and those
+    by array lookups instead of one GEOS point per position. ``None`` when the grid would
+    be too large (points spread over a huge area) or ``deg`` is not positive."""
     if not deg > 0:
-        return np.ones(len(lon), dtype=bool)
+        return None
     cs = deg * 1.001  # |a - b| <= deg < cs: floor() puts a and b at most one cell apart
     x0, y0 = float(zl.min()) - 2 * cs, float(za.min()) - 2 * cs
     nx = int((float(zl.max()) - x0) / cs) + 3
     ny = int((float(za.max()) - y0) / cs) + 3
     if nx * ny > 4_000_000:
-        return np.ones(len(lon), dtype=bool)
-    near = np.zeros((ny, nx), dtype=bool)
-    px = np.floor((zl - x0) / cs).astype(np.intp)
-    py = np.floor((za - y0) / cs).astype(np.intp)
+        return None
+    px = np.floor((zl - x0) / cs).astype(np.int64)
+    py = np.floor((za - y0) / cs).astype(np.int64)
+    pkey = px * ny + py
+    porder = np.argsort(pkey, kind="stable")
+    skey = pkey[porder]
+    # cells next to a point's: most positions are in none and are dropped by one lookup
+    near = np.zeros(nx * ny, dtype=bool)
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
-            near[py + dy, px + dx] = True
+            near[pkey + (dx * ny + dy)] = True
     fx = np.floor((lon - x0) / cs)
     fy = np.floor((lat - y0) / cs)
-    ok = (fx >= 0) & (fx < nx) & (fy >= 0) & (fy < ny)
-    i = np.flatnonzero(ok)
-    ok[i] = near[fy[i].astype(np.intp), fx[i].astype(np.intp)]
-    return ok
+    on = np.flatnonzero((fx >= 1) & (fx < nx - 1) & (fy >= 1) & (fy < ny - 1))
+    qkey = fx[on].astype(np.int64) * ny + fy[on].astype(np.int64)
+    keep = near[qkey]
+    on, qkey = on[keep], qkey[keep]
+    ii, jj = [], []
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            k = qkey + (dx * ny + dy)
+            lo = np.searchsorted(skey, k, side="left")
+            cnt = np.searchsorted(skey, k, side="right") - lo
+            tot = int(cnt.sum())
+            if not tot:
+                continue
+            ii.append(np.repeat(on, cnt))
+            jj.append(porder[np.repeat(lo, cnt)
+                             + (np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt))])
+    if not ii:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    i, j = np.concatenate(ii), np.concatenate(jj)
+    dx_, dy_ = lon[i] - zl[j], lat[i] - za[j]
+    ok = np.sqrt(dx_ * dx_ + dy_ * dy_) <= deg
+    return i[ok].astype(np.int64), j[ok].astype(np.int64)
 
 
 __all__ = ["ZoneIndex", "buffer_m"]
