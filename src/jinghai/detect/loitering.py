@@ -365,14 +365,15 @@ class LoiteringDetector(Detector):
             in_old = ~in_rows & (jo >= 0)
             jo = np.maximum(jo, 0)
             in_old &= old.mmsi[jo] == m_mmsi
-        else:
-            jo = np.zeros(len(moving), dtype=np.int64)
-            in_old = np.zeros(len(moving), dtype=bool)
-            old = rows  # never read: in_old is all False
-        ok = in_rows | in_old
+            ok = in_rows | in_old
 
-        def ref(col: str) -> NDArray[Any]:
-            return np.where(in_rows, getattr(rows, col)[jr], getattr(old, col)[jo])
+            def ref(col: str) -> NDArray[Any]:
+                return np.where(in_rows, getattr(rows, col)[jr], getattr(old, col)[jo])
+        else:  # nothing kept (a batch run's first step): every reference is a row
+            ok = in_rows
+
+            def ref(col: str) -> NDArray[Any]:
+                return getattr(rows, col)[jr]
 
         ok &= ref("ts") >= rows.ts[moving] - 2 * w
         # under way at both ends: a vessel just leaving a stop is not circling
