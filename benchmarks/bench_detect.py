@@ -54,8 +54,9 @@ class NaiveEncounterDetector(EncounterDetector):
     """The same detector with pairs found by comparing every vessel with every other vessel
     in each slot (O(n²) per slot) instead of the grid."""
 
-    def _close_pairs(self, k, t, lon, lat, mmsi, fix_ts):  # type: ignore[override]
-        d = self.params.max_distance_m
+    def _close_pairs(self, k, t, lon, lat, mmsi, fix_ts, fast):  # type: ignore[override]
+        p = self.params
+        d = p.max_distance_m
         order = np.argsort(k, kind="stable")
         ks = k[order]
         starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
@@ -70,7 +71,9 @@ class NaiveEncounterDetector(EncounterDetector):
             i, j = idx[a], idx[b]
             self.pairs_tested += len(i)
             dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
-            ok = dist <= d
+            # as the grid detector: under way only counts side by side
+            ok = ((dist <= d) & (mmsi[i] != mmsi[j])
+                  & ((dist <= p.alongside_max_distance_m) | ~(fast[i] | fast[j])))
             ii.append(i[ok])
             jj.append(j[ok])
         if not ii:
@@ -82,7 +85,8 @@ class NaiveEncounterDetector(EncounterDetector):
         return {"key": (mmsi[a] << 30) | mmsi[b], "t": t[a], "lon": (lon[a] + lon[b]) / 2,
                 "lat": (lat[a] + lat[b]) / 2, "lon_a": lon[a], "lat_a": lat[a],
                 "lon_b": lon[b], "lat_b": lat[b], "ts_a": fix_ts[a], "ts_b": fix_ts[b],
-                "dist": dist}
+                "dist": dist,
+                "nfar": np.where(dist <= p.alongside_max_distance_m, 0.0, -1.0)}
 
 
 def rss_mb() -> float:
@@ -183,16 +187,24 @@ def processes(pos: Positions, zones: ZoneIndex, tile_deg: float, one_cpu: float)
             if not same:
                 sys.exit(f"{label}: events differ from the one-process run")
         # On a loaded machine the wall clock of 2 processes says little: the CPU seconds
-        # of each group, run here one after the other, give the wall 2 idle cores need.
+        # of each group, run here one after the other, give the wall 2 idle cores need,
+        # and the whole suite's chain, run here too, what one core needs for the same.
+        whole = make_plan(root, start, end, build_detectors(zones, Fleet()),
+                          groups=[tuple(DETECTORS)])
+        c = time.process_time()
+        run_chain(whole.chains[0], whole.suite_bytes)
+        c_whole = time.process_time() - c
         p = make_plan(root, start, end, build_detectors(zones, Fleet()), groups=TWO_GROUPS)
         cpus = []
         for chain in p.chains:
             c = time.process_time()
             run_chain(chain, p.suite_bytes)
             cpus.append(time.process_time() - c)
-        print(f"CPU s per detector group: {', '.join(f'{c:.1f}' for c in cpus)}; on 2 idle "
-              f"cores: {len(pos) / max(cpus):,.0f} positions/s, "
-              f"{sum(cpus) / max(cpus):.2f}x one core running both")
+        print(f"CPU s per detector group: {', '.join(f'{c:.1f}' for c in cpus)} (whole suite "
+              f"in one chain: {c_whole:.1f}); on 2 idle cores: "
+              f"{len(pos) / max(cpus):,.0f} positions/s, {c_whole / max(cpus):.2f}x the "
+              f"whole suite on one core ({sum(cpus) / max(cpus):.2f}x one core running both "
+              f"groups: each group reads and sorts every position)")
         w1 = walls["whole suite, 1 process"]
         print("speed-up over 1 process: " + ", ".join(
             f"{k}: {w1 / v:.2f}x" for k, v in walls.items() if v != w1)

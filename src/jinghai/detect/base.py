@@ -263,14 +263,15 @@ class _SharedPass:
                 return rows, rest
         allp = Positions.concat(parts)
         sel = allp.ts <= boundary
-        if sel.all():
-            rows, rest = allp.sorted_by_vessel(), Positions.empty()
+        if own and len(allp):
+            sel_rows = sel & ~np.isin(allp.mmsi, np.fromiter(own, np.int64))
         else:
-            rows = allp.take(np.flatnonzero(sel)).sorted_by_vessel()
-            rest = allp.take(np.flatnonzero(~sel))
-        if own and len(rows):
-            keep = ~np.isin(rows.mmsi, np.fromiter(own, np.int64))
-            rows = rows.take(np.flatnonzero(keep))
+            sel_rows = sel
+        # one take of the rows kept, in (mmsi, ts) order (the stable sort of the kept rows
+        # is the order the sort of all rows, then filtered, would give)
+        i = np.flatnonzero(sel_rows)
+        rows = allp.take(i[np.lexsort((allp.ts[i], allp.mmsi[i]))])
+        rest = Positions.empty() if sel.all() else allp.take(np.flatnonzero(~sel))
         # two entries: a batch run (``run``) splits at the batch's watermark and then at
         # the flush, and the next detector starts again at the first
         self._splits = [*self._splits[-1:], (parts, boundary, own, rows, rest)]

@@ -43,7 +43,7 @@ from jinghai.detect.base import (
 from jinghai.detect.events import Event, event_id, iso_ms, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.errors import InvalidInput
-from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat
+from jinghai.geo.metric import KNOT_MS, M_PER_DEG_LAT, haversine_m, offset_lonlat, within_m
 from jinghai.geo.zones import HARBOUR_KINDS, ZoneKind
 
 #: AIS navigational status "at anchor" and "moored" (ITU-R M.1371-5, message 1 field 5).
@@ -71,11 +71,22 @@ def at_harbour(zones: Any, lon: NDArray[np.float64], lat: NDArray[np.float64],
         for z in zones.zones:
             if z.kind == ZoneKind.LANDING_POINT and z.subtype in MOORING_SUBTYPES:
                 c = z.geometry.centroid
-                near = haversine_m(c.x, c.y, lon[still], lat[still]) <= berth_m
+                near = within_m(c.x, c.y, lon[still], lat[still], berth_m)
                 out[still[near]] = True
     return out
 
 _MMSI_BITS = 30  # MMSIs are < 10**9 < 2**30: a pair fits one int64 key
+
+
+def _merge_by_vessel(carry: Positions, rows: Positions) -> Positions:
+    """``concat([carry, rows]).sorted_by_vessel()`` for rows sorted by (mmsi, ts) and a
+    carry of one fix per vessel sorted by mmsi, all older than the rows: a stable sort by
+    mmsi alone gives the same order (a vessel's carried fix first, then its rows as they
+    were), and merges two sorted runs instead of sorting two keys; no carry, no sort."""
+    if not len(carry):
+        return rows
+    allr = Positions.concat([carry, rows])
+    return allr.take(np.argsort(allr.mmsi, kind="stable"))
 
 
 @dataclass(frozen=True)
@@ -229,7 +240,7 @@ class EncounterDetector(Detector):
     def _process(self, rows: Positions, t0: int | None, t1: int) -> None:
         p = self.params
         slot = self._slot_ms
-        allr = Positions.concat([self._carry, rows]).sorted_by_vessel()
+        allr = _merge_by_vessel(self._carry, rows)
         n = len(allr)
         if n:
             same_next = np.zeros(n, dtype=bool)
@@ -341,10 +352,13 @@ class EncounterDetector(Detector):
         i = np.concatenate(ii)
         j = np.concatenate(jj)
         self.pairs_tested += len(i)
+        # the distance itself only for the pairs within d (most of those tested are not)
+        near = np.flatnonzero(within_m(lon[i], lat[i], lon[j], lat[j], d))
+        i, j = i[near], j[near]
         dist = haversine_m(lon[i], lat[i], lon[j], lat[j])
         alongside = dist <= self.params.alongside_max_distance_m
         # under way (faster than max_speed_kn) only counts side by side
-        ok = (dist <= d) & (mmsi[i] != mmsi[j]) & (alongside | ~(fast[i] | fast[j]))
+        ok = (mmsi[i] != mmsi[j]) & (alongside | ~(fast[i] | fast[j]))
         i, j, dist, alongside = i[ok], j[ok], dist[ok], alongside[ok]
         swap = mmsi[i] > mmsi[j]
         a = np.where(swap, j, i)

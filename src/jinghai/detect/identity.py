@@ -41,7 +41,7 @@ from jinghai.detect.base import (
 )
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
-from jinghai.geo.metric import KNOT_MS, haversine_m
+from jinghai.geo.metric import KNOT_MS, haversine_m, sure_m
 
 MID_TABLE = Path(__file__).resolve().parents[1] / "geo" / "data" / "itu_mid.csv"
 _SHIP_REPORTS = (1, 2, 3, 18, 19, 27)
@@ -260,20 +260,23 @@ class IdentityAnomalyDetector(Detector):
                 pts[i], plon[i], plat[i] = rows.ts[i], rows.lon[i], rows.lat[i]
             else:
                 pts[i], plon[i], plat[i] = prev
-        dist = haversine_m(plon, plat, rows.lon, rows.lat)
-        dt = np.maximum((rows.ts - pts) / 1000.0, 1.0)  # AIS times are whole seconds
+        # the distance only where it may reach min_jump_m (most fixes are metres apart)
+        cand = np.flatnonzero(has_prev & ~sure_m(plon, plat, rows.lon, rows.lat,
+                                                 p.min_jump_m)[0])
+        dist = haversine_m(plon[cand], plat[cand], rows.lon[cand], rows.lat[cand])
+        dt = np.maximum((rows.ts[cand] - pts[cand]) / 1000.0, 1.0)  # AIS: whole seconds
         kn = dist / dt / KNOT_MS
-        jump = has_prev & (dist >= p.min_jump_m) & (kn > p.max_speed_kn)
+        jump = (dist >= p.min_jump_m) & (kn > p.max_speed_kn)
+        ji = cand[jump]
         last = np.ones(n, dtype=bool)
         last[:-1] = first[1:]
         for i in np.flatnonzero(last).tolist():
             self._last[int(rows.mmsi[i])] = (int(rows.ts[i]), float(rows.lon[i]),
                                              float(rows.lat[i]))
-        ji = np.flatnonzero(jump)
         actions = self._jumps.process(
             rows.mmsi[ji], rows.ts[ji], np.full(len(ji), 2, np.int8),
             {"lon": rows.lon[ji], "lat": rows.lat[ji], "plon": plon[ji], "plat": plat[ji],
-             "pts": pts[ji], "dist": dist[ji], "kn": kn[ji]})
+             "pts": pts[ji], "dist": dist[jump], "kn": kn[jump]})
         for act, run in latest_actions(actions):
             self._emit(self._jump_event(run, "closed" if act == "close" else "open"))
 

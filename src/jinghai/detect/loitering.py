@@ -37,7 +37,7 @@ from jinghai.detect.encounter import at_harbour
 from jinghai.detect.events import Event, event_id, ms_to_dt, severity_of
 from jinghai.detect.positions import Positions
 from jinghai.geo.coast import Coastline, default_coastline
-from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m
+from jinghai.geo.metric import M_PER_DEG_LAT, haversine_m, within_m
 
 #: Queries per step of the companion join (bounds its memory, not its result).
 COMPANION_CHUNK = 8192
@@ -218,7 +218,7 @@ def company(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np.int64],
             maybe = np.flatnonzero((np.abs(plat - q_lat[qi]) <= lat_reach)
                                    & (np.abs(plon - q_lon[qi]) <= lon_reach))
             qi = qi[maybe]
-            near = haversine_m(plon[maybe], plat[maybe], q_lon[qi], q_lat[qi]) <= d
+            near = within_m(plon[maybe], plat[maybe], q_lon[qi], q_lat[qi], d)
             out[qi[near]] = True
     return out
 
@@ -272,6 +272,21 @@ def company_buckets(pool: Positions, q_mmsi: NDArray[np.int64], q_ts: NDArray[np
     return out
 
 
+def _keep_sorted(old: Positions, c_old: NDArray[np.int64], rows: Positions,
+                 c_rows: NDArray[np.int64], after: int) -> Positions:
+    """The fixes of ``old`` and ``rows`` (each sorted by its key) later than ``after``, in
+    the order of their keys: a stable merge of the two sorted runs (equal keys — the same
+    vessel and time — keep old before new, as a stable sort of the two together would)."""
+    ko = np.flatnonzero(old.ts > after)
+    kr = np.flatnonzero(rows.ts > after)
+    if not len(ko):
+        return rows.take(kr)
+    if not len(kr):
+        return old.take(ko)
+    both = Positions.concat([old.take(ko), rows.take(kr)])
+    return both.take(np.argsort(np.concatenate([c_old[ko], c_rows[kr]]), kind="stable"))
+
+
 class LoiteringDetector(Detector):
     name: ClassVar[str] = "loitering"
     version: ClassVar[str] = "1.0"
@@ -313,26 +328,76 @@ class LoiteringDetector(Detector):
 
     def _circling(self, rows: Positions, t1: int) -> NDArray[np.bool_]:
         """Per row: under way now and one window ago, yet within ``circling_max_disp_m`` of
-        its position then (the last fix at least a window old, at most two windows old)."""
+        its position then (the last fix at least a window old, at most two windows old).
+
+        The rows and the fixes kept from earlier batches (``_recent``, older than every
+        row) are each sorted by (mmsi, ts), so a row's fix one window back is found by a
+        binary search in each, the rows' own first (a vessel's rows are later than its
+        kept fixes): no sort of the two together."""
+        p = self.params
+        w = p.circling_window_s * 1000
+        old = self._recent
+        out = np.zeros(len(rows), dtype=bool)
+        if not len(old) and not len(rows):
+            return out
+        tmin = min(int(a.ts.min()) for a in (old, rows) if len(a))
+        span = max(int(a.ts.max()) for a in (old, rows) if len(a)) - tmin
+        shift = max(span.bit_length(), 1)
+        mm = [a.mmsi for a in (old, rows) if len(a)]
+        if (min(int(m.min()) for m in mm) < 0
+                or max(int(m.max()) for m in mm).bit_length() + shift > 62):
+            return self._circling_unique(rows, t1)
+        # one int64 key per fix, ordered as (mmsi, ts)
+        c_old = (old.mmsi << shift) | (old.ts - tmin)
+        c_rows = (rows.mmsi << shift) | (rows.ts - tmin)
+        self._recent = _keep_sorted(old, c_old, rows, c_rows, t1 - 2 * w)
+        moving = np.flatnonzero(rows.sog > p.max_speed_kn)
+        if not len(moving):
+            return out
+        m_mmsi = rows.mmsi[moving]
+        q = c_rows[moving] - w
+        jr = np.searchsorted(c_rows, q, side="right") - 1
+        in_rows = jr >= 0
+        jr = np.maximum(jr, 0)
+        in_rows &= rows.mmsi[jr] == m_mmsi
+        if len(old):
+            jo = np.searchsorted(c_old, q, side="right") - 1
+            in_old = ~in_rows & (jo >= 0)
+            jo = np.maximum(jo, 0)
+            in_old &= old.mmsi[jo] == m_mmsi
+            ok = in_rows | in_old
+
+            def ref(col: str) -> NDArray[Any]:
+                return np.where(in_rows, getattr(rows, col)[jr], getattr(old, col)[jo])
+        else:  # nothing kept (a batch run's first step): every reference is a row
+            ok = in_rows
+
+            def ref(col: str) -> NDArray[Any]:
+                return getattr(rows, col)[jr]
+
+        ok &= ref("ts") >= rows.ts[moving] - 2 * w
+        # under way at both ends: a vessel just leaving a stop is not circling
+        ok &= ref("sog") > p.max_speed_kn
+        out[moving] = ok & within_m(ref("lon"), ref("lat"), rows.lon[moving],
+                                    rows.lat[moving], p.circling_max_disp_m)
+        return out
+
+    def _circling_unique(self, rows: Positions, t1: int) -> NDArray[np.bool_]:
+        """:meth:`_circling` for MMSIs that do not fit its key (negative, or too many
+        bits with the time span): vessels ranked first."""
         p = self.params
         w = p.circling_window_s * 1000
         allp = Positions.concat([self._recent, rows])
         n_old = len(self._recent)
-        self._recent = allp.take(np.flatnonzero(allp.ts > t1 - 2 * w))
+        self._recent = allp.take(np.flatnonzero(allp.ts > t1 - 2 * w)).sorted_by_vessel()
         out = np.zeros(len(rows), dtype=bool)
         moving = np.flatnonzero(rows.sog > p.max_speed_kn)
         if not len(moving) or not len(allp):
             return out
         rel = allp.ts - allp.ts.min()
-        shift = max(int(rel.max()).bit_length(), 1)
-        if int(allp.mmsi.min()) >= 0 and int(allp.mmsi.max()).bit_length() + shift <= 62:
-            rank = allp.mmsi  # the key itself: no sort to rank the vessels
-        else:
-            _, rank = np.unique(allp.mmsi, return_inverse=True)
-            rank, shift = rank.astype(np.int64).reshape(-1), 40
-        comp = (rank << shift) | rel
-        # one stable sort of one int64 key (timsort: the buffer and the batch are each
-        # sorted by vessel already) gives lexsort((ts, mmsi))'s order
+        _, rank = np.unique(allp.mmsi, return_inverse=True)
+        rank = rank.astype(np.int64).reshape(-1)
+        comp = (rank << 40) | rel
         order = np.argsort(comp, kind="stable")
         scomp = comp[order]
         q = comp[n_old + moving] - w
@@ -340,10 +405,9 @@ class LoiteringDetector(Detector):
         ok = j >= 0
         ref = order[np.where(ok, j, 0)]
         ok &= (rank[ref] == rank[n_old + moving]) & (allp.ts[ref] >= rows.ts[moving] - 2 * w)
-        # under way at both ends: a vessel just leaving a stop is not circling
         ok &= allp.sog[ref] > p.max_speed_kn
-        d = haversine_m(allp.lon[ref], allp.lat[ref], rows.lon[moving], rows.lat[moving])
-        out[moving] = ok & (d <= p.circling_max_disp_m)
+        out[moving] = ok & within_m(allp.lon[ref], allp.lat[ref], rows.lon[moving],
+                                    rows.lat[moving], p.circling_max_disp_m)
         return out
 
     def _accompanied(self, rows: Positions, idx: NDArray[np.int64], t1: int
@@ -366,17 +430,21 @@ class LoiteringDetector(Detector):
         circling = self._circling(rows, t1)
         cand = (rows.sog <= p.continue_speed_kn) | circling
         idx = np.flatnonzero(cand)
-        company = self._accompanied(rows, idx, t1)
+        # The three exclusions, cheapest first: the companion search (the costliest) only
+        # asks about the candidates still at sea, away from harbours and the shore.
+        at_sea = np.ones(len(idx), dtype=bool)
+        if len(idx) and len(self.zones):
+            at_sea &= ~at_harbour(self.zones, rows.lon[idx], rows.lat[idx],
+                                  rows.nav_status[idx], rows.sog[idx],
+                                  p.harbour_margin_m, p.anchored_margin_m, p.berth_margin_m)
         if len(idx):
-            at_sea = ~company
-            if len(self.zones):
-                at_sea &= ~at_harbour(self.zones, rows.lon[idx], rows.lat[idx],
-                                      rows.nav_status[idx], rows.sog[idx],
-                                      p.harbour_margin_m, p.anchored_margin_m,
-                                      p.berth_margin_m)
+            sea = idx[at_sea]
             # 5e-4° grid (≈ 50 m): error ≤ 40 m against a 500 m threshold, 10× fewer queries
-            d = self.coastline.distance_to_shore_m(rows.lon[idx], rows.lat[idx], 5e-4)
-            at_sea &= ~(d < p.min_shore_m)  # NaN (outside the coastline extract) = at sea
+            # (NaN, outside the coastline extract, = at sea)
+            at_sea[at_sea] = ~self.coastline.near_shore(rows.lon[sea], rows.lat[sea],
+                                                        p.min_shore_m, 5e-4)
+        at_sea[at_sea] = ~self._accompanied(rows, idx[at_sea], t1)
+        if len(idx):
             cand[idx] = at_sea
         cond = segment_cond(cand & ((rows.sog <= p.max_speed_kn) | circling), cand)
         actions = self._tracker.process(rows.mmsi, rows.ts, cond,

@@ -187,7 +187,9 @@ class ZoneRuleDetector(Detector):
             if len(rows) and zs:
                 um = np.unique(rows.mmsi)
                 ok_m = um[[self._vessel_ok(rule, int(m)) for m in um]]
-                sub = rows.take(np.flatnonzero(np.isin(rows.mmsi, ok_m)))
+                # a rule for every vessel (the usual case) keeps all rows: no copy
+                sub = rows if len(ok_m) == len(um) else rows.take(
+                    np.flatnonzero(np.isin(rows.mmsi, ok_m)))
                 actions = self._rule_rows(sub, zs, tracker)
             actions += tracker.tick(t1)
             for act, run in latest_actions(actions):
