@@ -231,11 +231,15 @@ def serialize_on(session: Session, key: str) -> None:
     """Make concurrent transactions about ``key`` (one report section of one day, say) run
     one after the other, from here to their commit, so that a read-then-write (find the
     row, create it if missing) never races another. On PostgreSQL a transaction-scoped
-    advisory lock; SQLite needs nothing: a writing transaction there holds the database's
-    one write lock from its start."""
+    advisory lock. On SQLite the database's one write lock: a writing transaction holds it
+    from its start, a read-first one (:func:`make_session_factory`) takes it here, and
+    what it reads from here on is current. Call it as late as the race allows: whatever
+    runs after it, up to the commit, runs one transaction at a time."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                         {"key": key})
+    else:
+        _take_write_lock(session)
 
 
 @contextmanager
