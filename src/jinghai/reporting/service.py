@@ -234,10 +234,12 @@ def _build_view(
     raw: dict[str, str] | None = None,
     computed: dict[str, Decimal] | None = None,
     sub: Submission | None | object = _UNREAD,
+    locked: bool | None = None,
 ) -> EntryView:
     """``computed``: the counted values when the caller has them already (a save counts
     once); else they are counted here. ``sub``: the section's submission (``None``: it
-    has none) when the caller holds it, as a save does after writing it; else it is read."""
+    has none) when the caller holds it, as a save does after writing it; else it is read.
+    ``locked``: whether the day is locked, when the caller read it in this transaction."""
     op = get_operation(session)
     if sub is _UNREAD:
         sub = _submission(session, unit, section.key, day)
@@ -272,7 +274,8 @@ def _build_view(
                 else Decimal(entry.computed_value),
             )
         )
-    locked = is_locked(session, day)
+    if locked is None:
+        locked = is_locked(session, day)
     return EntryView(
         unit_key=unit.key,
         unit_name=unit.name,
@@ -301,9 +304,12 @@ def check_report_day(session: Session, day: date, now: datetime | None = None) -
         raise InvalidInput(f"{day:%Y-%m-%d} 是未来日期，尚无日报")
 
 
-def _check_unlocked(session: Session, day: date, unit: Unit, section: str) -> None:
-    if is_locked(session, day) and open_exception(session, unit, section, day) is None:
+def _check_unlocked(session: Session, day: date, unit: Unit, section: str) -> bool:
+    """Refuse a locked day not opened for the unit; returns whether the day is locked."""
+    locked = is_locked(session, day)
+    if locked and open_exception(session, unit, section, day) is None:
         raise Conflict(f"{day:%Y-%m-%d} 的日报已锁定，如需修改请联系专班办公室开放本单位")
+    return locked
 
 
 def _entity(unit: Unit, section_key: str, day: date) -> str:
@@ -341,15 +347,16 @@ def _writable_section(
     return form, unit, section
 
 
-def _open_section(session: Session, unit: Unit, section_key: str, day: date) -> None:
+def _open_section(session: Session, unit: Unit, section_key: str, day: date) -> bool:
     """Wait for any other writer of this unit's section on ``day``, then check the day is
     not locked (or is open for the unit). Two people saving the same section at once go
     one after the other, or both would find no submission and both create it (PostgreSQL
     refuses the second: a 500). From here to the commit the writers of one section (on
     SQLite, all writers) run one at a time: what can be read before (the counted figures,
-    the history) is read before."""
+    the history) is read before. Returns whether the day is locked (and open for the
+    unit)."""
     serialize_on(session, f"report-section:{unit.id}:{section_key}:{day.isoformat()}")
-    _check_unlocked(session, day, unit, section_key)
+    return _check_unlocked(session, day, unit, section_key)
 
 
 def _parse_figures(section: Section, values: dict[str, object]) -> _Parsed:
@@ -444,7 +451,7 @@ def save_section(
                                             form)
     computed = computed_values(session, unit, section_key, day)  # once per save
     history = _history(session, unit, section_key, day)
-    _open_section(session, unit, section_key, day)
+    locked = _open_section(session, unit, section_key, day)
     parsed = _parse_figures(section, values)
     issues = parsed.issues + check_rules(section, parsed.values, history)
     sub = _submission(session, unit, section_key, day)
@@ -464,7 +471,7 @@ def save_section(
     # they were, not even an empty draft is created
     return SaveResult(
         view=_build_view(session, unit, section, day, pending=parsed.values, issues=issues,
-                         raw=parsed.unsaved, computed=computed, sub=sub),
+                         raw=parsed.unsaved, computed=computed, sub=sub, locked=locked),
         submitted=accepted,
         problems=problems,
         unsaved=parsed.unsaved,
@@ -612,7 +619,7 @@ def submit_nil(
                                              form)
     previous = _previous_values(session, unit, section_key, day)
     computed = computed_values(session, unit, section_key, day)
-    _open_section(session, unit, section_key, day)
+    locked = _open_section(session, unit, section_key, day)
     sub = _submission(session, unit, section_key, day) or _new_submission(
         session, unit, section_key, day)
     entity = _entity(unit, section_key, day)
@@ -628,7 +635,8 @@ def submit_nil(
     record(session, user, "section.status", "report_section", entity, field="status",
            old=old_status, new=sub.status)
     session.flush()
-    return _build_view(session, unit, section, day, computed=computed, sub=sub)
+    return _build_view(session, unit, section, day, computed=computed, sub=sub,
+                       locked=locked)
 
 
 def review_section(
