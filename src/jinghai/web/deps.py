@@ -80,8 +80,11 @@ def discard_writes(request: Request) -> None:
     request.state.discard_writes = True
 
 
-def get_db(request: Request) -> Session:
-    """The request's session, opened by :func:`db_transaction`."""
+async def get_db(request: Request) -> Session:
+    """The request's session, opened by :func:`db_transaction`. This and the other
+    dependencies that neither wait nor compute are ``async``: FastAPI runs a plain ``def``
+    dependency in a worker thread, a hop to a thread and back per dependency per request
+    (each a wait for the GIL when the server is busy)."""
     session = getattr(request.state, "db", None)
     if session is None:
         raise RuntimeError("db_transaction is not among the app's dependencies")
@@ -165,14 +168,14 @@ async def verify_csrf(request: Request, auth: Auth = Depends(get_auth)) -> None:
 JSON_LOGIN_PATHS = {"/api/auth/login"}
 
 
-def current_user(auth: Auth = Depends(get_auth)) -> User:
+async def current_user(auth: Auth = Depends(get_auth)) -> User:
     if auth.user is None:
         raise NotAuthenticated("请先登录")
     return auth.user
 
 
 def require_roles(*roles: Role):
-    def check(user: User = Depends(current_user)) -> User:
+    async def check(user: User = Depends(current_user)) -> User:
         if user.role not in {r.value for r in roles}:
             raise PermissionDenied("当前账号无权进行此操作")
         return user
