@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -68,6 +70,10 @@ POOL_SIZE = 10
 POOL_OVERFLOW = {"sqlite": 150, "postgresql": 30}
 #: How long a writer waits for the write lock (SQLite's busy timeout, the in-process lock).
 LOCK_TIMEOUT_S = 30
+#: A pooled PostgreSQL connection idle for longer than this is pinged before use (a server
+#: restart or a firewall may have dropped it). One busy a moment ago is not: the ping is a
+#: round trip per request, and under load the slowest part of a short one.
+PING_AFTER_IDLE_S = 10.0
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -118,7 +124,33 @@ def make_engine(url: str, **kwargs) -> Engine:
             _release_write_lock(record.info)
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+_CHECKED_IN = "jinghai_checked_in"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, for connections that sat idle in the pool: a failed
+    ping makes the pool drop the connection and hand out a fresh one (its documented
+    ``DisconnectionError`` protocol). A dead connection used within ``PING_AFTER_IDLE_S``
+    of its last use fails that request, and the pool then drops its other connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_conn, record) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, _proxy) -> None:
+        since = record.info.get(_CHECKED_IN)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # just opened, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("connection lost while idle in the pool") from exc
 
 
 #: Execution option / session info key of read-first sessions.
@@ -199,11 +231,15 @@ def serialize_on(session: Session, key: str) -> None:
     """Make concurrent transactions about ``key`` (one report section of one day, say) run
     one after the other, from here to their commit, so that a read-then-write (find the
     row, create it if missing) never races another. On PostgreSQL a transaction-scoped
-    advisory lock; SQLite needs nothing: a writing transaction there holds the database's
-    one write lock from its start."""
+    advisory lock. On SQLite the database's one write lock: a writing transaction holds it
+    from its start, a read-first one (:func:`make_session_factory`) takes it here, and
+    what it reads from here on is current. Call it as late as the race allows: whatever
+    runs after it, up to the commit, runs one transaction at a time."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                         {"key": key})
+    else:
+        _take_write_lock(session)
 
 
 @contextmanager

@@ -127,3 +127,43 @@ def test_pages_render_in_chinese(client):
     for path in ("/report/daily", "/report/trends", "/audit", f"/report/entry?day={date.today()}"):
         r = client.get(path)
         assert r.status_code == 200, (path, r.text[:500])
+
+
+def test_first_saves_of_one_section_at_once_make_one_submission(app, site_url, login,
+                                                                 client, today):
+    """Saves read what they count before they wait for the section (on SQLite without the
+    write lock): the first saves of one section, sent together, must still find each
+    other's submission, one after the other, not each create one (a 500 for all but one)."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from jinghai.db import make_engine, make_session_factory
+    from jinghai.reporting.models import Submission
+
+    token = login("office1")
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def save(value: int) -> None:
+        start.wait(10)
+        statuses.append(client.put(f"/api/report/entries/bs_beilun/port_area/{today}",
+                                   headers={"X-CSRF-Token": token},
+                                   json={"values": {"anchorage_patrols": str(value)}}
+                                   ).status_code)
+
+    threads = [threading.Thread(target=save, args=(v,)) for v in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    engine = make_engine(site_url)
+    with make_session_factory(engine)() as s:
+        submissions = s.scalar(select(func.count(Submission.id)).where(
+            Submission.section == "port_area", Submission.report_date == today))
+    engine.dispose()
+    assert statuses == [200] * 4
+    assert submissions == 1
+    saved = client.get(f"/api/report/entries/bs_beilun/port_area/{today}").json()
+    assert next(f["value"] for f in saved["figures"]
+                if f["key"] == "anchorage_patrols") in {0, 1, 2, 3}

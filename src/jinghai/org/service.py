@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from jinghai.errors import Conflict, InvalidInput, NotFound
 from jinghai.org.models import GroupMember, GroupTask, Operation, Unit, WorkGroup
@@ -65,10 +65,20 @@ def init_operation(
     return op
 
 
+_OPERATION = "jinghai_operation"
+
+
 def get_operation(session: Session) -> Operation:
-    op = session.scalar(select(Operation).limit(1))
+    """The operation. Asked several times by one request (the day's checks, the deadline,
+    the view, counters): read once per transaction and kept (the session's identity map
+    alone would let it go) while it stays persistent in the session; an expired one
+    reloads itself when read."""
+    op = session.info.get(_OPERATION)
+    if op is None or not inspect(op).persistent:
+        op = session.scalar(select(Operation).limit(1))
     if op is None:
         raise NotFound("数据库尚未初始化，请先运行 jinghai init")
+    session.info[_OPERATION] = op
     return op
 
 
@@ -121,7 +131,7 @@ def reporting_slots(session: Session) -> list[ReportingSlot]:
         select(GroupMember, WorkGroup)
         .join(WorkGroup, GroupMember.group_id == WorkGroup.id)
         .where(GroupMember.role == "reporting")
-        .options(selectinload(GroupMember.unit))
+        .options(joinedload(GroupMember.unit))  # one round trip, not two: every report page
         .order_by(WorkGroup.number, GroupMember.id)
     ).all()
     slots = [ReportingSlot(unit=m.unit, section=g.key, group_name=g.name) for m, g in rows]
@@ -135,8 +145,10 @@ def _forget_slots_after_flush(session: Session, _context) -> None:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_slots_after_transaction(session: Session, _transaction) -> None:
+def _forget_slots_after_transaction(session: Session, transaction) -> None:
     session.info.pop(_SLOTS, None)
+    if transaction.parent is None:  # the session's own transaction, not a flush's inner one
+        session.info.pop(_OPERATION, None)
 
 
 def sections_of_unit(session: Session, unit_id: int) -> list[str]:

@@ -210,6 +210,10 @@ def entry_view(
     return _build_view(session, unit, section, day)
 
 
+#: ``_build_view``'s "the caller does not hold the submission: read it".
+_UNREAD = object()
+
+
 def _shown_value(sub: Submission | None, entry: FigureEntry | None) -> Decimal | None:
     """What the form shows: the unit's unsubmitted draft if it has one, else what it
     submitted."""
@@ -229,11 +233,16 @@ def _build_view(
     issues: list[Issue] | None = None,
     raw: dict[str, str] | None = None,
     computed: dict[str, Decimal] | None = None,
+    sub: Submission | None | object = _UNREAD,
+    locked: bool | None = None,
 ) -> EntryView:
     """``computed``: the counted values when the caller has them already (a save counts
-    once); else they are counted here."""
+    once); else they are counted here. ``sub``: the section's submission (``None``: it
+    has none) when the caller holds it, as a save does after writing it; else it is read.
+    ``locked``: whether the day is locked, when the caller read it in this transaction."""
     op = get_operation(session)
-    sub = _submission(session, unit, section.key, day)
+    if sub is _UNREAD:
+        sub = _submission(session, unit, section.key, day)
     previous = _previous_values(session, unit, section.key, day)
     if computed is None:
         computed = computed_values(session, unit, section.key, day)
@@ -265,7 +274,8 @@ def _build_view(
                 else Decimal(entry.computed_value),
             )
         )
-    locked = is_locked(session, day)
+    if locked is None:
+        locked = is_locked(session, day)
     return EntryView(
         unit_key=unit.key,
         unit_name=unit.name,
@@ -294,13 +304,12 @@ def check_report_day(session: Session, day: date, now: datetime | None = None) -
         raise InvalidInput(f"{day:%Y-%m-%d} 是未来日期，尚无日报")
 
 
-def _check_editable(session: Session, day: date, now: datetime,
-                    unit: Unit | None = None, section: str | None = None) -> None:
-    check_report_day(session, day, now)
-    if is_locked(session, day) and (
-        unit is None or open_exception(session, unit, section or "", day) is None
-    ):
+def _check_unlocked(session: Session, day: date, unit: Unit, section: str) -> bool:
+    """Refuse a locked day not opened for the unit; returns whether the day is locked."""
+    locked = is_locked(session, day)
+    if locked and open_exception(session, unit, section, day) is None:
         raise Conflict(f"{day:%Y-%m-%d} 的日报已锁定，如需修改请联系专班办公室开放本单位")
+    return locked
 
 
 def _entity(unit: Unit, section_key: str, day: date) -> str:
@@ -328,16 +337,26 @@ def _writable_section(
     form: FormDefinition | None,
 ) -> tuple[FormDefinition, Unit, Section]:
     """The unit and section a save or a nil report writes, once the user may write them
-    and the day is open."""
+    and the day is one of the operation's; whether it is still open is
+    :func:`_open_section`'s."""
     form = form or default_form()
     unit = get_unit(session, unit_key)
     section = form.section(section_key)
     require_section_writer(session, user, unit, section_key)
-    # two people saving the same section at once: one after the other, or both would
-    # find no submission and both create it (PostgreSQL refuses the second: a 500)
-    serialize_on(session, f"report-section:{unit.id}:{section_key}:{day.isoformat()}")
-    _check_editable(session, day, now, unit, section_key)
+    check_report_day(session, day, now)
     return form, unit, section
+
+
+def _open_section(session: Session, unit: Unit, section_key: str, day: date) -> bool:
+    """Wait for any other writer of this unit's section on ``day``, then check the day is
+    not locked (or is open for the unit). Two people saving the same section at once go
+    one after the other, or both would find no submission and both create it (PostgreSQL
+    refuses the second: a 500). From here to the commit the writers of one section (on
+    SQLite, all writers) run one at a time: what can be read before (the counted figures,
+    the history) is read before. Returns whether the day is locked (and open for the
+    unit)."""
+    serialize_on(session, f"report-section:{unit.id}:{section_key}:{day.isoformat()}")
+    return _check_unlocked(session, day, unit, section_key)
 
 
 def _parse_figures(section: Section, values: dict[str, object]) -> _Parsed:
@@ -430,10 +449,11 @@ def save_section(
     reasons = reasons or {}
     form, unit, section = _writable_section(session, user, unit_key, section_key, day, now,
                                             form)
-    parsed = _parse_figures(section, values)
     computed = computed_values(session, unit, section_key, day)  # once per save
-    issues = parsed.issues + check_rules(section, parsed.values,
-                                         _history(session, unit, section_key, day))
+    history = _history(session, unit, section_key, day)
+    locked = _open_section(session, unit, section_key, day)
+    parsed = _parse_figures(section, values)
+    issues = parsed.issues + check_rules(section, parsed.values, history)
     sub = _submission(session, unit, section_key, day)
     problems = _unsaved_problems(form, section, parsed)
     if submit:
@@ -443,14 +463,15 @@ def save_section(
     saved = accepted or _changes(sub, section, parsed.values, parsed.unsaved, comments,
                                  reasons)
     if saved:
-        _persist_section(session, user, unit, section, day, sub, parsed, issues, computed,
-                         comments=comments, reasons=reasons,
-                         correction_reason=correction_reason, accepted=accepted, now=now)
+        sub = _persist_section(session, user, unit, section, day, sub, parsed, issues,
+                               computed, comments=comments, reasons=reasons,
+                               correction_reason=correction_reason, accepted=accepted,
+                               now=now)
     # else nothing to save (e.g. only values that are not numbers): the records stay as
     # they were, not even an empty draft is created
     return SaveResult(
         view=_build_view(session, unit, section, day, pending=parsed.values, issues=issues,
-                         raw=parsed.unsaved, computed=computed),
+                         raw=parsed.unsaved, computed=computed, sub=sub, locked=locked),
         submitted=accepted,
         problems=problems,
         unsaved=parsed.unsaved,
@@ -464,9 +485,9 @@ def _persist_section(
     sub: Submission | None, parsed: _Parsed, issues: list[Issue],
     computed: dict[str, Decimal], *, comments: dict[str, str], reasons: dict[str, str],
     correction_reason: str, accepted: bool, now: datetime,
-) -> None:
+) -> Submission:
     """Write a save (the persist step): the figures as submitted, or as a draft beside
-    what was submitted; each change audited."""
+    what was submitted; each change audited. Returns the submission written."""
     sub = sub or _new_submission(session, unit, section.key, day)
     entity = _entity(unit, section.key, day)
     for fig in section.typed_figures:
@@ -503,6 +524,7 @@ def _persist_section(
         record(session, user, "section.status", "report_section", entity, field="status",
                old=old_status, new=sub.status, reason=correction_reason.strip())
     session.flush()
+    return sub
 
 
 def _new_submission(session: Session, unit: Unit, section_key: str, day: date) -> Submission:
@@ -597,6 +619,7 @@ def submit_nil(
                                              form)
     previous = _previous_values(session, unit, section_key, day)
     computed = computed_values(session, unit, section_key, day)
+    locked = _open_section(session, unit, section_key, day)
     sub = _submission(session, unit, section_key, day) or _new_submission(
         session, unit, section_key, day)
     entity = _entity(unit, section_key, day)
@@ -612,7 +635,8 @@ def submit_nil(
     record(session, user, "section.status", "report_section", entity, field="status",
            old=old_status, new=sub.status)
     session.flush()
-    return _build_view(session, unit, section, day, computed=computed)
+    return _build_view(session, unit, section, day, computed=computed, sub=sub,
+                       locked=locked)
 
 
 def review_section(

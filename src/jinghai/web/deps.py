@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -27,9 +27,20 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-#: Unsafe requests that read long before they write: a login verifies an argon2 hash
-#: (tens of milliseconds) before it adds its session row; that must not hold the lock.
-READ_FIRST_PATHS = {"/login", "/api/auth/login"}
+_READS_FIRST = "jinghai_reads_first"
+_Handler = TypeVar("_Handler", bound=Callable)
+
+
+def reads_first(handler: _Handler) -> _Handler:
+    """Mark an unsafe request's handler (below its route decorator) whose work reads long
+    before it writes, and whose reads before the first write may see a snapshot a moment
+    old: it gets a read-first session, which on SQLite takes the write lock only at the
+    first write or at :func:`jinghai.db.serialize_on`. A login verifies an argon2 hash
+    (tens of milliseconds) before it adds its session row; a report save counts figures
+    from other records, then serialises on its section. Neither should hold the one lock
+    meanwhile. A sync handler only: an async one would wait for the lock on the event loop."""
+    setattr(handler, _READS_FIRST, True)
+    return handler
 
 
 def db_transaction(request: Request) -> Iterator[None]:
@@ -38,10 +49,13 @@ def db_transaction(request: Request) -> Iterator[None]:
     client that follows a redirect at once must find what it just saved, and a failed
     commit must not have been answered with success.
 
-    Reads (GET, HEAD) and logins take a read-first session: on SQLite no write lock until
-    they write (:func:`jinghai.db.make_session_factory`), so they run beside a writer.
-    Other unsafe requests take the write lock at their first statement, as before."""
-    read_first = request.method not in UNSAFE_METHODS or request.url.path in READ_FIRST_PATHS
+    Reads (GET, HEAD) and handlers marked :func:`reads_first` take a read-first session:
+    on SQLite no write lock until they write (:func:`jinghai.db.make_session_factory`), so
+    they run beside a writer. Other unsafe requests take the write lock at their first
+    statement, as before."""
+    route = request.scope.get("route")
+    read_first = request.method not in UNSAFE_METHODS or \
+        getattr(getattr(route, "endpoint", None), _READS_FIRST, False)
     factory = request.app.state.read_session_factory if read_first else \
         request.app.state.session_factory
     session: Session = factory()
@@ -66,8 +80,11 @@ def discard_writes(request: Request) -> None:
     request.state.discard_writes = True
 
 
-def get_db(request: Request) -> Session:
-    """The request's session, opened by :func:`db_transaction`."""
+async def get_db(request: Request) -> Session:
+    """The request's session, opened by :func:`db_transaction`. This and the other
+    dependencies that neither wait nor compute are ``async``: FastAPI runs a plain ``def``
+    dependency in a worker thread, a hop to a thread and back per dependency per request
+    (each a wait for the GIL when the server is busy)."""
     session = getattr(request.state, "db", None)
     if session is None:
         raise RuntimeError("db_transaction is not among the app's dependencies")
@@ -151,14 +168,14 @@ async def verify_csrf(request: Request, auth: Auth = Depends(get_auth)) -> None:
 JSON_LOGIN_PATHS = {"/api/auth/login"}
 
 
-def current_user(auth: Auth = Depends(get_auth)) -> User:
+async def current_user(auth: Auth = Depends(get_auth)) -> User:
     if auth.user is None:
         raise NotAuthenticated("请先登录")
     return auth.user
 
 
 def require_roles(*roles: Role):
-    def check(user: User = Depends(current_user)) -> User:
+    async def check(user: User = Depends(current_user)) -> User:
         if user.role not in {r.value for r in roles}:
             raise PermissionDenied("当前账号无权进行此操作")
         return user

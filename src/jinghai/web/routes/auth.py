@@ -20,6 +20,7 @@ from jinghai.web.deps import (
     CurrentUser,
     DbSession,
     get_settings,
+    reads_first,
 )
 from jinghai.web.render import render
 
@@ -51,6 +52,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login", include_in_schema=False)
+@reads_first
 def login_submit(
     request: Request,
     *,
@@ -100,6 +102,7 @@ class LoginOut(BaseModel):
 
 
 @router.post("/api/auth/login", response_model=LoginOut, tags=["auth"])
+@reads_first
 def api_login(body: LoginIn, request: Request, db: DbSession):
     """Sign in; the session cookie is set, and ``csrf_token`` must be sent as the
     ``X-CSRF-Token`` header on every later write."""

@@ -22,7 +22,7 @@ from jinghai.reporting.service import (
     submit_nil,
     unlock_day,
 )
-from jinghai.web.deps import AppSettings, CurrentUser, DbSession, OfficeUser
+from jinghai.web.deps import AppSettings, CurrentUser, DbSession, OfficeUser, reads_first
 from jinghai.web.exports import export_response
 
 router = APIRouter(prefix="/api/report", tags=["daily report"])
@@ -90,6 +90,7 @@ def api_entry(unit: str, section: str, day: date, db: DbSession,
 
 
 @router.put("/entries/{unit}/{section}/{day}")
+@reads_first  # save_section serialises on the section (takes SQLite's lock) after counting
 def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
                    db: DbSession, user: CurrentUser):
     """Save a draft, or submit (``submit: true``). A blank is not a zero: a submission
@@ -114,6 +115,7 @@ def api_save_entry(unit: str, section: str, day: date, body: EntryIn,
 
 
 @router.post("/entries/{unit}/{section}/{day}/nil")
+@reads_first  # as a save
 def api_nil(unit: str, section: str, day: date, db: DbSession,
             user: CurrentUser):
     """无情况报告: nothing happened today (distinct from not reporting)."""
