@@ -8,6 +8,7 @@ Run: python benchmarks/bench_alerts.py
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,36 +17,22 @@ import numpy as np
 from pyais import encode_dict
 from sqlalchemy import select
 
-from jinghai.accounts.schemas import UserIn
-from jinghai.accounts.service import add_user
 from jinghai.ais.ingest import Ingestor
 from jinghai.ais.store import PositionStore
 from jinghai.alerts.models import Alert
 from jinghai.alerts.pipeline import LiveRunner, build_suite
-from jinghai.db import make_engine, make_session_factory, session_scope
+from jinghai.db import session_scope
 from jinghai.detect import synthetic as s
-from jinghai.geo.service import seed_demo_zones
-from jinghai.migrate import upgrade
-from jinghai.org.service import init_operation
-from jinghai.org.template import load_template
-from jinghai.schemas import parse
-from jinghai.vessels.schemas import VesselIn
-from jinghai.vessels.service import add_vessel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_latency import build_site  # the same site: zones, office user, registry
 
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp())
-    engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
-    upgrade(engine)
-    factory = make_session_factory(engine)
+    _url, factory = build_site(tmp, copies=1)
     sc = s.beilun_scenario()
-    with session_scope(factory) as x:
-        init_operation(x, load_template())
-        office = add_user(x, None, UserIn(username="o", password="correct-horse-9", role="office"))
-        seed_demo_zones(x)
-        for m in sorted(sc.fishing_mmsis):
-            add_vessel(x, office, parse(VesselIn, {"registry_no": f"浙甬渔{m % 100000:05d}", "name": str(m),
-                                   "mmsi": str(m)}))
     settings = type("S", (), {"own_mmsis": sorted(sc.own_mmsis), "detector_params": {},
                               "alert_webhooks": [], "webhook_urls": [],
                               "alert_escalation_minutes": 15})()

@@ -345,7 +345,10 @@ def start_server(tmp: Path, url: str, feed_port: int, early: bool, flush_s: floa
                             env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "serve.log", "w"))
 
 
-def build_site(tmp: Path) -> tuple[str, object]:
+def build_site(tmp: Path, copies: int = COPIES) -> tuple[str, object]:
+    """A SQLite site with the demo zones, one office user and the scenario's fishing
+    vessels in the registry, ``copies`` times over (MMSIs shifted by 10); bench_alerts
+    builds its site here too."""
     url = f"sqlite:///{tmp / 'jinghai.db'}"
     engine = make_engine(url)
     upgrade(engine)
@@ -356,7 +359,7 @@ def build_site(tmp: Path) -> tuple[str, object]:
         office = add_user(x, None, UserIn(username="o", password="correct-horse-9", role="office"))
         seed_demo_zones(x)
         for m in sorted(sc.fishing_mmsis):
-            for k in range(COPIES):
+            for k in range(copies):
                 add_vessel(x, office, parse(VesselIn, {"registry_no": f"浙甬渔{(m + 10 * k) % 100000:05d}",
                                        "name": str(m + 10 * k), "mmsi": str(m + 10 * k),
                                        "length_m": "38"}))

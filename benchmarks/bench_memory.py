@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -112,8 +113,6 @@ def phase(root: Path, hours: float, window_min: int, drain: bool) -> dict:
 def run_cli(root: Path, hours: float, window_min: int, limit_gib: float,
             detection_peak: float) -> bool:
     """``jinghai detect run`` over the store as a user runs it; True if over the limit."""
-    import os
-
     # the installed command's own code, with its peak RSS and CPU printed as it exits
     wrapper = ("import atexit, resource, sys\n"
                "def report():\n"
